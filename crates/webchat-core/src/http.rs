@@ -1,0 +1,203 @@
+//! Plain descriptions of HTTP requests and answers, so the glue can `fetch` without knowing the
+//! protocol.
+
+use serde_json::{Map, Value, json};
+
+use crate::drive::CommandId;
+
+/// The HTTP method of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// The method name as `fetch` wants it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+/// One part of a multipart body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// A text field.
+    Text {
+        /// Field name.
+        name: String,
+        /// Field value.
+        value: String,
+    },
+    /// A file the glue holds: the `file_index`-th file of the sendFile command `command`. The glue
+    /// keeps a command's files until it sees that command resolved or rejected.
+    File {
+        /// Field name (GMS: `file`).
+        name: String,
+        /// The sendFile call the file came with.
+        command: CommandId,
+        /// Index into the files the glue kept for that command.
+        file_index: usize,
+    },
+}
+
+/// A request body. The glue sets `Content-Type` from the variant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// `application/x-www-form-urlencoded`, fields in order; names are already bracket-encoded.
+    Form(Vec<(String, String)>),
+    /// `multipart/form-data`; the browser sets the boundary.
+    Multipart(Vec<Part>),
+    /// `application/json`.
+    Json(Value),
+}
+
+impl Body {
+    /// The value of a form field, for tests and logging.
+    pub fn form_field(&self, name: &str) -> Option<&str> {
+        match self {
+            Self::Form(fields) => fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str()),
+            _ => None,
+        }
+    }
+}
+
+/// A request for the glue to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    /// Method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: String,
+    /// Extra headers (not Content-Type).
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Body,
+    /// Abort after this many milliseconds (`ajaxTimeout`) and answer [`HttpOutcome::Timeout`].
+    pub timeout_ms: u64,
+    /// `credentials: 'include'` (`xhrFields.withCredentials`).
+    pub with_credentials: bool,
+}
+
+/// What happened to a request, as the glue reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HttpOutcome {
+    /// The server answered (any status). `body` is the text of the answer.
+    Response {
+        /// HTTP status.
+        status: u16,
+        /// Body text.
+        body: String,
+    },
+    /// `fetch` failed (offline, CORS, DNS).
+    NetworkError,
+    /// `ajaxTimeout` ran out.
+    Timeout,
+}
+
+/// A jQuery-like "AJAX response object", which is what customer code gets on rejections.
+pub fn ajax_error(outcome: &HttpOutcome) -> Value {
+    match outcome {
+        HttpOutcome::Response { status, body } => {
+            let mut m = Map::new();
+            m.insert("readyState".into(), json!(4));
+            m.insert("status".into(), json!(status));
+            m.insert(
+                "statusText".into(),
+                json!(if *status < 400 { "OK" } else { "error" }),
+            );
+            m.insert("responseText".into(), json!(body));
+            if let Ok(v) = serde_json::from_str::<Value>(body) {
+                m.insert("responseJSON".into(), v);
+            }
+            Value::Object(m)
+        }
+        HttpOutcome::NetworkError => {
+            json!({"readyState": 0, "status": 0, "statusText": "error", "responseText": ""})
+        }
+        HttpOutcome::Timeout => {
+            json!({"readyState": 0, "status": 0, "statusText": "timeout", "responseText": ""})
+        }
+    }
+}
+
+/// Bracket-encodes `value` under `prefix` the way jQuery's `$.param` does:
+/// `userData[a][b]=x`, arrays as `k[]` (or `k[i][..]` for nested objects), `null` as empty.
+pub fn bracket_encode(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(m) => {
+            for (k, v) in m {
+                bracket_encode(&format!("{prefix}[{k}]"), v, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                let key = if v.is_object() || v.is_array() {
+                    format!("{prefix}[{i}]")
+                } else {
+                    format!("{prefix}[]")
+                };
+                bracket_encode(&key, v, out);
+            }
+        }
+        other => out.push((prefix.to_owned(), scalar_text(other))),
+    }
+}
+
+/// The text JavaScript would give a scalar in a form field.
+pub fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_user_data_is_bracket_encoded_like_jquery() {
+        let mut out = Vec::new();
+        bracket_encode(
+            "userData",
+            &json!({"a": "x", "n": 2, "o": {"b": true}, "l": [1, "y"], "z": null}),
+            &mut out,
+        );
+        let pairs: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert!(pairs.contains(&("userData[a]", "x")));
+        assert!(pairs.contains(&("userData[n]", "2")));
+        assert!(pairs.contains(&("userData[o][b]", "true")));
+        assert!(pairs.contains(&("userData[l][]", "1")));
+        assert!(pairs.contains(&("userData[l][]", "y")));
+        assert!(pairs.contains(&("userData[z]", "")));
+    }
+
+    #[test]
+    fn ajax_error_carries_status_and_parsed_json() {
+        let v = ajax_error(&HttpOutcome::Response {
+            status: 400,
+            body: r#"{"errors":[]}"#.into(),
+        });
+        assert_eq!(v["status"], 400);
+        assert_eq!(v["responseJSON"], json!({"errors": []}));
+        assert_eq!(ajax_error(&HttpOutcome::Timeout)["statusText"], "timeout");
+    }
+}

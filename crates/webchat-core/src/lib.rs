@@ -1,0 +1,73 @@
+//! The pure core of WebChatService: configuration, command rules, the session state machine,
+//! message normalisation and de-duplication, and sans-IO protocol codecs. No JavaScript, no IO.
+//!
+//! The glue (`webchat-web`) decodes bus commands into [`Command`]s, feeds them and everything else
+//! that happens ([`Input`]) to [`WebChat::handle`], and carries out the returned [`Effect`]s:
+//! HTTP requests, timers, storage writes, events, command resolutions.
+//!
+//! ```
+//! use serde_json::json;
+//! use webchat_core::{
+//!     Command, CommandId, Effect, Environment, HttpOutcome, Input, PageInfo, SubstringMatcher,
+//!     WebChat,
+//! };
+//!
+//! let mut chat = WebChat::new(SubstringMatcher);
+//! let configure = Command::Configure {
+//!     webchat: json!({"dataURL": "http://gms/genesys/2/chat/customer-support"}),
+//!     env: Environment::default(),
+//! };
+//! let fx = chat.handle(Input::Command { id: CommandId(1), caller: "WebChatService".into(), command: configure }, 0);
+//! assert!(matches!(fx[0], Effect::Resolve { id: CommandId(1), .. }));
+//!
+//! // startChat produces one request for the glue to send.
+//! let start = Command::StartChat { data: json!({"nickname": "Jonny"}), page: PageInfo::default() };
+//! let fx = chat.handle(Input::Command { id: CommandId(2), caller: "MyPlugin".into(), command: start }, 10);
+//! let Some(Effect::Http { id, request }) = fx.first() else { panic!("expected a request") };
+//! assert_eq!(request.url, "http://gms/genesys/2/chat/customer-support/");
+//! assert_eq!(request.body.form_field("nickname"), Some("Jonny"));
+//!
+//! // The glue answers; the core publishes `started`, resolves the command and starts polling.
+//! let body = r#"{"statusCode":0,"alias":"117","userId":"007555677B20000A","secureKey":"4ee15d7e1c343c8e",
+//!   "messages":[{"from":{"nickname":"Jonny","participantId":1,"type":"Client"},"index":1,
+//!   "type":"ParticipantJoined","utcTime":1432845088000}],"chatId":"00048aAPEQJ8000U"}"#;
+//! let fx = chat.handle(Input::Http { id: *id, outcome: HttpOutcome::Response { status: 200, body: body.into() } }, 20);
+//! assert!(fx.iter().any(|e| matches!(e, Effect::Publish { event: "started", .. })));
+//! assert!(fx.iter().any(|e| matches!(e, Effect::Publish { event: "clientConnected", .. })));
+//! assert!(fx.iter().any(|e| matches!(e, Effect::SetTimer { .. })));
+//! ```
+
+mod capabilities;
+mod command;
+mod config;
+mod drive;
+mod error;
+mod filter;
+mod http;
+mod machine;
+pub mod message;
+mod persist;
+mod roster;
+pub mod texts;
+pub mod timing;
+pub mod transport;
+mod validate;
+
+pub use capabilities::Capabilities;
+pub use command::{
+    COMMAND_NAMES, Command, EVENT_NAMES, Environment, FileInfo, FiltersArg, PageInfo,
+    PreprocessorArg, PreviewInput,
+};
+pub use config::{
+    CloudConfig, CloudRouting, CometConfig, EngageV3Config, GmsConfig, TransportConfig,
+    WebChatConfig,
+};
+pub use drive::{CommandId, Effect, Input, Reply, RequestId, SocketAction, Timer};
+pub use error::CoreError;
+pub use filter::{Filters, Pattern, SubstringMatcher, TextMatcher};
+pub use http::{Body, HttpOutcome, HttpRequest, Method, Part};
+pub use machine::WebChat;
+pub use message::{Message, Sender, SenderType};
+pub use persist::{PersistedSession, STORAGE_KEY, SessionKeys};
+pub use timing::{AGENT_TYPING_TIMEOUT_MS, POLL_ACTIVE_MS, POLL_IDLE_MS, TYPING_IDLE_MS};
+pub use validate::{Phase, SELF_NAME, validate};

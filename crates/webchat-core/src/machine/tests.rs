@@ -1,0 +1,1 @@
+//! State machine tests, driven through `WebChat::handle` as the glue would.

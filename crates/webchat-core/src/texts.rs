@@ -1,0 +1,168 @@
+//! Every user-visible resolution and rejection text, in one place.
+//!
+//! These strings are the compatibility contract with customer code written against the Genesys
+//! Widgets (seed 004, seed 001 and `shared/spec/webchatservice.md`). They are copied verbatim,
+//! trailing period and inner quote characters included, and each one is pinned by an exact-string
+//! test below. Where the seeds disagree on a trailing period, the spec's table decides (it sides
+//! with seed 001 for `sendFile` and `fetchHistory`). Texts marked *ours* have no seed wording.
+
+/// startChat while a session is active, starting or restoring.
+pub const ALREADY_ACTIVE: &str = "There is already an active chat session";
+/// startChat with a `userData` that is not an object; also updateUserData with a non-object.
+pub const MALFORMED_USER_DATA: &str = "malformed data object provided in userData property";
+/// endChat, sendMessage, sendTyping, sendCustomNotice, sendFile without a session.
+pub const NO_ACTIVE_SESSION: &str = "There is no active chat session";
+/// sendMessage and sendFilteredMessage without text.
+pub const NO_MESSAGE_TEXT: &str = "No message text provided";
+/// sendFilteredMessage, startPoll, stopPoll and poll without a session.
+pub const NO_ACTIVE_CHAT_SESSION: &str = "No active chat session";
+/// sendCustomNotice on a transport without custom notices.
+pub const NO_CUSTOM_NOTICE: &str = "This transport doesn't support sendCustomNotice command.";
+/// addPrefilter with anything but a RegExp or an array of RegExps.
+pub const INVALID_FILTERS: &str = "Missing or invalid filters provided. Please provide a regular expression or an array of regular expressions.";
+/// updateUserData during a session on a transport that cannot send it.
+pub const NO_UPDATE_USER_DATA: &str =
+    "This transport doesn't support updating userData during an active chat session.";
+/// A private command (poll) called by another plugin.
+pub const PRIVATE_COMMAND: &str =
+    "Access Denied to private command. Only WebChatService is allowed to invoke this command.";
+/// poll while a poll request is still in flight.
+pub const POLL_IN_FLIGHT: &str = "previous poll has not finished.";
+/// poll on a transport without polling.
+pub const NO_POLLING_PERIOD: &str = "This transport doesn't support polling.";
+/// startPoll and stopPoll on a transport without polling (no period, as the seeds write it).
+pub const NO_POLLING: &str = "This transport doesn't support polling";
+/// resetPollExceptions on a transport without polling.
+pub const NO_RESET_POLL_EXCEPTIONS: &str =
+    "This transport doesn't support resetPollExceptions command.";
+/// restore called by another plugin outside async mode.
+pub const PRIVATE_RESTORE: &str = "Access Denied to private command. Only WebChatService is allowed to invoke this command in Non-Async mode.";
+/// restore while a restore is running.
+pub const ALREADY_RESTORING: &str = "Already restoring. Ignoring request.";
+/// restore while a session is active.
+pub const RESTORE_WHILE_ACTIVE: &str = "Chat session is already active, ignoring restore command.";
+/// sendFile on a transport without uploads.
+pub const NO_FILE_UPLOAD: &str = "This transport doesn't support file uploads.";
+/// fetchHistory outside async mode.
+pub const HISTORY_ASYNC_ONLY: &str = "Fetching history messages applies only to Asynchronous chat.";
+/// fetchHistory when everything has been fetched.
+pub const NO_MORE_HISTORY: &str = "No more messages to fetch.";
+/// registerTypingPreviewInput without a text input or textarea.
+pub const INVALID_PREVIEW_INPUT: &str = "Invalid value provided for the 'input' property. An HTML element reference to a textarea or text input is required.";
+/// verifySession on a transport that cannot know.
+pub const NO_VERIFY_SESSION: &str = "This transport doesn't support the verifySession command";
+/// *Ours*: a second configure (the original accepts it and then misbehaves).
+pub const ALREADY_CONFIGURED: &str = "WebChatService is already configured.";
+/// *Ours*: sendFile with no file in `files`.
+pub const NO_FILES: &str = "No file provided.";
+/// *Ours*: downloadFile without a `fileId`.
+pub const NO_FILE_ID: &str = "No fileId provided.";
+
+/// *Ours*: sendFile over the server's file count (sent as error code 201).
+pub const TOO_MANY_FILES: &str = "Too many files";
+/// *Ours*: sendFile over the server's per-file or total size (sent as error code 202).
+pub const FILE_TOO_LARGE: &str = "File size limit exceeded";
+/// *Ours*: sendFile with a type the server does not allow (sent as error code 203).
+pub const FILE_TYPE_NOT_ALLOWED: &str = "File type not allowed";
+
+/// registerPreProcessor with something that is not a function; `type_name` is the JS `typeof`.
+pub fn no_preprocessor(type_name: &str) -> String {
+    format!("No preprocessor function provided. Type provided was '{type_name}'.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_texts_are_verbatim() {
+        assert_eq!(ALREADY_ACTIVE, "There is already an active chat session");
+        assert_eq!(
+            MALFORMED_USER_DATA,
+            "malformed data object provided in userData property"
+        );
+        assert_eq!(NO_ACTIVE_SESSION, "There is no active chat session");
+        assert_eq!(NO_MESSAGE_TEXT, "No message text provided");
+        assert_eq!(NO_ACTIVE_CHAT_SESSION, "No active chat session");
+    }
+
+    #[test]
+    fn capability_texts_are_verbatim() {
+        assert_eq!(
+            NO_CUSTOM_NOTICE,
+            "This transport doesn't support sendCustomNotice command."
+        );
+        assert_eq!(
+            NO_UPDATE_USER_DATA,
+            "This transport doesn't support updating userData during an active chat session."
+        );
+        assert_eq!(NO_POLLING_PERIOD, "This transport doesn't support polling.");
+        assert_eq!(NO_POLLING, "This transport doesn't support polling");
+        assert_eq!(
+            NO_RESET_POLL_EXCEPTIONS,
+            "This transport doesn't support resetPollExceptions command."
+        );
+        assert_eq!(
+            NO_FILE_UPLOAD,
+            "This transport doesn't support file uploads."
+        );
+        assert_eq!(
+            NO_VERIFY_SESSION,
+            "This transport doesn't support the verifySession command"
+        );
+    }
+
+    #[test]
+    fn filter_and_input_texts_are_verbatim() {
+        assert_eq!(
+            INVALID_FILTERS,
+            "Missing or invalid filters provided. Please provide a regular expression or an array of regular expressions."
+        );
+        assert_eq!(
+            INVALID_PREVIEW_INPUT,
+            "Invalid value provided for the 'input' property. An HTML element reference to a textarea or text input is required."
+        );
+        assert_eq!(
+            no_preprocessor("string"),
+            "No preprocessor function provided. Type provided was 'string'."
+        );
+        assert_eq!(
+            no_preprocessor("undefined"),
+            "No preprocessor function provided. Type provided was 'undefined'."
+        );
+    }
+
+    #[test]
+    fn private_and_restore_texts_are_verbatim() {
+        assert_eq!(
+            PRIVATE_COMMAND,
+            "Access Denied to private command. Only WebChatService is allowed to invoke this command."
+        );
+        assert_eq!(POLL_IN_FLIGHT, "previous poll has not finished.");
+        assert_eq!(
+            PRIVATE_RESTORE,
+            "Access Denied to private command. Only WebChatService is allowed to invoke this command in Non-Async mode."
+        );
+        assert_eq!(ALREADY_RESTORING, "Already restoring. Ignoring request.");
+        assert_eq!(
+            RESTORE_WHILE_ACTIVE,
+            "Chat session is already active, ignoring restore command."
+        );
+    }
+
+    #[test]
+    fn history_texts_are_verbatim() {
+        assert_eq!(
+            HISTORY_ASYNC_ONLY,
+            "Fetching history messages applies only to Asynchronous chat."
+        );
+        assert_eq!(NO_MORE_HISTORY, "No more messages to fetch.");
+    }
+
+    #[test]
+    fn our_own_texts_are_stable() {
+        assert_eq!(ALREADY_CONFIGURED, "WebChatService is already configured.");
+        assert_eq!(NO_FILES, "No file provided.");
+        assert_eq!(NO_FILE_ID, "No fileId provided.");
+    }
+}

@@ -1,0 +1,1 @@
+//! GMS v2 codec tests: exact form fields and envelope parsing.

@@ -1,0 +1,1 @@
+//! Validation tests: every rejection text, per state and per transport.
