@@ -1,0 +1,217 @@
+//! `cargo xtask dist`: build the release bundle into `dist/` and report its size.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+use crate::setup::{self, WASM_TARGET};
+use crate::util::{Res, cargo, cmd, fail, note, rel, root, run, step};
+
+/// Gzip budget for everything a page downloads from `dist/`, bus alone.
+pub(crate) const BUS_BUDGET_GZIP_BYTES: u64 = 60 * 1024;
+/// Gzip budget once the chat plugin ships in the bundle too (not in force yet).
+pub(crate) const BUS_AND_CHAT_BUDGET_GZIP_BYTES: u64 = 90 * 1024;
+/// The budget in force now.
+pub(crate) const BUDGET_GZIP_BYTES: u64 = BUS_BUDGET_GZIP_BYTES;
+
+/// wasm-opt feature flags for wasm-bindgen's stripped output (see shared toolchain notes).
+const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+    "--enable-call-indirect-overlong",
+];
+
+/// The `dist/` folder.
+pub(crate) fn dist_dir() -> PathBuf {
+    root().join("dist")
+}
+
+/// Builds `dist/` from scratch and prints the size table.
+pub(crate) fn run_dist() -> Res {
+    let root = root();
+    for (path, who) in [
+        ("crates/widgets/Cargo.toml", "the `widgets` crate"),
+        ("bus-shim/src/main.js", "the JS entry bus-shim/src/main.js"),
+    ] {
+        if !root.join(path).exists() {
+            return fail(format!(
+                "{who} does not exist yet ({path} is missing), so there is no bundle to build.\n\
+                 It is being written as part of the bus runtime; pull and retry."
+            ));
+        }
+    }
+    setup::wasm_target()?;
+    let Some(wasm_bindgen) = setup::wasm_bindgen()? else {
+        return fail(
+            "no crate depends on wasm-bindgen, so the bundle cannot be built. \
+             The `widgets` crate should depend on it.",
+        );
+    };
+    setup::npm_packages("bus-shim")?;
+
+    step("building wasm bundle (cargo, profile `bundle`)");
+    let mut c = cargo();
+    c.args([
+        "build",
+        "-p",
+        "widgets",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        "bundle",
+    ]);
+    run(
+        c,
+        "The widgets crate did not compile for wasm; see the errors above.",
+    )?;
+    let wasm = root
+        .join("target")
+        .join(WASM_TARGET)
+        .join("bundle/widgets.wasm");
+    if !wasm.is_file() {
+        return fail(format!(
+            "cargo succeeded but {} is missing. Does crates/widgets set `crate-type = [\"cdylib\"]` \
+             and keep the library name `widgets`?",
+            rel(&wasm)
+        ));
+    }
+
+    step("generating JS bindings (wasm-bindgen)");
+    let gen_dir = root.join("bus-shim/gen");
+    let mut c = cmd(&wasm_bindgen);
+    c.arg(&wasm)
+        .args(["--target", "web", "--out-dir"])
+        .arg(&gen_dir)
+        .args([
+            "--out-name",
+            "widgets",
+            "--no-typescript",
+            "--remove-name-section",
+            "--remove-producers-section",
+        ]);
+    run(c, "wasm-bindgen failed; see its message above.")?;
+
+    let dist = dist_dir();
+    if dist.exists()
+        && let Err(e) = std::fs::remove_dir_all(&dist)
+    {
+        return fail(format!("cannot clear {}: {e}", dist.display()));
+    }
+    if let Err(e) = std::fs::create_dir_all(&dist) {
+        return fail(format!("cannot create {}: {e}", dist.display()));
+    }
+
+    step("optimising wasm (wasm-opt -Oz, npm binaryen)");
+    let mut c = cmd(root.join("bus-shim/node_modules/.bin/wasm-opt"));
+    c.arg("-Oz")
+        .args(WASM_OPT_FEATURES)
+        .arg(gen_dir.join("widgets_bg.wasm"))
+        .arg("-o")
+        .arg(dist.join("widgets.wasm"));
+    run(
+        c,
+        "wasm-opt failed. If it is missing, delete bus-shim/node_modules and run `cargo xtask setup`.",
+    )?;
+
+    step("bundling widgets.min.js (esbuild)");
+    let mut c = cmd(root.join("bus-shim/node_modules/.bin/esbuild"));
+    c.arg("bus-shim/src/main.js").args([
+        "--bundle",
+        "--format=iife",
+        "--minify",
+        "--target=es2019",
+        "--log-override:empty-import-meta=silent",
+        "--outfile=dist/widgets.min.js",
+    ]);
+    run(c, "esbuild failed; see its message above.")?;
+
+    step("copying TypeScript declarations");
+    let dts = root.join("bus-shim/widgets.d.ts");
+    if dts.is_file() {
+        if let Err(e) = std::fs::copy(&dts, dist.join("widgets.d.ts")) {
+            return fail(format!("cannot copy {}: {e}", rel(&dts)));
+        }
+        note("dist/widgets.d.ts");
+    } else {
+        note("bus-shim/widgets.d.ts is missing; skipped");
+    }
+
+    print_sizes()?;
+    Ok(())
+}
+
+/// Gzip (level 9) size of some bytes.
+fn gzip_len(bytes: &[u8]) -> Res<u64> {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    let out = enc.write_all(bytes).and_then(|()| enc.finish());
+    match out {
+        Ok(v) => Ok(v.len() as u64),
+        Err(e) => fail(format!("gzip failed: {e}")),
+    }
+}
+
+/// Files in `dist/` that a page downloads (not type declarations or source maps).
+fn downloaded_files(dist: &Path) -> Res<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dist) {
+        Ok(e) => e,
+        Err(e) => {
+            return fail(format!(
+                "cannot read {}: {e}. Run `cargo xtask dist` first.",
+                dist.display()
+            ));
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            !(name.ends_with(".d.ts") || name.ends_with(".map"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn read(path: &Path) -> Res<Vec<u8>> {
+    std::fs::read(path).or_else(|e| fail(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Prints raw and gzip sizes of every downloaded file in `dist/`, against the budget.
+pub(crate) fn print_sizes() -> Res {
+    step("bundle size (what a page downloads)");
+    let files = downloaded_files(&dist_dir())?;
+    println!("    {:<24} {:>10} {:>10}", "file", "raw B", "gzip -9 B");
+    let (mut raw_total, mut gz_total) = (0u64, 0u64);
+    for f in &files {
+        let bytes = read(f)?;
+        let gz = gzip_len(&bytes)?;
+        raw_total += bytes.len() as u64;
+        gz_total += gz;
+        println!("    {:<24} {:>10} {:>10}", rel(f), bytes.len(), gz);
+    }
+    println!("    {:<24} {:>10} {:>10}", "total", raw_total, gz_total);
+    let pct = gz_total as f64 * 100.0 / BUDGET_GZIP_BYTES as f64;
+    let verdict = if gz_total <= BUDGET_GZIP_BYTES {
+        "within budget"
+    } else {
+        "OVER BUDGET"
+    };
+    println!(
+        "    gzip total {:.1} KB of {} KB budget ({pct:.0}%): {verdict}",
+        gz_total as f64 / 1024.0,
+        BUDGET_GZIP_BYTES / 1024
+    );
+    note(format!(
+        "(the budget becomes {} KB once the chat plugin ships in the bundle)",
+        BUS_AND_CHAT_BUDGET_GZIP_BYTES / 1024
+    ));
+    Ok(())
+}

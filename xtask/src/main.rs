@@ -1,0 +1,52 @@
+//! The project's task runner, run as `cargo xtask <task>` from anywhere in the repository.
+//!
+//! - `setup`: install what is missing (wasm target, wasm-bindgen-cli at the Cargo.lock version,
+//!   Debian Chromium when root, npm packages in `bus-shim/` and `tests/`).
+//! - `dist`: build the release bundle into `dist/` and print its size against the budget.
+//! - `test`: fmt, clippy, cargo test, dist, emulator build, TypeScript check, browser suite.
+//! - `demo [--port N]`: build `dist/` and serve the demo site on localhost.
+//! - `bench`: compare our bus with a minimal pure-JS bus in headless Chromium.
+
+mod bench;
+mod demo;
+mod dist;
+mod setup;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  setup            install what is missing (wasm target, wasm-bindgen-cli, Chromium, npm packages)
+  dist             build the release bundle into dist/ and print its size
+  test             run every test: fmt, clippy, cargo test, dist, types, browser suite
+  demo [--port N]  build dist/ and serve the demo site (default port 8080)
+  bench            benchmark the bus against a minimal pure-JS bus";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map(String::as_str);
+    let rest = args.get(1..).unwrap_or(&[]);
+    let result = match task {
+        Some("setup") => setup::all(),
+        Some("dist") => dist::run_dist(),
+        Some("test") => test::run_all(),
+        Some("demo") => demo::run_demo(rest),
+        Some("bench") => bench::run_bench(),
+        Some("help" | "-h" | "--help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => util::fail(format!("unknown task `{other}`.\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nerror: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
