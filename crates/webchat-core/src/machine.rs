@@ -713,9 +713,9 @@ impl<M: TextMatcher> WebChat<M> {
         self.publish("started", answer.body.clone());
         self.set_session_active(true);
         self.resolve_json(cmd, answer.body.clone());
-        self.persist();
         self.poller.activity();
         self.deliver(answer.messages, answer.raw_messages, false);
+        self.persist();
         self.start_polling();
     }
 
