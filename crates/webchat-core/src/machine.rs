@@ -51,7 +51,10 @@ enum Purpose {
         index: usize,
         count: usize,
     },
-    Download(CommandId),
+    Download {
+        cmd: CommandId,
+        file_name: String,
+    },
     /// Typing notifications from the preview input: nobody waits.
     Fire,
 }
@@ -84,7 +87,6 @@ pub struct WebChat<M: TextMatcher> {
     start_time: Option<u64>,
     end_time: Option<u64>,
     replaying: bool,
-    download_name: Option<String>,
     record: Option<PersistedSession>,
     now: u64,
     out: Vec<Effect>,
@@ -114,11 +116,24 @@ impl<M: TextMatcher> WebChat<M> {
             start_time: None,
             end_time: None,
             replaying: false,
-            download_name: None,
             record: None,
             now: 0,
             out: Vec::new(),
         }
+    }
+
+    /// A service already configured with `transport`: for codecs that `transport.type` does not
+    /// select yet, and for tests. A later `configure` command is rejected as a second one.
+    pub fn with_transport(
+        matcher: M,
+        config: WebChatConfig,
+        transport: Box<dyn Transport>,
+    ) -> Self {
+        let mut chat = Self::new(matcher);
+        chat.configured = true;
+        chat.poller = Poller::new(config.poll_exception_limit);
+        chat.setup = Ok(Setup { config, transport });
+        chat
     }
 
     /// The session phase.
@@ -186,8 +201,8 @@ impl<M: TextMatcher> WebChat<M> {
             Outgoing::Http(request) => {
                 let id = RequestId(self.next_request);
                 self.next_request += 1;
-                if let (Op::DownloadFile { .. }, Purpose::Download(_)) = (&op, &purpose) {
-                    let file_name = self.download_name.take().unwrap_or_default();
+                if let Purpose::Download { file_name, .. } = &purpose {
+                    let file_name = file_name.clone();
                     self.out.push(Effect::Download {
                         id,
                         request,
@@ -399,13 +414,15 @@ impl<M: TextMatcher> WebChat<M> {
             }
             Command::DownloadFile(data) => {
                 let file_id = validate::file_id(&data).unwrap_or_default();
-                self.download_name = Some(
-                    data.get("fileName")
-                        .and_then(Value::as_str)
-                        .unwrap_or(file_id.as_str())
-                        .to_owned(),
+                let file_name = data
+                    .get("fileName")
+                    .and_then(Value::as_str)
+                    .unwrap_or(file_id.as_str())
+                    .to_owned();
+                self.send(
+                    Op::DownloadFile { file_id },
+                    Purpose::Download { cmd: id, file_name },
                 );
-                self.send(Op::DownloadFile { file_id }, Purpose::Download(id));
             }
             Command::GetSessionData => {
                 let data = self.session_data();
@@ -669,7 +686,7 @@ impl<M: TextMatcher> WebChat<M> {
                 }
                 TransportReply::Continue(_) => {}
             },
-            Purpose::Download(cmd) => match reply {
+            Purpose::Download { cmd, .. } => match reply {
                 TransportReply::Done(_) => self.resolve(cmd, Reply::Undefined),
                 TransportReply::Failed { error, .. } | TransportReply::Transient(error) => {
                     self.reject(cmd, Reply::Json(error));

@@ -1115,3 +1115,141 @@ fn unknown_request_ids_and_garbage_answers_do_not_panic() {
         let _ = h.answer(rid, 200, body);
     }
 }
+
+// ----- the push path, through a stub transport ---------------------------------------------------
+
+/// A push transport in the shape Genesys Cloud will take: start over HTTP, then socket frames.
+struct StubPush;
+
+impl Transport for StubPush {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::CLOUD
+    }
+    fn build(&self, op: &Op, _keys: Option<&SessionKeys>) -> Outgoing {
+        match op {
+            Op::StartChat { .. } => Outgoing::Http(HttpRequest {
+                method: crate::http::Method::Post,
+                url: "http://cloud/conversations".into(),
+                headers: vec![],
+                body: Body::Json(json!({})),
+                timeout_ms: 1,
+                with_credentials: false,
+            }),
+            Op::Send { text } => Outgoing::Socket(crate::drive::SocketAction::Send(text.clone())),
+            _ => Outgoing::Socket(crate::drive::SocketAction::Close),
+        }
+    }
+    fn parse(&self, _op: &Op, _keys: Option<&SessionKeys>, _o: &HttpOutcome) -> TransportReply {
+        TransportReply::Done(Box::new(Answer {
+            body: json!({"id": "conv"}),
+            keys: Some(SessionKeys::Gms {
+                chat_id: "conv".into(),
+                user_id: "me".into(),
+                secure_key: "jwt".into(),
+                alias: String::new(),
+            }),
+            ..Answer::default()
+        }))
+    }
+    fn parse_frame(&self, frame: &str) -> TransportReply {
+        let Ok(v) = serde_json::from_str::<Value>(frame) else {
+            return TransportReply::Transient(Value::Null);
+        };
+        let mut m = crate::message::test_message(
+            0,
+            "Message",
+            SenderType::Agent,
+            v["text"].as_str().unwrap_or(""),
+        );
+        m.index = None;
+        m.id = v["id"].as_str().map(str::to_owned);
+        TransportReply::Done(Box::new(Answer {
+            messages: vec![m],
+            ..Answer::default()
+        }))
+    }
+    fn reconnect(&self, _keys: Option<&SessionKeys>) -> Option<crate::drive::SocketAction> {
+        Some(crate::drive::SocketAction::Open {
+            url: "wss://cloud/stream".into(),
+        })
+    }
+    fn session_data(&self, _keys: Option<&SessionKeys>) -> Value {
+        json!({})
+    }
+}
+
+#[test]
+fn pushed_frames_are_delivered_once_and_a_dropped_socket_reconnects() {
+    let config = WebChatConfig::parse(&json!({"dataURL": "unused"})).unwrap();
+    let mut chat = WebChat::with_transport(SubstringMatcher, config, Box::new(StubPush));
+    let cmd = |c| Input::Command {
+        id: CommandId(1),
+        caller: "MyPlugin".into(),
+        command: c,
+    };
+    let fx = chat.handle(
+        cmd(Command::StartChat {
+            data: json!({}),
+            page: PageInfo::default(),
+        }),
+        0,
+    );
+    let (rid, _) = request(&fx);
+    let fx = chat.handle(
+        Input::Http {
+            id: rid,
+            outcome: HttpOutcome::Response {
+                status: 200,
+                body: String::new(),
+            },
+        },
+        1,
+    );
+    assert_eq!(
+        events(&fx),
+        vec!["started"],
+        "no polling on a push transport"
+    );
+    let frame = r#"{"id":"m1","text":"hi"}"#;
+    let fx = chat.handle(Input::SocketFrame(frame.into()), 2);
+    assert_eq!(published_indexes(&fx), vec![1]);
+    assert!(
+        chat.handle(Input::SocketFrame(frame.into()), 3).is_empty(),
+        "same id twice is published once"
+    );
+    let fx = chat.handle(Input::SocketClosed, 4);
+    assert_eq!(events(&fx), vec!["disconnected"]);
+    assert!(fx.contains(&Effect::SetTimer {
+        timer: Timer::Reconnect,
+        after_ms: 2000
+    }));
+    let fx = chat.handle(Input::Timer(Timer::Reconnect), 5);
+    assert_eq!(
+        fx,
+        vec![Effect::Socket(crate::drive::SocketAction::Open {
+            url: "wss://cloud/stream".into()
+        })]
+    );
+    assert_eq!(
+        events(&chat.handle(Input::SocketOpened, 6)),
+        vec!["reconnected"]
+    );
+    let fx = chat.handle(
+        Input::Command {
+            id: CommandId(2),
+            caller: "MyPlugin".into(),
+            command: Command::SendMessage(json!({"message": "yo"})),
+        },
+        7,
+    );
+    assert_eq!(
+        fx[0],
+        Effect::Socket(crate::drive::SocketAction::Send("yo".into()))
+    );
+    assert_eq!(resolution(&fx, CommandId(2)), Reply::Json(Value::Null));
+    let fx = chat.handle(cmd(Command::StartPoll), 8);
+    assert_eq!(
+        rejection(&fx, CommandId(1)),
+        Reply::text("This transport doesn't support polling")
+    );
+}
