@@ -1,0 +1,210 @@
+/**
+ * The promise and deferred objects customers hold.
+ *
+ * State lives in a wasm `DeferredCell` (the state machine is `cxbus_core::deferred`). These
+ * objects add the variadic, chainable JavaScript surface: done/fail/always/progress return
+ * `this`, and then/catch/finally/pipe chain like standard promises so `await` works.
+ * A facade made before the wasm is instantiated records its calls in a slot and replays them
+ * on the cell once it exists, so nothing is dropped.
+ */
+
+const SLOT = Symbol('cxbus.slot');
+const VIEW = Symbol('cxbus.promise');
+const STATES = ['pending', 'resolved', 'rejected'];
+const [DONE, FAIL, ALWAYS, PROGRESS] = [0, 1, 2, 3];
+
+let makeCell = null;
+const waitingSlots = [];
+
+/** Called once the wasm is instantiated: every slot made before then gets its cell now. */
+export function enableCells(factory) {
+  makeCell = factory;
+  for (const slot of waitingSlots.splice(0)) attach(slot, factory());
+}
+
+function newSlot(cell) {
+  if (cell) return { cell, early: null };
+  if (makeCell) return { cell: makeCell(), early: null };
+  const slot = { cell: null, early: [] };
+  waitingSlots.push(slot);
+  return slot;
+}
+
+function attach(slot, cell) {
+  slot.cell = cell;
+  const early = slot.early;
+  slot.early = null;
+  for (const call of early) call(cell);
+}
+
+function withCell(facade, call) {
+  const slot = facade[SLOT];
+  if (slot.cell) call(slot.cell);
+  else slot.early.push(call);
+}
+
+/** The cell behind a facade, creating one through `enableCells` if needed (wasm is ready). */
+export function cellOf(facade) {
+  return facade[SLOT].cell;
+}
+
+/** A read-only promise (what `command()` returns). */
+export function CommandPromise(slot) {
+  this[SLOT] = slot || newSlot();
+}
+
+function listener(kind) {
+  return function () {
+    const fns = arguments;
+    withCell(this, (cell) => cell.listen(kind, fns));
+    return this;
+  };
+}
+
+function adopt(deferred, value) {
+  if (value !== null && (typeof value === 'object' || typeof value === 'function')) {
+    let then;
+    try {
+      then = value.then;
+    } catch (err) {
+      deferred.reject(err);
+      return;
+    }
+    if (typeof then === 'function') {
+      let called = false;
+      const once = (fn) => (v) => {
+        if (!called) {
+          called = true;
+          fn(v);
+        }
+      };
+      try {
+        then.call(value, once((v) => adopt(deferred, v)), once((r) => deferred.reject(r)));
+      } catch (err) {
+        once((r) => deferred.reject(r))(err);
+      }
+      return;
+    }
+  }
+  deferred.resolve(value);
+}
+
+const promiseMethods = {
+  done: listener(DONE),
+  fail: listener(FAIL),
+  always: listener(ALWAYS),
+  progress: listener(PROGRESS),
+  state() {
+    const cell = this[SLOT].cell;
+    return STATES[cell ? cell.state() : 0];
+  },
+  isResolved() {
+    return this.state() === 'resolved';
+  },
+  isRejected() {
+    return this.state() === 'rejected';
+  },
+  promise() {
+    return this;
+  },
+  then(onResolved, onRejected, onProgress) {
+    const next = new Deferred();
+    const settleWith = (fn, passOn) =>
+      function () {
+        if (typeof fn !== 'function') {
+          passOn.apply(next, arguments);
+          return;
+        }
+        let value;
+        try {
+          value = fn.apply(undefined, arguments);
+        } catch (err) {
+          next.reject(err);
+          return;
+        }
+        adopt(next, value);
+      };
+    this.done(settleWith(onResolved, next.resolve));
+    this.fail(settleWith(onRejected, next.reject));
+    if (typeof onProgress === 'function') this.progress(onProgress);
+    return next.promise();
+  },
+  pipe(onResolved, onRejected, onProgress) {
+    return this.then(onResolved, onRejected, onProgress);
+  },
+  catch(onRejected) {
+    return this.then(undefined, onRejected);
+  },
+  finally(onFinally) {
+    if (typeof onFinally !== 'function') return this.then();
+    const after = (settle) =>
+      function (value) {
+        const result = onFinally();
+        const next = new Deferred();
+        adopt(next, result);
+        return next.promise().then(() => settle(value));
+      };
+    return this.then(
+      after((v) => v),
+      after((r) => {
+        throw r;
+      }),
+    );
+  },
+};
+Object.assign(CommandPromise.prototype, promiseMethods);
+
+function settler(state) {
+  return function () {
+    const args = arguments;
+    withCell(this, (cell) => cell.settle(state, args));
+    return this;
+  };
+}
+
+function settlerWith(apply) {
+  return function (_context, args) {
+    const list = args == null ? [] : args;
+    withCell(this, (cell) => apply(cell, list));
+    return this;
+  };
+}
+
+/** A full deferred (what a command handler gets as `e.deferred`). */
+export function Deferred(slot) {
+  CommandPromise.call(this, slot);
+}
+Deferred.prototype = Object.create(CommandPromise.prototype, {
+  constructor: { value: Deferred, writable: true, configurable: true },
+});
+Object.assign(Deferred.prototype, {
+  resolve: settler(1),
+  reject: settler(2),
+  notify() {
+    const args = arguments;
+    withCell(this, (cell) => cell.notify(args));
+    return this;
+  },
+  resolveWith: settlerWith((cell, args) => cell.settle(1, args)),
+  rejectWith: settlerWith((cell, args) => cell.settle(2, args)),
+  notifyWith: settlerWith((cell, args) => cell.notify(args)),
+  promise() {
+    if (!this[VIEW]) {
+      Object.defineProperty(this, VIEW, { value: new CommandPromise(this[SLOT]) });
+    }
+    return this[VIEW];
+  },
+});
+
+/** The full deferred a handler receives for an existing cell. */
+export function deferredFor(cell) {
+  return new Deferred(newSlot(cell));
+}
+
+/** A fresh read-only promise and its cell slot (the cell may come later). */
+export function newPromise() {
+  return new CommandPromise();
+}
+
+export const ALWAYS_KIND = ALWAYS;
+export const STATE_NAMES = STATES;

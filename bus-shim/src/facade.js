@@ -1,0 +1,173 @@
+/**
+ * The customer-facing objects: `window.CXBus`, plugin interfaces and the QuickBus. They hold no
+ * bus state; each method calls the wasm runtime, or, before it is instantiated, queues the call
+ * to be replayed in order and answers what it can answer synchronously.
+ */
+
+import { newPromise, cellOf } from './deferred.js';
+
+/** Names taken before any customer code can register: the runtime registers these first. */
+const BUILT_IN_PLUGINS = ['CXBus', 'App', 'QuickBus'];
+
+export function makeBus() {
+  let runtime = null;
+  let queue = [];
+  const pendingNames = new Set(BUILT_IN_PLUGINS);
+  const registry = {};
+  const interfaces = new Map();
+
+  /** Runs `call` now, or queues it and returns `early`. */
+  function run(call, early) {
+    if (runtime) return call(runtime);
+    queue.push(call);
+    return early;
+  }
+
+  function commandFrom(slot, name, data) {
+    const promise = newPromise();
+    run((rt) => rt.command(slot.id, name, data, cellOf(promise)));
+    return promise;
+  }
+
+  function makeInterface(slot, name) {
+    const iface = {
+      publish(event, data) {
+        run((rt) => rt.publish(slot.id, event, data, 0));
+        return true;
+      },
+      publishDirect(event, data) {
+        run((rt) => rt.publish(slot.id, event, data, 2));
+        return true;
+      },
+      republish(event, data) {
+        run((rt) => rt.publish(slot.id, event, data, 1));
+        return true;
+      },
+      subscribe(event, callback) {
+        if (typeof event !== 'string' || typeof callback !== 'function') return false;
+        run((rt) => rt.subscribe(slot.id, event, callback));
+        return event;
+      },
+      unsubscribe(event, callback) {
+        return run((rt) => rt.unsubscribe(slot.id, event, callback), false);
+      },
+      command(command, data) {
+        return commandFrom(slot, command, data);
+      },
+      before(command, hook) {
+        if (typeof command !== 'string' || command === '' || typeof hook !== 'function') {
+          return false;
+        }
+        run((rt) => rt.before(slot.id, command, hook));
+        return true;
+      },
+      registerCommand(command, handler, options) {
+        if (typeof command !== 'string' || typeof handler !== 'function') return false;
+        run((rt) => rt.registerCommand(slot.id, command, handler, options));
+        return true;
+      },
+      registerEvents(names) {
+        run((rt) => rt.registerEvents(slot.id, names));
+      },
+      namespace() {
+        return name;
+      },
+      subscribers() {
+        return run((rt) => rt.subscribers(slot.id), {});
+      },
+      data(key, value) {
+        return run((rt) => rt.data(slot.id, key, value), value == null ? undefined : value);
+      },
+      registry() {
+        return registry;
+      },
+      ready() {
+        run((rt) => rt.ready(slot.id));
+      },
+    };
+    interfaces.set(name, iface);
+    return iface;
+  }
+
+  function registerPlugin(name) {
+    if (typeof name !== 'string') return false;
+    if (runtime) {
+      const id = runtime.register(name);
+      return id < 0 ? false : makeInterface({ id }, name);
+    }
+    if (pendingNames.has(name)) return false;
+    pendingNames.add(name);
+    const slot = { id: -1 };
+    queue.push((rt) => {
+      slot.id = rt.register(name);
+    });
+    return makeInterface(slot, name);
+  }
+
+  const cxbusSlot = { id: -1 };
+  const quickSlot = { id: -1 };
+
+  function loader(method) {
+    return function (arg) {
+      const promise = newPromise();
+      run((rt) => rt[method](arg, cellOf(promise)));
+      return promise;
+    };
+  }
+
+  const CXBus = {
+    registerPlugin,
+    registerMaster() {
+      // The App claims the master at start, so page code always gets undefined.
+      return undefined;
+    },
+    loadPlugin: loader('loadPlugin'),
+    loadFile: loader('loadFile'),
+    loadModule: loader('loadModule'),
+    registerModule(name, value) {
+      return run((rt) => rt.registerModule(name, value), typeof name === 'string');
+    },
+    configure(options) {
+      run((rt) => rt.configure(options));
+      if (options && options.unlocked === true && !CXBus.getPluginInterface) {
+        CXBus.getPluginInterface = getPluginInterface;
+      }
+    },
+    command(command, data) {
+      return commandFrom(cxbusSlot, command, data);
+    },
+    subscribe(event, callback) {
+      if (typeof event !== 'string' || typeof callback !== 'function') return false;
+      run((rt) => rt.subscribe(cxbusSlot.id, event, callback));
+      return event;
+    },
+    data(key, value) {
+      return run((rt) => rt.data(cxbusSlot.id, key, value), value == null ? undefined : value);
+    },
+  };
+
+  function getPluginInterface(name) {
+    if (interfaces.has(name)) return interfaces.get(name);
+    const id = runtime ? runtime.pluginId(String(name)) : -1;
+    return id < 0 ? undefined : makeInterface({ id }, String(name));
+  }
+
+  const quickBus = makeInterface(quickSlot, 'QuickBus');
+  quickBus.registerPlugin = registerPlugin;
+
+  return {
+    CXBus,
+    quickBus,
+    registry,
+    /** Binds the runtime, then replays the queued calls in order. */
+    bind(rt, beforeReplay) {
+      cxbusSlot.id = rt.pluginId('CXBus');
+      quickSlot.id = rt.pluginId('QuickBus');
+      runtime = rt;
+      beforeReplay();
+      const queued = queue;
+      queue = null;
+      for (const call of queued) call(rt);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The bus monitor behind `_genesys.widgets.common.busMonitor(listener)`: a bounded record of
+ * registrations, commands (with outcome and duration) and events, for the demo's inspector.
+ */
+
+const LIMIT = 1000;
+const records = [];
+const listeners = new Set();
+let nextId = 1;
+
+function emit(record) {
+  records.push(record);
+  if (records.length > LIMIT) records.shift();
+  for (const listener of listeners) {
+    try {
+      listener(record);
+    } catch (_) {
+      /* a monitor must never break the bus */
+    }
+  }
+}
+
+/** Subscribes a listener; it first gets every record kept so far. Returns `unsubscribe`. */
+export function busMonitor(listener) {
+  if (typeof listener !== 'function') return () => {};
+  for (const record of records) listener(record);
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function recordEvent(now, kind, plugin, name, retained) {
+  if (kind === 'publish') emit({ kind, publisher: plugin, event: name, time: now(), retained });
+  else if (kind === 'subscribe') emit({ kind, plugin, event: name, time: now() });
+  else emit({ kind, plugin, time: now() });
+}
+
+/** Records a command; `onSettled(state, reason)` is called back by the caller's cell watcher. */
+export function recordCommand(now, commander, command) {
+  const id = nextId++;
+  const time = now();
+  emit({ kind: 'command', id, commander, command, time });
+  return (state, reason) => {
+    const end = now();
+    emit({ kind: 'settled', id, command, state, time: end, ms: end - time, reason });
+  };
+}

@@ -1,0 +1,306 @@
+//! The App plugin and the widgets bootstrap: configuration from `window._genesys.widgets`,
+//! extensions, `App.ready`, `onReady`, themes, language, debug and the AJAX header other
+//! plugins send.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use cxbus_core::Access;
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::callback::CommandCall;
+use crate::host;
+use crate::plugin::PluginHandle;
+use crate::runtime::Shared;
+
+/// Texts of App command rejections, verbatim from the spec.
+pub mod text {
+    /// `App.setTheme` with a theme that is not configured.
+    pub const INVALID_THEME: &str = "Invalid theme specified";
+    /// `App.registerExtension` before `App.ready`.
+    pub const EXTENSION_TOO_EARLY: &str =
+        "You must wait until 'App.ready' is published before registering new Extensions.";
+    /// `App.registerExtension` with bad arguments.
+    pub const EXTENSION_BAD_OPTIONS: &str =
+        "The options 'name' must be a string and 'extension' must be a function or a URL.";
+    /// `App.registerExtension` with a name in use.
+    pub fn extension_taken(name: &str) -> String {
+        format!("The Extension name: '{name}', is already taken. Please use another name.")
+    }
+    /// `App.setLanguage` without a language code.
+    pub const INVALID_LANGUAGE: &str = "Invalid language specified";
+}
+
+/// How an App command ends: now, or later by a callback holding the reply.
+enum Outcome {
+    Now(Result<JsValue, JsValue>),
+    Later,
+}
+
+/// What extensions are called with.
+struct ExtensionArgs {
+    dollar: JsValue,
+    cxbus: JsValue,
+    common: JsValue,
+}
+
+/// The App plugin.
+pub struct App {
+    plugin: PluginHandle,
+    /// Set when `App.ready` reaches the App itself, i.e. after every command issued before it.
+    published: Cell<bool>,
+    themes: RefCell<Vec<String>>,
+    extensions: RefCell<Vec<String>>,
+    args: RefCell<Option<ExtensionArgs>>,
+    headers: RefCell<Vec<(String, String)>>,
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    if object.is_object() {
+        Reflect::get(object, &JsValue::from_str(key)).unwrap_or_default()
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+impl App {
+    /// Registers the App plugin with its commands. It is ready at once; `boot` publishes
+    /// `App.ready`.
+    pub fn install(shared: &Rc<Shared>) -> Rc<App> {
+        let plugin = match PluginHandle::register(shared, "App") {
+            Some(plugin) => plugin,
+            None => unreachable_plugin(shared),
+        };
+        let app = Rc::new(App {
+            plugin,
+            published: Cell::new(false),
+            themes: RefCell::new(vec!["dark".into(), "light".into()]),
+            extensions: RefCell::new(Vec::new()),
+            args: RefCell::new(None),
+            headers: RefCell::new(Vec::new()),
+        });
+        app.plugin
+            .register_events(&["ready", "themeChanged", "languageChanged"]);
+        let weak = Rc::downgrade(&app);
+        app.plugin.subscribe("App.ready", move |_| {
+            if let Some(app) = weak.upgrade() {
+                app.published.set(true);
+            }
+        });
+        type Handler = fn(&App, &CommandCall) -> Outcome;
+        let commands: [(&str, Handler); 8] = [
+            ("getTheme", |app, call| Outcome::Now(app.get_theme(call))),
+            ("setTheme", |app, call| Outcome::Now(app.set_theme(call))),
+            ("setLanguage", |app, call| {
+                Outcome::Now(app.set_language(call))
+            }),
+            ("debug", |app, call| Outcome::Now(app.debug(call))),
+            ("about", |app, call| Outcome::Now(app.about(call))),
+            ("registerExtension", App::register_extension),
+            ("updateAJAXHeader", |app, call| {
+                Outcome::Now(app.update_header(call))
+            }),
+            ("removeAJAXHeader", |app, call| {
+                Outcome::Now(app.remove_header(call))
+            }),
+        ];
+        for (name, handler) in commands {
+            let weak = Rc::downgrade(&app);
+            app.plugin.on_command(name, Access::Public, move |call| {
+                let Some(app) = weak.upgrade() else { return };
+                match handler(&app, &call) {
+                    Outcome::Now(Ok(value)) if value.is_undefined() => call.reply.resolve(&[]),
+                    Outcome::Now(Ok(value)) => call.reply.resolve(&[value]),
+                    Outcome::Now(Err(reason)) => call.reply.reject(&[reason]),
+                    Outcome::Later => {}
+                }
+            });
+        }
+        app.plugin.ready();
+        app
+    }
+
+    /// The header (name, value) pairs set through `App.updateAJAXHeader`.
+    pub fn ajax_headers(&self) -> Vec<(String, String)> {
+        self.headers.borrow().clone()
+    }
+
+    /// The bootstrap, in the documented order.
+    pub fn boot(
+        &self,
+        widgets: &JsValue,
+        quick_bus: &JsValue,
+        dollar: &JsValue,
+        cxbus: &JsValue,
+        common: &JsValue,
+    ) {
+        let main = get(widgets, "main");
+        if let Some(debug) = get(&main, "debug").as_bool() {
+            self.plugin.shared().config.borrow_mut().debug = debug;
+        }
+        let themes = get(&main, "themes");
+        if let Ok(themes) = themes.dyn_into::<Object>() {
+            for key in Object::keys(&themes).iter().filter_map(|k| k.as_string()) {
+                self.themes.borrow_mut().push(key);
+            }
+        }
+        let theme = get(&main, "theme").as_string().unwrap_or("dark".into());
+        let language = get(&main, "lang").as_string().unwrap_or("en".into());
+        self.plugin.set_data("theme", theme.into());
+        self.plugin.set_data("language", language.into());
+
+        let args = ExtensionArgs {
+            dollar: dollar.clone(),
+            cxbus: cxbus.clone(),
+            common: common.clone(),
+        };
+        let extensions = get(widgets, "extensions");
+        if let Ok(extensions) = extensions.dyn_into::<Object>() {
+            for entry in Object::entries(&extensions).iter() {
+                let name = get(&entry, "0").as_string().unwrap_or_default();
+                self.extensions.borrow_mut().push(name.clone());
+                if let Ok(extension) = get(&entry, "1").dyn_into::<Function>() {
+                    call_extension(&extension, &name, &args);
+                }
+            }
+        }
+        *self.args.borrow_mut() = Some(args);
+
+        self.plugin.republish("ready", widgets.clone());
+        self.plugin.set_data("ready", JsValue::TRUE);
+        if let Ok(on_ready) = get(widgets, "onReady").dyn_into::<Function>() {
+            if let Err(error) = on_ready.call1(&JsValue::UNDEFINED, quick_bus) {
+                host::report("_genesys.widgets.onReady threw", &error);
+            }
+        }
+    }
+
+    fn get_theme(&self, _: &CommandCall) -> Result<JsValue, JsValue> {
+        let theme = self.plugin.data("theme").as_string().unwrap_or_default();
+        Ok(format!("cx-theme-{theme}").into())
+    }
+
+    fn set_theme(&self, call: &CommandCall) -> Result<JsValue, JsValue> {
+        let theme = get(&call.data, "theme").as_string();
+        match theme {
+            Some(theme) if self.themes.borrow().contains(&theme) => {
+                self.plugin.set_data("theme", theme.clone().into());
+                self.plugin.publish("themeChanged", theme_event(&theme));
+                Ok(JsValue::UNDEFINED)
+            }
+            _ => Err(text::INVALID_THEME.into()),
+        }
+    }
+
+    fn set_language(&self, call: &CommandCall) -> Result<JsValue, JsValue> {
+        match get(&call.data, "lang").as_string() {
+            Some(lang) if !lang.is_empty() => {
+                self.plugin.set_data("language", lang.clone().into());
+                self.plugin
+                    .publish("languageChanged", JsValue::from_str(&lang));
+                Ok(JsValue::UNDEFINED)
+            }
+            _ => Err(text::INVALID_LANGUAGE.into()),
+        }
+    }
+
+    fn debug(&self, call: &CommandCall) -> Result<JsValue, JsValue> {
+        let enabled = get(&call.data, "enabled");
+        let enabled = enabled.as_bool().unwrap_or_else(|| enabled.is_truthy());
+        self.plugin.shared().config.borrow_mut().debug = enabled;
+        Ok(JsValue::UNDEFINED)
+    }
+
+    fn about(&self, _: &CommandCall) -> Result<JsValue, JsValue> {
+        let about = Object::new();
+        crate::runtime::set(&about, "name", &"widgets-rs".into());
+        crate::runtime::set(&about, "version", &env!("CARGO_PKG_VERSION").into());
+        host::with(|h| h.log(&format!("widgets-rs {}", env!("CARGO_PKG_VERSION"))));
+        Ok(about.into())
+    }
+
+    fn register_extension(&self, call: &CommandCall) -> Outcome {
+        if !self.published.get() {
+            return Outcome::Now(Err(text::EXTENSION_TOO_EARLY.into()));
+        }
+        let name = get(&call.data, "name").as_string();
+        let extension = get(&call.data, "extension");
+        let (Some(name), true) = (name, extension.is_function() || extension.is_string()) else {
+            return Outcome::Now(Err(text::EXTENSION_BAD_OPTIONS.into()));
+        };
+        if self.extensions.borrow().contains(&name) {
+            return Outcome::Now(Err(text::extension_taken(&name).into()));
+        }
+        self.extensions.borrow_mut().push(name.clone());
+        if let Ok(extension) = extension.clone().dyn_into::<Function>() {
+            if let Some(args) = self.args.borrow().as_ref() {
+                call_extension(&extension, &name, args);
+            }
+            return Outcome::Now(Ok(JsValue::UNDEFINED));
+        }
+        let url = extension.as_string().unwrap_or_default();
+        let reply = call.reply.clone();
+        let failure = cxbus_core::load_text::file(&url);
+        self.plugin
+            .shared()
+            .loader
+            .load_script(&url, move |loaded| {
+                if loaded {
+                    reply.resolve(&[]);
+                } else {
+                    reply.reject(&[failure.into()]);
+                }
+            });
+        Outcome::Later
+    }
+
+    fn update_header(&self, call: &CommandCall) -> Result<JsValue, JsValue> {
+        let header = get(&call.data, "header");
+        if let Ok(header) = header.dyn_into::<Object>() {
+            let mut headers = self.headers.borrow_mut();
+            for entry in Object::entries(&header).iter() {
+                let (Some(name), Some(value)) =
+                    (get(&entry, "0").as_string(), get(&entry, "1").as_string())
+                else {
+                    continue;
+                };
+                headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+                headers.push((name, value));
+            }
+        }
+        Ok(JsValue::UNDEFINED)
+    }
+
+    fn remove_header(&self, _: &CommandCall) -> Result<JsValue, JsValue> {
+        self.headers.borrow_mut().clear();
+        Ok(JsValue::UNDEFINED)
+    }
+}
+
+fn theme_event(theme: &str) -> JsValue {
+    let data = Object::new();
+    crate::runtime::set(&data, "theme", &theme.into());
+    data.into()
+}
+
+/// Calls an extension as `fn($, CXBus, Common)`; one that throws is reported, not fatal.
+fn call_extension(extension: &Function, name: &str, args: &ExtensionArgs) {
+    if let Err(error) =
+        extension.call3(&JsValue::UNDEFINED, &args.dollar, &args.cxbus, &args.common)
+    {
+        host::report(&format!("extension '{name}' threw"), &error);
+    }
+}
+
+/// "App" is the second name a fresh bus registers, so it cannot be taken; if the impossible
+/// happens, run on with a plugin under another name rather than abort the page.
+fn unreachable_plugin(shared: &Rc<Shared>) -> PluginHandle {
+    let mut n = 0u32;
+    loop {
+        n += 1;
+        if let Some(plugin) = PluginHandle::register(shared, &format!("App{n}")) {
+            return plugin;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The deferred behind every command promise, exported to JavaScript as `DeferredCell`.
+//!
+//! The shim wraps a cell in the customer-facing promise and deferred objects (whose variadic,
+//! chainable methods are easiest in JS); the state machine itself is `cxbus_core::deferred`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use cxbus_core::deferred::{Deferred, Fire, Listen, State};
+use js_sys::{Array, Function};
+use wasm_bindgen::prelude::*;
+
+use crate::host;
+
+/// One command's deferred. Cloning shares the same state.
+#[wasm_bindgen]
+#[derive(Clone, Default)]
+pub struct DeferredCell {
+    inner: Rc<RefCell<Deferred<JsValue, Function>>>,
+}
+
+#[wasm_bindgen]
+impl DeferredCell {
+    /// A pending deferred.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> DeferredCell {
+        DeferredCell::default()
+    }
+
+    /// Adds listeners: `kind` 0 done, 1 fail, 2 always, 3 progress. `fns` is an array-like of
+    /// functions or arrays of functions (nested as deep as given); other values are ignored.
+    pub fn listen(&self, kind: u8, fns: &JsValue) {
+        let kind = match kind {
+            0 => Listen::Done,
+            1 => Listen::Fail,
+            2 => Listen::Always,
+            _ => Listen::Progress,
+        };
+        let mut found = Vec::new();
+        collect_functions(fns, &mut found, MAX_NESTING);
+        for callback in found {
+            let fire = self.inner.borrow_mut().listen(kind, callback);
+            if let Some(fire) = fire {
+                run(fire);
+            }
+        }
+    }
+
+    /// Settles: `state` 1 resolved, 2 rejected, with the array-like `args`. Later calls are
+    /// ignored. Returns whether this call settled it.
+    pub fn settle(&self, state: u8, args: &JsValue) -> bool {
+        let outcome = if state == 1 {
+            State::Resolved
+        } else {
+            State::Rejected
+        };
+        let fire = self.inner.borrow_mut().settle(outcome, to_vec(args));
+        fire.map(run).is_some()
+    }
+
+    /// Progress with the array-like `args`, while pending.
+    pub fn notify(&self, args: &JsValue) {
+        let fire = self.inner.borrow_mut().notify(to_vec(args));
+        if let Some(fire) = fire {
+            run(fire);
+        }
+    }
+
+    /// 0 pending, 1 resolved, 2 rejected.
+    pub fn state(&self) -> u8 {
+        match self.inner.borrow().state() {
+            State::Pending => 0,
+            State::Resolved => 1,
+            State::Rejected => 2,
+        }
+    }
+}
+
+impl DeferredCell {
+    /// Resolves with the given arguments (Rust side).
+    pub fn resolve(&self, args: &[JsValue]) {
+        self.settle(1, &args.iter().collect::<Array>());
+    }
+
+    /// Rejects with the given arguments (Rust side).
+    pub fn reject(&self, args: &[JsValue]) {
+        self.settle(2, &args.iter().collect::<Array>());
+    }
+
+    /// Whether the deferred is still pending.
+    pub fn is_pending(&self) -> bool {
+        self.inner.borrow().state() == State::Pending
+    }
+}
+
+fn to_vec(args: &JsValue) -> Vec<JsValue> {
+    if args.is_undefined() || args.is_null() {
+        return Vec::new();
+    }
+    Array::from(args).iter().collect()
+}
+
+/// How deep arrays of callbacks may nest; deeper (or self-containing) arrays are ignored.
+const MAX_NESTING: u8 = 8;
+
+fn collect_functions(value: &JsValue, found: &mut Vec<Function>, depth: u8) {
+    if let Some(function) = value.dyn_ref::<Function>() {
+        found.push(function.clone());
+    } else if value.is_object() && depth > 0 {
+        for item in Array::from(value).iter() {
+            collect_functions(&item, found, depth - 1);
+        }
+    }
+}
+
+/// Calls each callback with the arguments. A callback that throws is reported and does not
+/// stop the others.
+fn run(fire: Fire<JsValue, Function>) {
+    let args: Array = fire.args.iter().collect();
+    for callback in fire.callbacks {
+        if let Err(error) = callback.apply(&JsValue::UNDEFINED, &args) {
+            host::report("a promise callback threw", &error);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The page-side helpers the runtime calls: scheduling, calling user code with the right event
+//! objects, logging, script loading and the bus monitor. The shim (`bus-shim/src/`) provides
+//! them once, at start, having captured the globals it needs at load time.
+
+use std::cell::RefCell;
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+
+use crate::deferred::DeferredCell;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The helper object the shim passes to `Runtime::start`.
+    pub type HostJs;
+
+    /// Asks for `Runtime.drain` to be called soon, from a fresh (unclamped) task.
+    #[wasm_bindgen(method)]
+    pub fn schedule(this: &HostJs);
+
+    /// Calls a command handler with `{time, commander, command, deferred, data}`; a handler
+    /// that throws rejects the deferred with the error.
+    #[wasm_bindgen(method, js_name = runCommand)]
+    pub fn run_command(
+        this: &HostJs,
+        handler: &Function,
+        commander: &str,
+        command: &str,
+        cell: DeferredCell,
+        data: &JsValue,
+    );
+
+    /// Calls a subscriber with a fresh `{time, publisher, event, data}`; `data` missing means a
+    /// fresh `{}` for each subscriber. A subscriber that throws is reported.
+    #[wasm_bindgen(method)]
+    pub fn deliver(
+        this: &HostJs,
+        callback: &Function,
+        publisher: &str,
+        event: &str,
+        data: &JsValue,
+        has_data: bool,
+    );
+
+    /// `console.log`, captured at load time.
+    #[wasm_bindgen(method)]
+    pub fn log(this: &HostJs, text: &str);
+
+    /// `console.error` with a value, captured at load time.
+    #[wasm_bindgen(method)]
+    pub fn error(this: &HostJs, text: &str, value: &JsValue);
+
+    /// Injects a `<script>`; the promise settles on load or error.
+    #[wasm_bindgen(method, js_name = loadScript)]
+    pub fn load_script(this: &HostJs, url: &str) -> Promise;
+
+    /// `Date.now()`, captured at load time.
+    #[wasm_bindgen(method)]
+    pub fn now(this: &HostJs) -> f64;
+
+    /// A bus-monitor record: `kind` is `register`, `publish` or `subscribe`.
+    #[wasm_bindgen(method)]
+    pub fn record(this: &HostJs, kind: &str, plugin: &str, name: &str, retained: bool);
+
+    /// A bus-monitor record for a command; the monitor watches the cell for its outcome.
+    #[wasm_bindgen(method, js_name = recordCommand)]
+    pub fn record_command(this: &HostJs, commander: &str, command: &str, cell: DeferredCell);
+}
+
+thread_local! {
+    static HOST: RefCell<Option<HostJs>> = const { RefCell::new(None) };
+}
+
+/// Installs the shim's helpers. Called once by `Runtime::start`.
+pub fn install(host: HostJs) {
+    HOST.with(|slot| *slot.borrow_mut() = Some(host));
+}
+
+/// Runs `f` with the helpers, if installed (they always are once the runtime has started).
+pub fn with<R>(f: impl FnOnce(&HostJs) -> R) -> Option<R> {
+    HOST.with(|slot| slot.borrow().as_ref().map(f))
+}
+
+/// Reports an error value on the console.
+pub fn report(text: &str, value: &JsValue) {
+    with(|host| host.error(text, value));
+}
+
+/// `Date.now()`.
+pub fn now() -> f64 {
+    with(|host| host.now()).unwrap_or(0.0)
+}

@@ -1,0 +1,426 @@
+//! The running bus: the core behind a `RefCell`, the task pump, debug logging and the live
+//! registry object. Both the JavaScript facade (`crate::exports`) and the built-in Rust plugins
+//! (`crate::plugin`) go through [`Shared`], so a command takes one path whoever sends it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use cxbus_core::{Access, Bus, DataEntry, PluginId, RegisterError, Rejection, Sent, Task, names};
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::callback::{Callback, CommandCall, Web};
+use crate::deferred::DeferredCell;
+use crate::host;
+use crate::loader::Loader;
+
+/// Options set by `CXBus.configure` and the App.
+#[derive(Default)]
+pub struct Config {
+    /// Debug logging on.
+    pub debug: bool,
+    /// Where plugin files are loaded from (may be empty: relative to the page).
+    pub plugins_path: String,
+    /// `pluginMap`: lower-case plugin name → file, or `false` to block loading.
+    pub plugin_map: Option<Object>,
+}
+
+/// The runtime state shared by everything on the page.
+pub struct Shared {
+    /// The pure bus.
+    pub bus: RefCell<Bus<Web>>,
+    /// Options.
+    pub config: RefCell<Config>,
+    /// Plugin and module loading.
+    pub loader: Loader,
+    /// `registry()`: one live object, updated on every registration.
+    registry: Object,
+    scheduled: Cell<bool>,
+}
+
+/// How a plugin publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishMode {
+    /// `publish`: not retained, logged.
+    Publish,
+    /// `republish`: retained for late subscribers.
+    Republish,
+    /// `publishDirect`: not retained, quiet in the log.
+    Direct,
+}
+
+impl Shared {
+    /// A runtime with the `CXBus` pseudo-plugin registered.
+    pub fn new(registry: Object) -> Rc<Shared> {
+        let shared = Rc::new(Shared {
+            bus: RefCell::new(Bus::new()),
+            config: RefCell::new(Config::default()),
+            loader: Loader::default(),
+            registry,
+            scheduled: Cell::new(false),
+        });
+        let _ = shared.register("CXBus");
+        shared
+    }
+
+    /// Logs a debug line when debug is on.
+    pub fn debug(&self, line: impl FnOnce() -> String) {
+        if self.config.borrow().debug {
+            let line = line();
+            host::with(|h| h.log(&line));
+        }
+    }
+
+    /// Asks the shim for a drain if work is queued and none is asked for yet.
+    pub fn drain_soon(&self) {
+        if !self.scheduled.get() && self.bus.borrow().has_tasks() {
+            self.scheduled.set(true);
+            host::with(|h| h.schedule());
+        }
+    }
+
+    // ----- plugins -------------------------------------------------------------------------
+
+    /// Registers a plugin; `None` (and a debug line saying why) when refused.
+    pub fn register(&self, name: &str) -> Option<PluginId> {
+        let result = self.bus.borrow_mut().register(name);
+        match result {
+            Ok(id) => {
+                self.debug(|| format!("New Plugin Registered {name}"));
+                host::with(|h| h.record("register", name, "", false));
+                self.refresh_registry(id);
+                Some(id)
+            }
+            Err(error) => {
+                self.debug(|| format!("registerPlugin refused: {}", describe(&error)));
+                None
+            }
+        }
+    }
+
+    /// Registers (or replaces) a command.
+    pub fn register_command(&self, id: PluginId, name: &str, handler: Callback, access: Access) {
+        self.bus
+            .borrow_mut()
+            .register_command(id, name, handler, access);
+        self.debug(|| format!("{} registered the command: {name}", self.name(id)));
+        self.refresh_registry(id);
+    }
+
+    /// Adds names to the plugin's event listing.
+    pub fn register_events(&self, id: PluginId, names: Vec<String>) {
+        self.bus.borrow_mut().register_events(id, names);
+        self.refresh_registry(id);
+    }
+
+    /// The plugin's name.
+    pub fn name(&self, id: PluginId) -> String {
+        self.bus.borrow().name(id).to_owned()
+    }
+
+    /// `ready()`: flushes buffered commands once.
+    pub fn ready(&self, id: PluginId) {
+        self.bus.borrow_mut().mark_ready(id);
+        self.drain_soon();
+    }
+
+    /// The live `registry()` object.
+    pub fn registry(&self) -> Object {
+        self.registry.clone()
+    }
+
+    fn refresh_registry(&self, id: PluginId) {
+        let (name, events, commands) = {
+            let bus = self.bus.borrow();
+            (bus.name(id).to_owned(), bus.events(id), bus.commands(id))
+        };
+        let entry = Object::new();
+        set(&entry, "events", &strings(&events));
+        set(&entry, "commands", &strings(&commands));
+        set(&self.registry, &name, &entry);
+    }
+
+    // ----- commands ------------------------------------------------------------------------
+
+    /// Sends a command as `commander`: qualifies the name, coerces the payload, runs the
+    /// before-hooks synchronously and routes it. The outcome settles `reply`, always later.
+    pub fn command(&self, commander: PluginId, name: &str, data: JsValue, reply: DeferredCell) {
+        let commander_name = self.name(commander);
+        let full = names::qualify(&commander_name, name);
+        self.debug(|| format!("{commander_name} called the command: {full}"));
+        host::with(|h| h.record_command(&commander_name, &full, reply.clone()));
+        match self.run_hooks(&full, coerce_payload(data)) {
+            Ok(data) => {
+                let sent = self.bus.borrow_mut().send(commander, full, data, reply);
+                if let Sent::LoadNeeded(plugin) = sent {
+                    self.load_for_command(plugin);
+                }
+            }
+            Err(reason) => self.reject_later(full, reason, reply),
+        }
+        self.drain_soon();
+    }
+
+    fn reject_later(&self, command: String, reason: Rejected, reply: DeferredCell) {
+        match reason {
+            Rejected::Bus(reason) => self.bus.borrow_mut().reject_later(command, reason, reply),
+            // A hook threw: reject with what it threw, still asynchronously.
+            Rejected::Thrown(error) => {
+                let handler = Callback::Command(Rc::new(move |call: CommandCall| {
+                    call.reply.reject(std::slice::from_ref(&error));
+                }));
+                self.bus.borrow_mut().queue_run(
+                    handler,
+                    String::new(),
+                    command,
+                    JsValue::UNDEFINED,
+                    reply,
+                );
+            }
+        }
+    }
+
+    /// Calls the before-hooks for `full` in order; each returns the payload to go on with.
+    fn run_hooks(&self, full: &str, data: Option<JsValue>) -> Result<JsValue, Rejected> {
+        let mut data = data.ok_or(Rejected::Bus(Rejection::Cancelled))?;
+        let hooks = self.bus.borrow().hooks(full);
+        for hook in hooks {
+            let Callback::Js(hook) = hook else { continue };
+            match hook.call1(&JsValue::UNDEFINED, &data) {
+                Ok(next) if is_object(&next) => data = next,
+                Ok(_) => return Err(Rejected::Bus(Rejection::Cancelled)),
+                Err(error) => return Err(Rejected::Thrown(error)),
+            }
+        }
+        Ok(data)
+    }
+
+    /// Starts loading the plugin a command asked for; waiting commands are released (or
+    /// rejected) when the load finishes.
+    fn load_for_command(&self, plugin: String) {
+        let Some(runtime) = crate::exports::current() else {
+            return;
+        };
+        let url = self.loader.plugin_file(&self.config.borrow(), &plugin);
+        let Some(url) = url else {
+            self.bus.borrow_mut().load_finished(&plugin);
+            return;
+        };
+        self.loader.load_script(&url, move |_loaded| {
+            runtime.bus.borrow_mut().load_finished(&plugin);
+            runtime.drain_soon();
+        });
+    }
+
+    /// Adds a before-hook; `false` for an empty name.
+    pub fn before(&self, command: &str, hook: Callback) -> bool {
+        self.bus.borrow_mut().add_hook(command, hook)
+    }
+
+    // ----- events --------------------------------------------------------------------------
+
+    /// Publishes `event` in the plugin's namespace. Falsy data means "no data".
+    pub fn publish(&self, id: PluginId, event: &str, data: JsValue, mode: PublishMode) {
+        let data = data.is_truthy().then_some(data);
+        let retain = mode == PublishMode::Republish || event == "ready";
+        let full = self.bus.borrow_mut().publish(id, event, data, retain);
+        let name = self.name(id);
+        match mode {
+            PublishMode::Publish => self.debug(|| format!("{name} published: {full}")),
+            PublishMode::Republish => self.debug(|| format!("{name} republished: {full}")),
+            PublishMode::Direct => {}
+        }
+        host::with(|h| h.record("publish", &name, &full, retain));
+        self.drain_soon();
+    }
+
+    /// Subscribes to a full event name.
+    pub fn subscribe(&self, id: PluginId, event: &str, callback: Callback) {
+        self.bus.borrow_mut().subscribe(id, event, callback);
+        let name = self.name(id);
+        self.debug(|| format!("{name} subscribed to {event}"));
+        host::with(|h| h.record("subscribe", &name, event, false));
+        self.drain_soon();
+    }
+
+    /// Removes subscriptions; see `Bus::unsubscribe`.
+    pub fn unsubscribe(&self, id: PluginId, event: &str, callback: Option<&Callback>) -> bool {
+        self.bus.borrow_mut().unsubscribe(id, event, callback)
+    }
+
+    /// `subscribers()`: `{event: [plugin names]}` for the plugin's namespace.
+    pub fn subscribers(&self, id: PluginId) -> Object {
+        let out = Object::new();
+        for (event, subscribers) in self.bus.borrow().subscribers(id) {
+            set(&out, &event, &strings(&subscribers));
+        }
+        out
+    }
+
+    // ----- data ----------------------------------------------------------------------------
+
+    /// Writes plugin data and publishes the three change events when the value changed.
+    pub fn set_data(&self, id: PluginId, key: &str, value: JsValue) {
+        let now = host::now();
+        let changed = self.bus.borrow_mut().data_set(id, key, value, now);
+        let Some([all, one, labelled]) = changed else {
+            return;
+        };
+        let (map, entry) = {
+            let bus = self.bus.borrow();
+            let entry = bus.data_get(id, key).map(entry_object);
+            (data_map(bus.data_all(id)), entry)
+        };
+        let mut bus = self.bus.borrow_mut();
+        bus.publish_full(id, all, Some(map.into()), false);
+        bus.publish_full(id, one, entry.clone().map(Into::into), false);
+        bus.publish_full(id, labelled, entry.map(Into::into), false);
+        drop(bus);
+        self.drain_soon();
+    }
+
+    /// Reads plugin data: the value of `key` (own key first, else `Other.key`), or the whole
+    /// own map of `{last, value, time}` entries when `key` is `None`.
+    pub fn get_data(&self, id: PluginId, key: Option<&str>) -> JsValue {
+        let bus = self.bus.borrow();
+        match key {
+            Some(key) => bus
+                .data_get(id, key)
+                .map_or(JsValue::UNDEFINED, |e| e.value.clone()),
+            None => data_map(bus.data_all(id)).into(),
+        }
+    }
+
+    // ----- the pump ------------------------------------------------------------------------
+
+    /// Runs the tasks queued before this call (later ones get a fresh task, so a chain of
+    /// commands cannot starve the page), calling user code with no borrow held.
+    pub fn drain(&self) {
+        self.scheduled.set(false);
+        let mut budget = self.bus.borrow().task_count();
+        while budget > 0 {
+            budget -= 1;
+            let task = self.bus.borrow_mut().next_task();
+            let Some(task) = task else { break };
+            self.run(task);
+        }
+        self.drain_soon();
+    }
+
+    fn run(&self, task: Task<Web>) {
+        match task {
+            Task::Run {
+                handler,
+                commander,
+                command,
+                data,
+                reply,
+            } => match handler {
+                Callback::Js(f) => {
+                    host::with(|h| h.run_command(&f, &commander, &command, reply, &data));
+                }
+                Callback::Command(f) => f(CommandCall {
+                    commander,
+                    command,
+                    data,
+                    reply,
+                }),
+                Callback::Event(_) => reply.reject(&[Rejection::NoSuchCommand.to_string().into()]),
+            },
+            Task::Builtin {
+                builtin,
+                command,
+                listing,
+                reply,
+            } => {
+                if builtin != cxbus_core::Builtin::Load {
+                    let line = format!("{command}: {}", listing.join(", "));
+                    host::with(|h| h.log(&line));
+                }
+                reply.resolve(&[]);
+            }
+            Task::Reject {
+                command: _,
+                reason,
+                reply,
+            } => reply.reject(&[reason.to_string().into()]),
+            Task::Deliver {
+                callback,
+                publisher,
+                event,
+                data,
+            } => match callback {
+                Callback::Js(f) => {
+                    let has_data = data.is_some();
+                    let data = data.unwrap_or(JsValue::UNDEFINED);
+                    host::with(|h| h.deliver(&f, &publisher, &event, &data, has_data));
+                }
+                Callback::Event(f) => f(&data.unwrap_or_else(|| Object::new().into())),
+                Callback::Command(_) => {}
+            },
+        }
+    }
+}
+
+/// Why a command was stopped before routing.
+enum Rejected {
+    /// One of the bus's own reasons.
+    Bus(Rejection),
+    /// A before-hook threw this.
+    Thrown(JsValue),
+}
+
+/// `data = data || {}`; a payload that is then not an object (or array) cancels the command.
+fn coerce_payload(data: JsValue) -> Option<JsValue> {
+    if !data.is_truthy() {
+        Some(Object::new().into())
+    } else if is_object(&data) {
+        Some(data)
+    } else {
+        None
+    }
+}
+
+/// A non-null object or array (not a function).
+pub fn is_object(value: &JsValue) -> bool {
+    value.is_object() && !value.is_function()
+}
+
+fn describe(error: &RegisterError) -> String {
+    error.to_string()
+}
+
+fn entry_object(entry: &DataEntry<JsValue>) -> Object {
+    let object = Object::new();
+    set(
+        &object,
+        "last",
+        entry.last.as_ref().unwrap_or(&JsValue::UNDEFINED),
+    );
+    set(&object, "value", &entry.value);
+    set(&object, "time", &JsValue::from_f64(entry.time));
+    object
+}
+
+fn data_map(entries: &[(String, DataEntry<JsValue>)]) -> Object {
+    let map = Object::new();
+    for (key, entry) in entries {
+        set(&map, key, &entry_object(entry));
+    }
+    map
+}
+
+/// `object[key] = value`, ignoring the (impossible for plain objects) failure.
+pub fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+/// A JS array of strings.
+pub fn strings(items: &[String]) -> Array {
+    items.iter().map(|s| JsValue::from_str(s)).collect()
+}
+
+/// A JS function value as a callback, if it is one.
+pub fn js_callback(value: &JsValue) -> Option<Callback> {
+    value.dyn_ref::<Function>().cloned().map(Callback::Js)
+}
