@@ -169,10 +169,10 @@ impl App {
 
         self.plugin.republish("ready", widgets.clone());
         self.plugin.set_data("ready", JsValue::TRUE);
-        if let Ok(on_ready) = get(widgets, "onReady").dyn_into::<Function>() {
-            if let Err(error) = on_ready.call1(&JsValue::UNDEFINED, quick_bus) {
-                host::report("_genesys.widgets.onReady threw", &error);
-            }
+        if let Ok(on_ready) = get(widgets, "onReady").dyn_into::<Function>()
+            && let Err(error) = on_ready.call1(&JsValue::UNDEFINED, quick_bus)
+        {
+            host::report("_genesys.widgets.onReady threw", &error);
         }
     }
 

@@ -87,9 +87,9 @@ pub fn configure(config: &mut Config, options: &JsValue) {
     if let Some(path) = get("pluginsPath").as_string() {
         config.plugins_path = path;
     }
-    if let Ok(map) = get("pluginMap").dyn_into::<Object>() {
-        if !map.is_function() {
-            config.plugin_map = Some(map);
-        }
+    if let Ok(map) = get("pluginMap").dyn_into::<Object>()
+        && !map.is_function()
+    {
+        config.plugin_map = Some(map);
     }
 }
