@@ -1,0 +1,265 @@
+//! Fault injection state: failing the next N protocol requests, added latency, going offline and
+//! refusing new chats. Pure: the request layer asks [`FaultState::judge`] what to do with a request.
+
+use serde::{Deserialize, Serialize};
+
+/// How an injected failure looks on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailKind {
+    /// An HTTP 5xx answer (status from `failStatus`) with the protocol's error body.
+    #[default]
+    Http,
+    /// GMS: HTTP 200 with `statusCode: 1` (transient). Other protocols get the HTTP 5xx instead.
+    Status1,
+}
+
+/// Faults to apply, as given on the command line or to `PUT /emulator/api/faults`. Absent fields
+/// leave the current value alone when updating.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaultSettings {
+    /// Fail this many of the next protocol requests.
+    pub fail_next: Option<u32>,
+    /// How they fail.
+    pub fail_kind: Option<FailKind>,
+    /// HTTP status for [`FailKind::Http`] (500–599; default 503).
+    pub fail_status: Option<u16>,
+    /// Delay added before every protocol answer, in ms.
+    pub latency_ms: Option<u64>,
+    /// Answer every protocol request with 503 (and drop WebSockets) for this many seconds from now;
+    /// 0 comes back online.
+    pub offline_seconds: Option<u64>,
+    /// Refuse new chats (GMS 240, Cloud and v3 503).
+    pub reject_new_chats: Option<bool>,
+}
+
+/// The live fault state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultState {
+    fail_next: u32,
+    fail_kind: FailKind,
+    fail_status: u16,
+    latency_ms: u64,
+    offline_until_ms: u64,
+    reject_new_chats: bool,
+}
+
+impl Default for FaultState {
+    fn default() -> Self {
+        FaultState {
+            fail_next: 0,
+            fail_kind: FailKind::Http,
+            fail_status: 503,
+            latency_ms: 0,
+            offline_until_ms: 0,
+            reject_new_chats: false,
+        }
+    }
+}
+
+/// What to do with one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Serve it normally.
+    Pass,
+    /// Answer with this 5xx status.
+    FailHttp(u16),
+    /// Answer GMS-style `statusCode: 1`.
+    FailStatus1,
+    /// The server is offline: 503.
+    Offline,
+}
+
+/// The current state as the fault API reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultReport {
+    /// Requests still to fail.
+    pub fail_next: u32,
+    /// How they fail.
+    pub fail_kind: FailKind,
+    /// HTTP status used for failures.
+    pub fail_status: u16,
+    /// Added latency in ms.
+    pub latency_ms: u64,
+    /// Remaining offline time in ms (0 when online).
+    pub offline_remaining_ms: u64,
+    /// Whether new chats are refused.
+    pub reject_new_chats: bool,
+}
+
+/// Why a fault update was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FaultError {
+    /// `failStatus` outside 500–599.
+    #[error("failStatus must be between 500 and 599, got {0}")]
+    BadStatus(u16),
+}
+
+impl FaultState {
+    /// State with `settings` applied at `now_ms`.
+    pub fn from_settings(settings: &FaultSettings, now_ms: u64) -> Self {
+        let mut state = FaultState::default();
+        // Start-up settings come from the CLI, which validates the status itself.
+        let _ = state.apply(settings, now_ms);
+        state
+    }
+
+    /// Applies the present fields of `settings`. Returns whether the server just went offline (so
+    /// open WebSockets should drop).
+    pub fn apply(&mut self, settings: &FaultSettings, now_ms: u64) -> Result<bool, FaultError> {
+        if let Some(status) = settings.fail_status {
+            if !(500..=599).contains(&status) {
+                return Err(FaultError::BadStatus(status));
+            }
+            self.fail_status = status;
+        }
+        if let Some(n) = settings.fail_next {
+            self.fail_next = n;
+        }
+        if let Some(kind) = settings.fail_kind {
+            self.fail_kind = kind;
+        }
+        if let Some(ms) = settings.latency_ms {
+            self.latency_ms = ms;
+        }
+        if let Some(reject) = settings.reject_new_chats {
+            self.reject_new_chats = reject;
+        }
+        let mut went_offline = false;
+        if let Some(seconds) = settings.offline_seconds {
+            self.offline_until_ms = if seconds == 0 {
+                0
+            } else {
+                now_ms.saturating_add(seconds * 1000)
+            };
+            went_offline = seconds > 0;
+        }
+        Ok(went_offline)
+    }
+
+    /// Decides the fate of one protocol request and consumes a pending failure if one applies.
+    /// Returns the latency to add first.
+    pub fn judge(&mut self, now_ms: u64) -> (u64, Verdict) {
+        let verdict = if now_ms < self.offline_until_ms {
+            Verdict::Offline
+        } else if self.fail_next > 0 {
+            self.fail_next -= 1;
+            match self.fail_kind {
+                FailKind::Http => Verdict::FailHttp(self.fail_status),
+                FailKind::Status1 => Verdict::FailStatus1,
+            }
+        } else {
+            Verdict::Pass
+        };
+        (self.latency_ms, verdict)
+    }
+
+    /// Whether new chats are refused now.
+    pub fn rejects_new_chats(&self) -> bool {
+        self.reject_new_chats
+    }
+
+    /// Whether the server is offline at `now_ms`.
+    pub fn is_offline(&self, now_ms: u64) -> bool {
+        now_ms < self.offline_until_ms
+    }
+
+    /// The state for the fault API.
+    pub fn report(&self, now_ms: u64) -> FaultReport {
+        FaultReport {
+            fail_next: self.fail_next,
+            fail_kind: self.fail_kind,
+            fail_status: self.fail_status,
+            latency_ms: self.latency_ms,
+            offline_remaining_ms: self.offline_until_ms.saturating_sub(now_ms),
+            reject_new_chats: self.reject_new_chats,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fail_next_fails_exactly_n_requests_then_passes() {
+        let mut s = FaultState::default();
+        s.apply(
+            &FaultSettings {
+                fail_next: Some(2),
+                ..Default::default()
+            },
+            0,
+        )
+        .unwrap();
+        assert_eq!(s.judge(1), (0, Verdict::FailHttp(503)));
+        assert_eq!(s.judge(2), (0, Verdict::FailHttp(503)));
+        assert_eq!(s.judge(3), (0, Verdict::Pass));
+    }
+
+    #[test]
+    fn status1_kind_gives_transient_failures() {
+        let settings = FaultSettings {
+            fail_next: Some(1),
+            fail_kind: Some(FailKind::Status1),
+            ..Default::default()
+        };
+        let mut s = FaultState::from_settings(&settings, 0);
+        assert_eq!(s.judge(0).1, Verdict::FailStatus1);
+        assert_eq!(s.judge(0).1, Verdict::Pass);
+    }
+
+    #[test]
+    fn offline_lasts_for_the_given_seconds_and_does_not_consume_failures() {
+        let mut s = FaultState::default();
+        let settings = FaultSettings {
+            offline_seconds: Some(2),
+            fail_next: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(s.apply(&settings, 1_000), Ok(true));
+        assert_eq!(s.judge(2_999).1, Verdict::Offline);
+        assert_eq!(s.report(2_000).offline_remaining_ms, 1_000);
+        assert_eq!(s.judge(3_000).1, Verdict::FailHttp(503));
+        assert_eq!(s.judge(3_001).1, Verdict::Pass);
+    }
+
+    #[test]
+    fn latency_is_reported_with_every_verdict() {
+        let mut s = FaultState::default();
+        s.apply(
+            &FaultSettings {
+                latency_ms: Some(250),
+                ..Default::default()
+            },
+            0,
+        )
+        .unwrap();
+        assert_eq!(s.judge(0), (250, Verdict::Pass));
+    }
+
+    #[test]
+    fn a_non_5xx_fail_status_is_refused_and_changes_nothing() {
+        let mut s = FaultState::default();
+        let bad = FaultSettings {
+            fail_status: Some(404),
+            fail_next: Some(3),
+            ..Default::default()
+        };
+        assert_eq!(s.apply(&bad, 0), Err(FaultError::BadStatus(404)));
+        assert_eq!(s, FaultState::default());
+    }
+
+    #[test]
+    fn settings_parse_from_the_documented_json() {
+        let s: FaultSettings = serde_json::from_str(
+            r#"{"failNext":3,"failKind":"status1","latencyMs":20,"offlineSeconds":0}"#,
+        )
+        .unwrap();
+        assert_eq!(s.fail_next, Some(3));
+        assert_eq!(s.fail_kind, Some(FailKind::Status1));
+        assert!(serde_json::from_str::<FaultSettings>(r#"{"failnext":3}"#).is_err());
+    }
+}

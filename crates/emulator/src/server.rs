@@ -1,0 +1,181 @@
+//! Starting the server: the router (protocols, agent API, static mounts), CORS, fault injection and
+//! the idle-expiry sweeper.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+
+use crate::clock::now_ms;
+use crate::config::Config;
+use crate::error::EmulatorError;
+use crate::faults::Verdict;
+use crate::state::{AppState, Shared};
+use crate::{agent_api, cloud, gms, v3};
+
+/// The emulator server.
+#[derive(Debug)]
+pub struct Server;
+
+/// A started server. Dropping it (or calling [`RunningServer::shutdown`]) stops it.
+#[derive(Debug)]
+pub struct RunningServer {
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    sweeper: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    /// Binds, starts serving in the background and returns at once. Must run inside a tokio runtime.
+    pub async fn start(config: Config) -> Result<RunningServer, EmulatorError> {
+        let requested = SocketAddr::new(config.host, config.port);
+        let listener =
+            TcpListener::bind(requested)
+                .await
+                .map_err(|source| EmulatorError::Bind {
+                    addr: requested,
+                    source,
+                })?;
+        let addr = listener.local_addr()?;
+        let app: Shared = Arc::new(AppState::new(config));
+        let router = router(&app);
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(e) = serve.await {
+                eprintln!("emulator: server error: {e}");
+            }
+        });
+        let sweeper = tokio::spawn(sweep_idle_sessions(Arc::clone(&app)));
+        Ok(RunningServer {
+            addr,
+            shutdown: Some(shutdown),
+            task: Some(task),
+            sweeper,
+        })
+    }
+}
+
+impl RunningServer {
+    /// The bound address (with the real port when 0 was asked for).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://HOST:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections and waits for open requests to finish. Open WebSockets are
+    /// closed by dropping the runtime's tasks with the server.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        self.sweeper.abort();
+    }
+}
+
+fn router(app: &Shared) -> Router {
+    let protocols = Router::new()
+        .merge(gms::routes(&app.config))
+        .merge(cloud::routes())
+        .merge(v3::routes(&app.config))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(app),
+            inject_faults,
+        ));
+    let mut router = Router::new().merge(protocols).merge(agent_api::routes());
+    for mount in &app.config.mounts {
+        let files = ServeDir::new(&mount.dir);
+        router = if mount.prefix == "/" {
+            router.fallback_service(files)
+        } else {
+            router.nest_service(mount.prefix.trim_end_matches('/'), files)
+        };
+    }
+    router.with_state(Arc::clone(app)).layer(cors())
+}
+
+/// Any origin may call, with credentials; preflights are answered for every method and header.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods(AllowMethods::mirror_request())
+        .allow_headers(AllowHeaders::mirror_request())
+        .allow_credentials(true)
+        .expose_headers([HeaderName::from_static("content-disposition")])
+        .max_age(Duration::from_secs(600))
+}
+
+/// Applies the fault state to a protocol request: latency first, then failure or pass.
+async fn inject_faults(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    if request.method() == Method::OPTIONS {
+        return next.run(request).await;
+    }
+    let (latency_ms, verdict) = app.with_faults(|f| f.judge(now_ms()));
+    if latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(latency_ms)).await;
+    }
+    let path = request.uri().path().to_owned();
+    let failure = match verdict {
+        Verdict::Pass => return next.run(request).await,
+        Verdict::FailHttp(status) => {
+            Some(StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE))
+        }
+        Verdict::FailStatus1 if path.starts_with("/genesys/") => None,
+        Verdict::FailStatus1 | Verdict::Offline => Some(StatusCode::SERVICE_UNAVAILABLE),
+    };
+    if path.starts_with("/genesys/") {
+        gms::injected_failure(failure)
+    } else if path.starts_with("/nexus/") {
+        v3::injected_failure(failure.unwrap_or(StatusCode::SERVICE_UNAVAILABLE))
+    } else if path.starts_with("/api/") {
+        cloud::injected_failure(failure.unwrap_or(StatusCode::SERVICE_UNAVAILABLE))
+    } else {
+        failure
+            .unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
+            .into_response()
+    }
+}
+
+async fn sweep_idle_sessions(app: Shared) {
+    let idle_ms = app.config.idle_timeout_ms;
+    let every = Duration::from_millis((idle_ms / 4).clamp(100, 30_000));
+    loop {
+        tokio::time::sleep(every).await;
+        app.store.expire_idle(now_ms(), idle_ms);
+    }
+}

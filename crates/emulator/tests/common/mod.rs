@@ -1,0 +1,233 @@
+//! Shared helpers for the integration tests: an in-process server on 127.0.0.1 port 0 and small
+//! protocol clients. Every request goes to loopback only.
+#![allow(dead_code, missing_docs)]
+
+use std::time::Duration;
+
+use emulator::{Config, RunningServer, Server};
+use serde_json::{Value, json};
+
+/// Starts a server with fast auto-agent timings, after letting `adjust` change the config.
+pub async fn start(adjust: impl FnOnce(&mut Config)) -> RunningServer {
+    let mut config = Config::default();
+    config.port = 0;
+    config.mounts = Vec::new();
+    config.auto_agent.join_delay_ms = 20;
+    config.auto_agent.reply_delay_ms = 10;
+    adjust(&mut config);
+    Server::start(config).await.expect("server starts")
+}
+
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client")
+}
+
+/// Polls `check` every 20 ms until it returns `Some`, for at most 5 s.
+pub async fn eventually<T, F, Fut>(mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..250 {
+        if let Some(value) = check().await {
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("condition not met within 5 s");
+}
+
+/// A GMS customer session.
+pub struct Gms {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub chat_id: String,
+    pub user_id: String,
+    pub secure_key: String,
+    pub alias: String,
+}
+
+impl Gms {
+    pub fn data_url(server: &RunningServer) -> String {
+        format!("{}/genesys/2/chat/request-chat", server.url())
+    }
+
+    /// Requests a chat the way the shipped widgets do.
+    pub async fn start(server: &RunningServer, nickname: &str) -> Gms {
+        let http = http();
+        let base = Gms::data_url(server);
+        let response = http
+            .post(format!("{base}/"))
+            .form(&[
+                ("nickname", nickname),
+                ("firstName", "First"),
+                ("lastName", "Last"),
+                ("emailAddress", "first@example.com"),
+                ("subject", "help"),
+                ("alias", ""),
+                ("secureKey", ""),
+                ("userId", ""),
+                ("text", ""),
+                ("userData[GCTI_LanguageCode]", "en"),
+                ("userData[_genesys_source]", "web"),
+            ])
+            .send()
+            .await
+            .expect("request chat");
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["statusCode"], 0, "{body}");
+        Gms {
+            http,
+            base,
+            chat_id: body["chatId"].as_str().expect("chatId").to_owned(),
+            user_id: body["userId"].as_str().expect("userId").to_owned(),
+            secure_key: body["secureKey"].as_str().expect("secureKey").to_owned(),
+            alias: body["alias"].as_str().expect("alias").to_owned(),
+        }
+    }
+
+    /// POSTs an operation with the session keys plus `extra`; returns status and JSON.
+    pub async fn op(&self, op: &str, extra: &[(&str, &str)]) -> (u16, Value) {
+        let mut form: Vec<(&str, &str)> = vec![
+            ("userId", &self.user_id),
+            ("secureKey", &self.secure_key),
+            ("alias", &self.alias),
+        ];
+        form.extend_from_slice(extra);
+        let response = self
+            .http
+            .post(format!("{}/{}/{op}", self.base, self.chat_id))
+            .form(&form)
+            .send()
+            .await
+            .expect("gms op");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn refresh(&self, position: u64) -> Value {
+        let (status, body) = self
+            .op(
+                "refresh",
+                &[
+                    ("transcriptPosition", &position.to_string()),
+                    ("message", ""),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// Polls refresh from position 1 until a message satisfies `pred`; returns the full answer.
+    pub async fn wait_for(&self, pred: impl Fn(&Value) -> bool) -> Value {
+        eventually(|| async {
+            let body = self.refresh(1).await;
+            body["messages"]
+                .as_array()?
+                .iter()
+                .any(&pred)
+                .then_some(body)
+        })
+        .await
+    }
+}
+
+/// A message of this type (and text, when given).
+pub fn is_event(kind: &str, text: Option<&str>) -> impl Fn(&Value) -> bool {
+    let kind = kind.to_owned();
+    let text = text.map(str::to_owned);
+    move |m: &Value| m["type"] == kind.as_str() && text.as_deref().is_none_or(|t| m["text"] == t)
+}
+
+/// The agent API.
+pub struct AgentApi {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl AgentApi {
+    pub fn new(server: &RunningServer) -> AgentApi {
+        AgentApi {
+            http: http(),
+            base: format!("{}/emulator/api", server.url()),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("get");
+        (
+            response.status().as_u16(),
+            response.json().await.unwrap_or(Value::Null),
+        )
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .expect("post");
+        (
+            response.status().as_u16(),
+            response.json().await.unwrap_or(Value::Null),
+        )
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .http
+            .put(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .expect("put");
+        (
+            response.status().as_u16(),
+            response.json().await.unwrap_or(Value::Null),
+        )
+    }
+
+    pub async fn session(&self, id: &str) -> Value {
+        let (status, body) = self.get(&format!("/sessions/{id}")).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    pub async fn faults(&self, body: Value) -> Value {
+        let (status, report) = self.put("/faults", body).await;
+        assert_eq!(status, 200, "{report}");
+        report
+    }
+}
+
+pub fn no_auto_agent(config: &mut Config) {
+    config.auto_agent.enabled = false;
+}
+
+pub fn types(body: &Value) -> Vec<String> {
+    body["messages"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .map(|e| e["type"].as_str().unwrap_or("?").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn empty() -> Value {
+    json!({})
+}
