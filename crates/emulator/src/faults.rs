@@ -161,11 +161,6 @@ impl FaultState {
         self.reject_new_chats
     }
 
-    /// Whether the server is offline at `now_ms`.
-    pub fn is_offline(&self, now_ms: u64) -> bool {
-        now_ms < self.offline_until_ms
-    }
-
     /// The state for the fault API.
     pub fn report(&self, now_ms: u64) -> FaultReport {
         FaultReport {

@@ -231,3 +231,116 @@ pub fn types(body: &Value) -> Vec<String> {
 pub fn empty() -> Value {
     json!({})
 }
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A Genesys Cloud guest.
+pub struct Cloud {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub id: String,
+    pub jwt: String,
+    pub member: String,
+    pub stream_uri: String,
+}
+
+impl Cloud {
+    pub fn base(server: &RunningServer) -> String {
+        format!("{}/api/v2/webchat/guest/conversations", server.url())
+    }
+
+    /// Creates a conversation the way the shipped widgets do (names in customFields only).
+    pub async fn start(server: &RunningServer, name: &str) -> Cloud {
+        let http = http();
+        let base = Cloud::base(server);
+        let response = http
+            .post(&base)
+            .json(&json!({
+                "organizationId": "org",
+                "deploymentId": "dep",
+                "routingTarget": {"targetType": "QUEUE", "targetAddress": "Support"},
+                "memberInfo": {
+                    "displayName": name,
+                    "customFields": {"firstName": "First", "lastName": "Last", "subject": "help", "account": "42"}
+                }
+            }))
+            .send()
+            .await
+            .expect("create");
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.expect("json");
+        Cloud {
+            http,
+            base,
+            id: body["id"].as_str().expect("id").to_owned(),
+            jwt: body["jwt"].as_str().expect("jwt").to_owned(),
+            member: body["member"]["id"].as_str().expect("member").to_owned(),
+            stream_uri: body["eventStreamUri"].as_str().expect("uri").to_owned(),
+        }
+    }
+
+    pub async fn connect(&self) -> Socket {
+        let (socket, _) = tokio_tungstenite::connect_async(&self.stream_uri)
+            .await
+            .expect("websocket");
+        socket
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .get(format!("{}/{}{path}", self.base, self.id))
+            .bearer_auth(&self.jwt)
+            .send()
+            .await
+            .expect("get");
+        (
+            response.status().as_u16(),
+            response.json().await.unwrap_or(Value::Null),
+        )
+    }
+
+    pub async fn say(&self, text: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .post(format!(
+                "{}/{}/members/{}/messages",
+                self.base, self.id, self.member
+            ))
+            .bearer_auth(&self.jwt)
+            .json(&json!({"body": text}))
+            .send()
+            .await
+            .expect("send");
+        (
+            response.status().as_u16(),
+            response.json().await.unwrap_or(Value::Null),
+        )
+    }
+}
+
+/// Reads frames until one satisfies `pred` (5 s at most); returns every frame read, the match last.
+pub async fn frames_until(socket: &mut Socket, pred: impl Fn(&Value) -> bool) -> Vec<Value> {
+    use futures::StreamExt;
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let next = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .unwrap_or_else(|_| panic!("no matching frame within 5 s; saw {seen:#?}"));
+        let message = next.expect("stream open").expect("frame");
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = message {
+            let frame: Value = serde_json::from_str(&text).expect("json frame");
+            let done = pred(&frame);
+            seen.push(frame);
+            if done {
+                return seen;
+            }
+        }
+    }
+}
+
+pub fn frame_kind(frame: &Value) -> &str {
+    frame["metadata"]["type"].as_str().unwrap_or("")
+}

@@ -1,0 +1,65 @@
+//! The Genesys Cloud event stream: one WebSocket per attach, pushing message, typing and
+//! member-change frames as the conversation changes, a heartbeat every `heartbeat_ms`, and `pong`
+//! for a client ping. A fault-API drop closes it abruptly (no close frame), like a lost network.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket};
+use futures::{SinkExt, StreamExt};
+use serde_json::Value;
+
+use super::wire;
+use crate::clock::now_ms;
+use crate::state::Shared;
+use crate::store::Slot;
+
+/// Serves one attached socket until the client leaves, the session goes away or a drop is injected.
+pub async fn serve(socket: WebSocket, app: Shared, slot: Arc<Slot>) {
+    let mut drops = app.websocket_drops.subscribe();
+    let mut changes = slot.subscribe();
+    let mut cursor = slot.read(|c| c.last_seq());
+    slot.update(|c| super::route(c, now_ms()));
+    let (mut sink, mut incoming) = socket.split();
+    let period = Duration::from_millis(app.config.heartbeat_ms.max(1));
+    let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    loop {
+        let (frames, next) = slot.read(|c| wire::frames_after(c, cursor));
+        cursor = next;
+        for frame in frames {
+            if send(&mut sink, &frame).await.is_err() {
+                return;
+            }
+        }
+        tokio::select! {
+            changed = changes.changed() => {
+                if changed.is_err() || slot.is_removed() {
+                    break;
+                }
+            }
+            _ = heartbeat.tick() => {
+                if slot.is_removed() || send(&mut sink, &wire::heartbeat()).await.is_err() {
+                    break;
+                }
+            }
+            _ = drops.changed() => return,
+            message = incoming.next() => match message {
+                Some(Ok(Message::Text(text))) if text.contains("ping") => {
+                    if send(&mut sink, &wire::pong()).await.is_err() {
+                        return;
+                    }
+                }
+                Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+    let _ = sink.send(Message::Close(None)).await;
+}
+
+async fn send(
+    sink: &mut futures::stream::SplitSink<WebSocket, Message>,
+    frame: &Value,
+) -> Result<(), axum::Error> {
+    sink.send(Message::Text(frame.to_string().into())).await
+}
