@@ -5,10 +5,11 @@
 //! drains with [`Bus::next_task`] after dropping its borrow. That gives asynchronous dispatch in
 //! call order, and makes re-entrant use from inside a handler or subscriber safe.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::error::{RegisterError, Rejection};
 use crate::names::{self, DataLabel};
+use crate::names_map::NameMap;
 
 /// The host's types: what a payload, a callback and a command's reply handle are.
 ///
@@ -194,11 +195,11 @@ struct Retained<V> {
 /// The bus state. See the module docs for how the glue drives it.
 pub struct Bus<H: Host> {
     plugins: Vec<Plugin<H>>,
-    by_name: BTreeMap<String, PluginId>,
-    subscriptions: BTreeMap<String, Vec<Subscription<H::Callback>>>,
-    retained: BTreeMap<String, Retained<H::Value>>,
-    hooks: BTreeMap<String, Vec<H::Callback>>,
-    loading: BTreeMap<String, Vec<Waiting<H>>>,
+    by_name: NameMap<PluginId>,
+    subscriptions: NameMap<Vec<Subscription<H::Callback>>>,
+    retained: NameMap<Retained<H::Value>>,
+    hooks: NameMap<Vec<H::Callback>>,
+    loading: NameMap<Vec<Waiting<H>>>,
     tasks: VecDeque<Task<H>>,
     locked: bool,
 }
@@ -207,11 +208,11 @@ impl<H: Host> Default for Bus<H> {
     fn default() -> Self {
         Self {
             plugins: Vec::new(),
-            by_name: BTreeMap::new(),
-            subscriptions: BTreeMap::new(),
-            retained: BTreeMap::new(),
-            hooks: BTreeMap::new(),
-            loading: BTreeMap::new(),
+            by_name: NameMap::default(),
+            subscriptions: NameMap::default(),
+            retained: NameMap::default(),
+            hooks: NameMap::default(),
+            loading: NameMap::default(),
             tasks: VecDeque::new(),
             locked: false,
         }
@@ -246,12 +247,15 @@ impl<H: Host> Bus<H> {
                 access: Access::Public,
             })
             .collect();
+        // Commands that asked for this plugin to be loaded wait in its buffer from now on, so
+        // a command sent after registration cannot overtake them.
+        let buffered = self.loading.remove(name).unwrap_or_default();
         self.plugins.push(Plugin {
             name: name.to_owned(),
             ready: false,
             commands,
             events: Vec::new(),
-            buffered: Vec::new(),
+            buffered,
             data: Vec::new(),
         });
         self.by_name.insert(name.to_owned(), id);
@@ -371,7 +375,7 @@ impl<H: Host> Bus<H> {
         if command.is_empty() {
             return false;
         }
-        self.hooks.entry(command.to_owned()).or_default().push(hook);
+        self.hooks.get_or_default(command).push(hook);
         true
     }
 
@@ -423,7 +427,7 @@ impl<H: Host> Bus<H> {
             self.reject_waiting(waiting, Rejection::PluginNotLoaded);
             return Sent::Queued;
         }
-        let queue = self.loading.entry(target_name.clone()).or_default();
+        let queue = self.loading.get_or_default(&target_name);
         queue.push(waiting);
         if queue.len() == 1 {
             Sent::LoadNeeded(target_name)
@@ -432,9 +436,9 @@ impl<H: Host> Bus<H> {
         }
     }
 
-    /// A load asked for by [`Sent::LoadNeeded`] has finished. Waiting commands go to the
-    /// plugin if it is registered now, else they are rejected with the plugin-file text.
-    /// Hooks are not run again.
+    /// A load asked for by [`Sent::LoadNeeded`] has finished. If the plugin registered, its
+    /// waiting commands already moved to its buffer (see [`Bus::register`]); any still waiting
+    /// are rejected with the plugin-file text. Hooks are not run again.
     pub fn load_finished(&mut self, name: &str) {
         let Some(waiting) = self.loading.remove(name) else {
             return;
@@ -466,7 +470,11 @@ impl<H: Host> Bus<H> {
     fn route_to(&mut self, target: PluginId, w: Waiting<H>) {
         let plugin = &self.plugins[target.0];
         let name = names::split_command(&w.command).map_or("", |(_, command)| command);
-        let Some(entry) = plugin.commands.iter().find(|c| c.name == name) else {
+        // A name with more than one dot can never match, even a handler registered with a dot.
+        let found = (!name.contains('.'))
+            .then(|| plugin.commands.iter().find(|c| c.name == name))
+            .flatten();
+        let Some(entry) = found else {
             return self.reject_waiting(w, Rejection::NoSuchCommand);
         };
         if let Access::Private { qualifier } = &entry.access
@@ -551,13 +559,10 @@ impl<H: Host> Bus<H> {
                 data: retained.data.clone(),
             });
         }
-        self.subscriptions
-            .entry(event.to_owned())
-            .or_default()
-            .push(Subscription {
-                subscriber,
-                callback,
-            });
+        self.subscriptions.get_or_default(event).push(Subscription {
+            subscriber,
+            callback,
+        });
     }
 
     /// Removes the subscriber's callbacks for `event` (all of them, or only `callback`). When

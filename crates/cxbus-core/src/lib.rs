@@ -37,6 +37,7 @@ mod bus;
 pub mod deferred;
 mod error;
 pub mod names;
+mod names_map;
 
 pub use bus::{Access, Builtin, Bus, DataEntry, Handler, Host, PluginId, Sent, Task};
 pub use error::{RegisterError, Rejection, load_text};

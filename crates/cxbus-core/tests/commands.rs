@@ -128,10 +128,6 @@ fn a_name_with_more_than_one_dot_never_matches() {
 }
 
 #[test]
-#[ignore = "BUG: spec 'Commands' 1 says a name with more than one dot can never match, but \
-            split_command keeps 'b.c' as the command part, so a handler registered under a \
-            dotted name ('open.now') runs for 'Target.open.now' instead of rejecting with \
-            'Command does not exist'"]
 fn a_name_with_more_than_one_dot_never_matches_even_a_handler_registered_with_a_dot() {
     let mut bus = TestBus::new();
     let caller = plugin(&mut bus, "Caller");

@@ -17,12 +17,13 @@ fn subscribers_lists_this_plugins_events_with_duplicates() {
     bus.subscribe(a, "Other.opened", "x");
     assert_eq!(
         bus.subscribers(webchat),
+        // Events are listed in the order they were first subscribed to.
         [
-            ("WebChat.closed".to_owned(), vec!["B".to_owned()]),
             (
                 "WebChat.opened".to_owned(),
                 vec!["A".to_owned(), "B".to_owned(), "A".to_owned()]
             ),
+            ("WebChat.closed".to_owned(), vec!["B".to_owned()]),
         ]
     );
 }

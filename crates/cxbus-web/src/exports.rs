@@ -226,7 +226,11 @@ impl Runtime {
         }
         let config = self.shared.config.borrow();
         let file = self.shared.loader.plugin_file(&config, &name);
-        let default_file = format!("{}{}.min.js", config.plugins_path, name.to_lowercase());
+        let default_file = format!(
+            "{}{}.min.js",
+            config.plugins_path,
+            name.to_ascii_lowercase()
+        );
         drop(config);
         let Some(file) = file else {
             return cell.reject(&[load_text::plugin_file(&default_file).into()]);
@@ -280,7 +284,7 @@ impl Runtime {
         let file = format!(
             "{}{}.min.js",
             self.shared.config.borrow().plugins_path,
-            name.to_lowercase()
+            name.to_ascii_lowercase()
         );
         let cell = cell.clone();
         let shared = self.shared.clone();

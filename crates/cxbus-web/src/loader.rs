@@ -19,7 +19,7 @@ impl Loader {
     /// The file for a plugin: `pluginMap[lower-case name]` when it is a string, `None` when it
     /// is `false` (loading blocked), else `pluginsPath + lower-case name + ".min.js"`.
     pub fn plugin_file(&self, config: &Config, name: &str) -> Option<String> {
-        let lower = name.to_lowercase();
+        let lower = name.to_ascii_lowercase();
         if let Some(map) = &config.plugin_map {
             let mapped = Reflect::get(map, &JsValue::from_str(&lower)).unwrap_or_default();
             if mapped == JsValue::FALSE {
