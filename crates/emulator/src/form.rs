@@ -23,6 +23,11 @@ impl FormFields {
         FormFields(pairs)
     }
 
+    /// The fields as pairs, in arrival order.
+    pub fn into_pairs(self) -> Vec<(String, String)> {
+        self.0
+    }
+
     /// Appends `other`'s fields, which then win over these.
     pub fn extend(&mut self, other: FormFields) {
         self.0.extend(other.0);

@@ -344,3 +344,101 @@ pub async fn frames_until(socket: &mut Socket, pred: impl Fn(&Value) -> bool) ->
 pub fn frame_kind(frame: &Value) -> &str {
     frame["metadata"]["type"].as_str().unwrap_or("")
 }
+
+/// An Engage v3 customer.
+pub struct V3 {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub sid: String,
+    pub token: String,
+}
+
+pub const V3_API_KEY: &str = "v3-key";
+
+impl V3 {
+    pub fn base(server: &RunningServer) -> String {
+        format!("{}/nexus/v3/chat/sessions", server.url())
+    }
+
+    /// Starts a session the way the shipped widgets do (only `x-api-key`).
+    pub async fn start(server: &RunningServer, nickname: &str) -> V3 {
+        use base64::Engine;
+        let http = http();
+        let base = V3::base(server);
+        let response = http
+            .post(&base)
+            .header("x-api-key", V3_API_KEY)
+            .form(&[
+                ("data[nickname]", nickname),
+                ("data[firstName]", "First"),
+                ("data[lastName]", "Last"),
+                ("data[email]", "first@example.com"),
+                ("data[subject]", "help"),
+                ("data[endpoint]", "default"),
+                ("data[userData][account]", "42"),
+                (
+                    "operationId",
+                    "0123456789-abcde-abcde-abcde-0123456789abcdefg",
+                ),
+            ])
+            .send()
+            .await
+            .expect("start");
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.expect("json");
+        let token = body["data"]["clientToken"]
+            .as_str()
+            .expect("clientToken")
+            .to_owned();
+        let payload = token.split('.').nth(1).expect("payload");
+        let claims: Value = serde_json::from_slice(
+            &base64::engine::general_purpose::STANDARD
+                .decode(payload)
+                .expect("plain base64 payload"),
+        )
+        .expect("claims");
+        V3 {
+            http,
+            base,
+            sid: claims["sessionId"].as_str().expect("sessionId").to_owned(),
+            token,
+        }
+    }
+
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}/{}{path}", self.base, self.sid))
+            .header("x-api-key", V3_API_KEY)
+            .header("x-nexus-client-key", &self.token)
+    }
+
+    pub async fn poll(&self, query: &str) -> Value {
+        let response = self
+            .request(
+                reqwest::Method::GET,
+                &format!("/messages?operationId=op{query}"),
+            )
+            .send()
+            .await
+            .expect("poll");
+        assert_eq!(response.status(), 200);
+        response.json().await.expect("json")
+    }
+
+    pub async fn send(&self, kind: &str, text: &str) -> (u16, Value) {
+        let response = self
+            .request(reqwest::Method::POST, "/messages")
+            .form(&[
+                ("data[type]", kind),
+                ("data[text]", text),
+                ("operationId", "op"),
+            ])
+            .send()
+            .await
+            .expect("send");
+        (
+            response.status().as_u16(),
+            response.json().await.unwrap_or(Value::Null),
+        )
+    }
+}
