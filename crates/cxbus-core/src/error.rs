@@ -33,10 +33,10 @@ pub enum Rejection {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum RegisterError {
     /// Names are case-sensitive and unique.
-    #[error("plugin name {0:?} is already registered")]
+    #[error("plugin name \"{0}\" is already registered")]
     NameTaken(String),
     /// `registerMaster().lock()` is in force.
-    #[error("plugin registration is locked; {0:?} was refused")]
+    #[error("plugin registration is locked; \"{0}\" was refused")]
     Locked(String),
     /// The empty string is not a plugin name.
     #[error("plugin name must not be empty")]
