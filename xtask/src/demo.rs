@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 use crate::dist;
-use crate::util::{Res, cargo, cmd, fail, root, run, step};
+use crate::util::{Res, cargo, cmd, fail, root, run, step, target_dir};
 
 /// Parses `--port N` (or `--port=N`); defaults to 8080.
 pub(crate) fn parse_port(args: &[String]) -> Res<u16> {
@@ -44,7 +44,7 @@ pub(crate) fn run_demo(args: &[String]) -> Res {
         c.args(["build", "-p", "emulator"]);
         run(c, "The emulator did not build; see the errors above.")?;
         banner(&url);
-        let mut c = cmd(root().join("target/debug/emulator"));
+        let mut c = cmd(target_dir().join("debug/emulator"));
         c.args(["--port", &port.to_string()]);
         return run(c, "The emulator stopped with an error.");
     }

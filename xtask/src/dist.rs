@@ -7,7 +7,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 
 use crate::setup::{self, WASM_TARGET};
-use crate::util::{Res, cargo, cmd, fail, note, rel, root, run, step};
+use crate::util::{Res, cargo, cmd, fail, note, rel, root, run, step, target_dir};
 
 /// Gzip budget for everything a page downloads from `dist/`, bus alone.
 pub(crate) const BUS_BUDGET_GZIP_BYTES: u64 = 60 * 1024;
@@ -71,10 +71,7 @@ pub(crate) fn run_dist() -> Res {
         c,
         "The widgets crate did not compile for wasm; see the errors above.",
     )?;
-    let wasm = root
-        .join("target")
-        .join(WASM_TARGET)
-        .join("bundle/widgets.wasm");
+    let wasm = target_dir().join(WASM_TARGET).join("bundle/widgets.wasm");
     if !wasm.is_file() {
         return fail(format!(
             "cargo succeeded but {} is missing. Does crates/widgets set `crate-type = [\"cdylib\"]` \

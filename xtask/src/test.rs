@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::dist;
 use crate::setup;
-use crate::util::{Failure, Res, cargo, cmd, fail, root, run, secs, step, timed};
+use crate::util::{Failure, Res, cargo, cmd, fail, root, run, secs, step, target_dir, timed};
 
 /// One step of the test run.
 struct Step {
@@ -99,7 +99,7 @@ pub(crate) fn run_all() -> Res {
                 let mut c = cargo();
                 c.args(["build", "-p", "emulator"]);
                 run(c, "The emulator did not build; see the errors above.")?;
-                env.emulator = Some(root().join("target/debug/emulator"));
+                env.emulator = Some(target_dir().join("debug/emulator"));
                 Ok(())
             }),
         },

@@ -30,6 +30,14 @@ pub(crate) fn root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
+/// Cargo's target directory: `$CARGO_TARGET_DIR` when set, else `<root>/target`.
+pub(crate) fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root().join(dir),
+        _ => root().join("target"),
+    }
+}
+
 /// Prints a step banner such as `==> building wasm bundle`.
 pub(crate) fn step(msg: impl fmt::Display) {
     println!("==> {msg}");
