@@ -1,0 +1,354 @@
+/**
+ * TypeScript declarations for the Genesys Widgets–compatible runtime (`widgets.min.js`):
+ * the `window.CXBus` message bus, plugin interfaces, the jQuery-like deferred, the
+ * `window._genesys.widgets` configuration and the QuickBus.
+ *
+ * Use it as an ambient declaration file:
+ *
+ * ```ts
+ * /// <reference path="widgets.d.ts" />
+ * const oMyPlugin = CXBus.registerPlugin('MyPlugin');
+ * if (oMyPlugin) {
+ *   oMyPlugin.registerCommand('open', (e) => e.deferred.resolve());
+ *   oMyPlugin.ready();
+ * }
+ * ```
+ */
+
+declare namespace GenesysWidgets {
+  // ---------------------------------------------------------------------------------------------
+  // Deferred / promise
+  // ---------------------------------------------------------------------------------------------
+
+  /** A callback, or an array of callbacks, as accepted by `done`, `fail`, `always`, `progress`. */
+  type Callbacks<F extends (...args: any[]) => any> = F | ReadonlyArray<F>;
+
+  /** The three states of a deferred. */
+  type DeferredState = 'pending' | 'resolved' | 'rejected';
+
+  /**
+   * The read-only promise returned by `command()` (a small jQuery-like deferred, not jQuery).
+   *
+   * - `done`, `fail`, `progress`, `always` take one or more functions (or arrays of functions)
+   *   and return `this`. A callback added after settlement runs synchronously, at once.
+   * - Only the first resolve or reject counts; progress callbacks run only while pending.
+   * - `then`, `catch` and `finally` chain like a standard Promise, so `await` works: it gives
+   *   the first resolved argument, and throws the first rejection argument.
+   *
+   * @typeParam T the first resolved argument.
+   */
+  interface BusPromise<T = any> extends PromiseLike<T> {
+    /** Adds callbacks run with every resolve argument. Returns `this`. */
+    done(...callbacks: Array<Callbacks<(value: T, ...rest: any[]) => void>>): this;
+    /** Adds callbacks run with every reject argument. Returns `this`. */
+    fail(...callbacks: Array<Callbacks<(reason: any, ...rest: any[]) => void>>): this;
+    /** Adds callbacks run on resolve or reject, with the settle arguments. Returns `this`. */
+    always(...callbacks: Array<Callbacks<(...args: any[]) => void>>): this;
+    /** Adds callbacks run on every `notify` while pending. Returns `this`. */
+    progress(...callbacks: Array<Callbacks<(...args: any[]) => void>>): this;
+    /**
+     * Registers `onDone`, `onFail` and `onProgress`, and returns a new thenable that chains like
+     * a standard Promise.
+     */
+    then<R1 = T, R2 = never>(
+      onDone?: ((value: T) => R1 | PromiseLike<R1>) | null,
+      onFail?: ((reason: any) => R2 | PromiseLike<R2>) | null,
+      onProgress?: ((...args: any[]) => void) | null,
+    ): BusPromise<R1 | R2>;
+    /** Like `Promise.prototype.catch`. */
+    catch<R = never>(onFail?: ((reason: any) => R | PromiseLike<R>) | null): BusPromise<T | R>;
+    /** Like `Promise.prototype.finally`. */
+    finally(onFinally?: (() => void) | null): BusPromise<T>;
+    /** Maps the resolved value (jQuery's old `pipe`). */
+    pipe<R>(onDone?: (value: T, ...rest: any[]) => R | PromiseLike<R>, onFail?: (reason: any) => any): BusPromise<R>;
+    /** The read-only promise of this deferred. */
+    promise(): BusPromise<T>;
+    /** `"pending"`, `"resolved"` or `"rejected"`. */
+    state(): DeferredState;
+    /** Whether the deferred was resolved. */
+    isResolved(): boolean;
+    /** Whether the deferred was rejected. */
+    isRejected(): boolean;
+  }
+
+  /**
+   * The full deferred a command handler receives as `e.deferred`: the promise methods plus the
+   * ways to settle it.
+   */
+  interface Deferred<T = any> extends BusPromise<T> {
+    /** Resolves with every argument given. Only the first resolve or reject counts. */
+    resolve(value?: T, ...rest: any[]): this;
+    /** Rejects with every argument given. Only the first resolve or reject counts. */
+    reject(reason?: any, ...rest: any[]): this;
+    /** Calls progress callbacks while pending. */
+    notify(...args: any[]): this;
+    /** Resolves, calling callbacks with `this === context` and the arguments in `args`. */
+    resolveWith(context: unknown, args?: ReadonlyArray<any>): this;
+    /** Rejects, calling callbacks with `this === context` and the arguments in `args`. */
+    rejectWith(context: unknown, args?: ReadonlyArray<any>): this;
+    /** Notifies, calling callbacks with `this === context` and the arguments in `args`. */
+    notifyWith(context: unknown, args?: ReadonlyArray<any>): this;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events
+  // ---------------------------------------------------------------------------------------------
+
+  /** What a command handler receives. */
+  interface CommandEvent<D = any> {
+    /** `Date.now()` when the command was dispatched. */
+    time: number;
+    /** Name of the calling plugin (`"CXBus"` for the global, `"QuickBus"` for the QuickBus). */
+    commander: string;
+    /** Full command name, `"Plugin.command"`. */
+    command: string;
+    /** The full deferred: settle it to answer the caller. */
+    deferred: Deferred;
+    /** The caller's own data object (by reference), or `{}` when none was given. */
+    data: D;
+  }
+
+  /** What a subscriber receives: a fresh object per subscriber, data shared by reference. */
+  interface BusEvent<D = any> {
+    /** `Date.now()` when the event was published. */
+    time: number;
+    /** Name of the publishing plugin. */
+    publisher: string;
+    /** Full event name, `"Plugin.event"`. */
+    event: string;
+    /** The published data (same reference for every subscriber), or `{}` when none. */
+    data: D;
+  }
+
+  /** A command handler. Its return value is ignored: settle `e.deferred` instead. */
+  type CommandHandler<D = any> = (e: CommandEvent<D>) => void;
+
+  /** A subscriber callback. */
+  type EventCallback<D = any> = (e: BusEvent<D>) => void;
+
+  /**
+   * A before-hook: `data = hook(data)`. Returning anything but a non-null object cancels the
+   * command with `"Command was cancelled by a 'before' function."`.
+   */
+  type BeforeHook<D extends object = any> = (data: D) => D | object | null | undefined | false;
+
+  /** Options of `registerCommand`. */
+  interface CommandOptions {
+    /**
+     * Only the registering plugin may call the command; any other caller is rejected with
+     * `"Access Denied to private command. Only <Plugin> is allowed to invoke this command."`.
+     */
+    private?: boolean;
+  }
+
+  /** A plugin's entry in `registry()`. */
+  interface RegistryEntry {
+    events: string[];
+    commands: string[];
+  }
+
+  /** A stored plugin data entry. */
+  interface DataEntry<V = any> {
+    /** The previous value. */
+    last: V | undefined;
+    /** The current value. */
+    value: V;
+    /** `Date.now()` when it was written. */
+    time: number;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Plugin interface
+  // ---------------------------------------------------------------------------------------------
+
+  /** What `CXBus.registerPlugin(name)` returns. Exactly these fourteen methods. */
+  interface PluginInterface {
+    /** Publishes `"<Plugin>." + event` to subscribers, asynchronously. Returns `true`. */
+    publish(event: string, data?: unknown): true;
+    /** Like `publish`, quieter in the debug log, never retained. Returns `true`. */
+    publishDirect(event: string, data?: unknown): true;
+    /** Publishes and remembers the data; later subscribers get the latest value replayed. */
+    republish(event: string, data?: unknown): true;
+    /**
+     * Subscribes to a full event name (no wildcards, no namespace added). Returns the event
+     * name, or `false` when the callback is missing.
+     */
+    subscribe<D = any>(event: string, callback: EventCallback<D>): string | false;
+    /**
+     * Removes this plugin's callbacks for the event (or only `callback`, when given). Returns
+     * `true` if the event had an entry.
+     */
+    unsubscribe(event: string, callback?: EventCallback): boolean;
+    /**
+     * Sends a command. An unqualified name gets this plugin's namespace. Falsy data becomes
+     * `{}`; non-object data is rejected.
+     */
+    command<T = any>(command: string, data?: object | null | false | 0 | ''): BusPromise<T>;
+    /** Adds a before-hook for a full `"Plugin.command"` name. `false` for an empty name. */
+    before<D extends object = any>(command: string, hook: BeforeHook<D>): boolean;
+    /** Registers (or replaces) a command handler. Returns `true`. */
+    registerCommand<D = any>(command: string, handler: CommandHandler<D>, options?: CommandOptions): boolean;
+    /** Lists event names in `registry()` and `EVENTS` (informational). */
+    registerEvents(events: string | ReadonlyArray<string>): void;
+    /** The plugin name. */
+    namespace(): string;
+    /** `{eventName: [subscriber plugin names, duplicates kept]}` for this plugin's events. */
+    subscribers(): Record<string, string[]>;
+    /** The whole own data map. */
+    data(): Record<string, DataEntry>;
+    /** Reads an own key, or `"Other.key"` from plugin Other. */
+    data<V = any>(key: string): V | undefined;
+    /** Writes unless `value` is `undefined` or `null`; returns `value`. */
+    data<V>(key: string, value: V): V;
+    /** `{Plugin: {events, commands}}` for every plugin: one live object. */
+    registry(): Record<string, RegistryEntry>;
+    /** Marks the plugin ready and runs its buffered commands. */
+    ready(): void;
+  }
+
+  /** `window._genesys.widgets.bus`: the QuickBus plugin, plus `registerPlugin`. */
+  interface QuickBus extends PluginInterface {
+    registerPlugin(name: string): PluginInterface | false;
+  }
+
+  /** Options of `CXBus.configure`; options of the wrong type are ignored. */
+  interface BusOptions {
+    debug?: boolean;
+    /** Prefix of lazy-loaded plugin files (`name.toLowerCase() + ".min.js"`); `''` = page-relative. */
+    pluginsPath?: string;
+    /** Lower-case plugin name → file to load, or `false` to block loading it. */
+    pluginMap?: Record<string, string | false>;
+    /** Adds `CXBus.getPluginInterface` (debugging aid). */
+    unlocked?: boolean;
+    [option: string]: unknown;
+  }
+
+  /** What `registerMaster()` returns the first time (the App claims it at start). */
+  interface Master {
+    lock(): void;
+    unlock(): void;
+    config(options: BusOptions): void;
+  }
+
+  /** `window.CXBus`. */
+  interface CXBus {
+    /** Registers a plugin; `false` if the name is not a string, taken, or registration is locked. */
+    registerPlugin(name: string): PluginInterface | false;
+    /** `undefined` for customer code: the App claims the master at start. */
+    registerMaster(): Master | undefined;
+    /** Loads `pluginsPath + name.toLowerCase() + ".min.js"`. */
+    loadPlugin(name: string): BusPromise<void>;
+    /** Injects a script once; rejects with `"Could not load file: <url>"`. */
+    loadFile(url: string): BusPromise<void>;
+    /** Reads a module registered with `registerModule`. */
+    loadModule(name: string): any;
+    /** Registers a module value under a name. */
+    registerModule(name: string, value: unknown): any;
+    /** Applies options of the right type. Returns `undefined`. */
+    configure(options: BusOptions): void;
+    /** Sends a command as the `CXBus` pseudo-plugin. */
+    command<T = any>(command: string, data?: object | null | false | 0 | ''): BusPromise<T>;
+    /** Subscribes as the `CXBus` pseudo-plugin. */
+    subscribe<D = any>(event: string, callback: EventCallback<D>): string | false;
+    /** Reads or writes data as the `CXBus` pseudo-plugin (`CXBus.data('App.ready')`). */
+    data<V = any>(key?: string, value?: V): any;
+    /** Present only after `configure({unlocked: true})`. */
+    getPluginInterface?(name: string): PluginInterface | undefined;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Bus monitor (inspector hook)
+  // ---------------------------------------------------------------------------------------------
+
+  type MonitorRecord =
+    | { kind: 'register'; plugin: string; time: number }
+    | { kind: 'command'; id: number; commander: string; command: string; time: number }
+    | {
+        kind: 'settled';
+        id: number;
+        command: string;
+        state: 'resolved' | 'rejected';
+        time: number;
+        /** Milliseconds from the command to its settlement. */
+        ms: number;
+        reason?: unknown;
+      }
+    | { kind: 'publish'; publisher: string; event: string; time: number; retained: boolean }
+    | { kind: 'subscribe'; plugin: string; event: string; time: number };
+
+  /** `_genesys.widgets.common`: helpers for extensions and plugins. */
+  interface Common {
+    /** Logs when debug is on. */
+    log(...args: unknown[]): void;
+    /**
+     * Watches every registration, command (with outcome and duration) and event. The listener
+     * first gets the records kept since page start. Returns `unsubscribe`.
+     */
+    busMonitor(listener: (record: MonitorRecord) => void): () => void;
+    [helper: string]: unknown;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Configuration
+  // ---------------------------------------------------------------------------------------------
+
+  /** An extension: called once at start as `fn($, CXBus, Common)`. */
+  type Extension = ($: any, CXBus: CXBus, Common: Common, ...more: any[]) => void;
+
+  /** `_genesys.widgets.main`. */
+  interface MainConfig {
+    /** Turns the bus debug log on. */
+    debug?: boolean;
+    /** Theme name; `App.getTheme` answers `"cx-theme-<theme>"`. Default `"dark"`. */
+    theme?: string;
+    /** Extra themes: name → CSS class. */
+    themes?: Record<string, string>;
+    /** Language code. Default `"en"`. */
+    lang?: string;
+    /** Localised strings per language. */
+    i18n?: string | Record<string, unknown>;
+    /** Which built-in plugins to load. */
+    plugins?: string[];
+    /** Prefix of lazy-loaded plugin files. */
+    pluginsPath?: string;
+    [option: string]: unknown;
+  }
+
+  /** `_genesys.widgets.webchat` (WebChatService); loosely typed. */
+  interface WebChatConfig {
+    transport?: {
+      type?: string;
+      dataURL?: string;
+      endpoint?: string;
+      headers?: Record<string, string>;
+      [option: string]: unknown;
+    };
+    userData?: Record<string, unknown>;
+    emojis?: boolean;
+    uploadsEnabled?: boolean;
+    enableCustomHeader?: boolean;
+    autoInvite?: Record<string, unknown>;
+    chatButton?: Record<string, unknown>;
+    [option: string]: unknown;
+  }
+
+  /** `window._genesys.widgets`, set by the page before loading `widgets.min.js`. */
+  interface WidgetsConfig {
+    main?: MainConfig;
+    webchat?: WebChatConfig;
+    /** Called once at start, before `App.ready`, as `fn($, CXBus, Common)`. */
+    extensions?: Record<string, Extension>;
+    /** Called once with the QuickBus, before any `App.ready` subscriber. */
+    onReady?: (bus: QuickBus) => void;
+    /** Set by the runtime: the QuickBus. */
+    bus?: QuickBus;
+    /** Set by the runtime: helpers. */
+    common?: Common;
+    [section: string]: unknown;
+  }
+}
+
+/** The bus global. */
+declare var CXBus: GenesysWidgets.CXBus;
+/** Widgets configuration and runtime objects. */
+declare var _genesys: { widgets: GenesysWidgets.WidgetsConfig; [key: string]: unknown };
