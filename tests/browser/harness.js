@@ -27,6 +27,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = process.env.REPO_ROOT || path.resolve(HERE, '../..');
 export const DIST = process.env.WIDGETS_DIST || path.join(REPO_ROOT, 'dist');
 const PAGES = path.join(HERE, 'pages');
+const DEMO_SITE = path.join(REPO_ROOT, 'demo-site');
 
 /** How long one scenario may run in the page before it fails as "hung". */
 export const SCENARIO_TIMEOUT_MS = 5000;
@@ -93,6 +94,7 @@ export async function startServer() {
       [MOUNTS.cdn, DIST],
       [MOUNTS.slowCdn, DIST],
       ['/pages/', PAGES],
+      ['/demo/', DEMO_SITE],
     ]) {
       if (p.startsWith(prefix)) {
         const rest = p.slice(prefix.length);
