@@ -157,15 +157,15 @@ Object.assign(CommandPromise.prototype, promiseMethods);
 function settler(state) {
   return function () {
     const args = arguments;
-    withCell(this, (cell) => cell.settle(state, args));
+    withCell(this, (cell) => cell.settle(state, args, undefined));
     return this;
   };
 }
 
 function settlerWith(apply) {
-  return function (_context, args) {
+  return function (context, args) {
     const list = args == null ? [] : args;
-    withCell(this, (cell) => apply(cell, list));
+    withCell(this, (cell) => apply(cell, list, context));
     return this;
   };
 }
@@ -182,12 +182,12 @@ Object.assign(Deferred.prototype, {
   reject: settler(2),
   notify() {
     const args = arguments;
-    withCell(this, (cell) => cell.notify(args));
+    withCell(this, (cell) => cell.notify(args, undefined));
     return this;
   },
-  resolveWith: settlerWith((cell, args) => cell.settle(1, args)),
-  rejectWith: settlerWith((cell, args) => cell.settle(2, args)),
-  notifyWith: settlerWith((cell, args) => cell.notify(args)),
+  resolveWith: settlerWith((cell, args, context) => cell.settle(1, args, context)),
+  rejectWith: settlerWith((cell, args, context) => cell.settle(2, args, context)),
+  notifyWith: settlerWith((cell, args, context) => cell.notify(args, context)),
   promise() {
     if (!this[VIEW]) {
       Object.defineProperty(this, VIEW, { value: new CommandPromise(this[SLOT]) });

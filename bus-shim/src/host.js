@@ -27,7 +27,7 @@ export function makeHost(getRuntime) {
         handler(e);
       } catch (err) {
         consoleError('[CXBus] the handler of ' + command + ' threw', err);
-        cell.settle(2, [err]);
+        cell.settle(2, [err], undefined);
       }
     },
     deliver(callback, publisher, event, data, hasData) {

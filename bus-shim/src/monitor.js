@@ -4,26 +4,30 @@
  */
 
 const LIMIT = 1000;
+const consoleError = console.error.bind(console);
 const records = [];
 const listeners = new Set();
 let nextId = 1;
 
+/** Calls a listener; a monitor listener that throws must never break the bus or its caller. */
+function tell(listener, record) {
+  try {
+    listener(record);
+  } catch (err) {
+    consoleError('[CXBus] a bus monitor listener threw', err);
+  }
+}
+
 function emit(record) {
   records.push(record);
   if (records.length > LIMIT) records.shift();
-  for (const listener of listeners) {
-    try {
-      listener(record);
-    } catch (_) {
-      /* a monitor must never break the bus */
-    }
-  }
+  for (const listener of listeners) tell(listener, record);
 }
 
 /** Subscribes a listener; it first gets every record kept so far. Returns `unsubscribe`. */
 export function busMonitor(listener) {
   if (typeof listener !== 'function') return () => {};
-  for (const record of records) listener(record);
+  for (const record of records) tell(listener, record);
   listeners.add(listener);
   return () => listeners.delete(listener);
 }

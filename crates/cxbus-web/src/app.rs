@@ -161,7 +161,7 @@ impl App {
                 let name = get(&entry, "0").as_string().unwrap_or_default();
                 self.extensions.borrow_mut().push(name.clone());
                 if let Ok(extension) = get(&entry, "1").dyn_into::<Function>() {
-                    call_extension(&extension, &name, &args);
+                    call_extension(&extension, &name, &args, false);
                 }
             }
         }
@@ -235,7 +235,7 @@ impl App {
         self.extensions.borrow_mut().push(name.clone());
         if let Ok(extension) = extension.clone().dyn_into::<Function>() {
             if let Some(args) = self.args.borrow().as_ref() {
-                call_extension(&extension, &name, args);
+                call_extension(&extension, &name, args, true);
             }
             return Outcome::Now(Ok(JsValue::UNDEFINED));
         }
@@ -284,11 +284,18 @@ fn theme_event(theme: &str) -> JsValue {
     data.into()
 }
 
-/// Calls an extension as `fn($, CXBus, Common)`; one that throws is reported, not fatal.
-fn call_extension(extension: &Function, name: &str, args: &ExtensionArgs) {
-    if let Err(error) =
-        extension.call3(&JsValue::UNDEFINED, &args.dollar, &args.cxbus, &args.common)
-    {
+/// Calls an extension. Configured extensions get `($, CXBus, Common)`; those registered
+/// through `App.registerExtension` also get `Cookies` and `URI`, which are `undefined` here
+/// (we ship no cookie or URI library). One that throws is reported, not fatal.
+fn call_extension(extension: &Function, name: &str, args: &ExtensionArgs, late: bool) {
+    let list: js_sys::Array = [&args.dollar, &args.cxbus, &args.common]
+        .into_iter()
+        .collect();
+    if late {
+        list.push(&JsValue::UNDEFINED);
+        list.push(&JsValue::UNDEFINED);
+    }
+    if let Err(error) = extension.apply(&JsValue::UNDEFINED, &list) {
         host::report(&format!("extension '{name}' threw"), &error);
     }
 }

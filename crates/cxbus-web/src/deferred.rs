@@ -17,6 +17,8 @@ use crate::host;
 #[derive(Clone, Default)]
 pub struct DeferredCell {
     inner: Rc<RefCell<Deferred<JsValue, Function>>>,
+    /// `this` for callbacks, from `resolveWith`/`rejectWith` (undefined otherwise).
+    context: Rc<RefCell<JsValue>>,
 }
 
 #[wasm_bindgen]
@@ -41,28 +43,32 @@ impl DeferredCell {
         for callback in found {
             let fire = self.inner.borrow_mut().listen(kind, callback);
             if let Some(fire) = fire {
-                run(fire);
+                run(fire, &self.context.borrow());
             }
         }
     }
 
     /// Settles: `state` 1 resolved, 2 rejected, with the array-like `args`. Later calls are
     /// ignored. Returns whether this call settled it.
-    pub fn settle(&self, state: u8, args: &JsValue) -> bool {
+    /// `context` is `this` for the callbacks (`resolveWith`); pass undefined otherwise.
+    pub fn settle(&self, state: u8, args: &JsValue, context: JsValue) -> bool {
         let outcome = if state == 1 {
             State::Resolved
         } else {
             State::Rejected
         };
         let fire = self.inner.borrow_mut().settle(outcome, to_vec(args));
-        fire.map(run).is_some()
+        let Some(fire) = fire else { return false };
+        *self.context.borrow_mut() = context.clone();
+        run(fire, &context);
+        true
     }
 
-    /// Progress with the array-like `args`, while pending.
-    pub fn notify(&self, args: &JsValue) {
+    /// Progress with the array-like `args`, while pending; `context` is `this`.
+    pub fn notify(&self, args: &JsValue, context: JsValue) {
         let fire = self.inner.borrow_mut().notify(to_vec(args));
         if let Some(fire) = fire {
-            run(fire);
+            run(fire, &context);
         }
     }
 
@@ -79,12 +85,12 @@ impl DeferredCell {
 impl DeferredCell {
     /// Resolves with the given arguments (Rust side).
     pub fn resolve(&self, args: &[JsValue]) {
-        self.settle(1, &args.iter().collect::<Array>());
+        self.settle(1, &args.iter().collect::<Array>(), JsValue::UNDEFINED);
     }
 
     /// Rejects with the given arguments (Rust side).
     pub fn reject(&self, args: &[JsValue]) {
-        self.settle(2, &args.iter().collect::<Array>());
+        self.settle(2, &args.iter().collect::<Array>(), JsValue::UNDEFINED);
     }
 
     /// Whether the deferred is still pending.
@@ -115,10 +121,10 @@ fn collect_functions(value: &JsValue, found: &mut Vec<Function>, depth: u8) {
 
 /// Calls each callback with the arguments. A callback that throws is reported and does not
 /// stop the others.
-fn run(fire: Fire<JsValue, Function>) {
+fn run(fire: Fire<JsValue, Function>, context: &JsValue) {
     let args: Array = fire.args.iter().collect();
     for callback in fire.callbacks {
-        if let Err(error) = callback.apply(&JsValue::UNDEFINED, &args) {
+        if let Err(error) = callback.apply(context, &args) {
             host::report("a promise callback threw", &error);
         }
     }
