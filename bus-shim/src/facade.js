@@ -7,7 +7,7 @@
 import { newPromise, cellOf } from './deferred.js';
 
 /** Names taken before any customer code can register: the runtime registers these first. */
-const BUILT_IN_PLUGINS = ['CXBus', 'App', 'QuickBus'];
+const BUILT_IN_PLUGINS = ['CXBus', 'App', 'QuickBus', 'WebChatService'];
 
 export function makeBus() {
   let runtime = null;

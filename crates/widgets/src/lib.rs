@@ -1,8 +1,8 @@
 //! The bundle's entry point: `dist/widgets.wasm` is this crate.
 //!
 //! The shim instantiates the module and calls [`start`], which creates the bus runtime (with
-//! `CXBus`, `App` and `QuickBus`) and installs the built-in plugins. Everything else the shim
-//! needs is exported by `cxbus-web`.
+//! `CXBus`, `App` and `QuickBus`) and installs the built-in plugins (WebChatService). Everything
+//! else the shim needs is exported by `cxbus-web`.
 
 use cxbus_web::Runtime;
 use cxbus_web::host::HostJs;
@@ -13,5 +13,7 @@ pub use cxbus_web::{DeferredCell, Runtime as BusRuntime};
 /// Starts the runtime with the shim's helpers and the live registry object.
 #[wasm_bindgen]
 pub fn start(host: HostJs, registry: js_sys::Object) -> Runtime {
-    Runtime::create(host, registry)
+    let runtime = Runtime::create(host, registry);
+    webchat_web::install(&runtime);
+    runtime
 }

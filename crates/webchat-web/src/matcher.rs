@@ -1,0 +1,53 @@
+//! JavaScript RegExp semantics for prefilters and filtered-message patterns.
+//!
+//! Patterns reach the core as `source` + `flags` (that is what persists across a reload); here
+//! they become `RegExp` objects again. The constructor is bound with `catch`, so a pattern that
+//! came back from tampered storage cannot throw through the wasm stack.
+
+use js_sys::{Object, RegExp};
+use wasm_bindgen::prelude::*;
+use webchat_core::{Pattern, TextMatcher};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `new RegExp(source, flags)`, returning the error instead of throwing.
+    #[wasm_bindgen(catch, js_name = RegExp)]
+    fn try_regexp(source: &str, flags: &str) -> Result<RegExp, JsValue>;
+}
+
+/// A `RegExp` for `pattern`, or `None` when it does not compile.
+pub fn regexp(pattern: &Pattern) -> Option<RegExp> {
+    try_regexp(&pattern.source, &pattern.flags).ok()
+}
+
+/// The pattern of a JS value, when it is a RegExp.
+pub fn pattern_of(value: &JsValue) -> Option<Pattern> {
+    let re = value.dyn_ref::<RegExp>()?;
+    Some(Pattern::new(
+        String::from(re.source()),
+        String::from(re.flags()),
+    ))
+}
+
+/// Evaluates patterns with `RegExp.prototype.test`, `lastIndex` reset first so `g`/`y` patterns
+/// do not depend on earlier calls.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct JsMatcher;
+
+impl TextMatcher for JsMatcher {
+    fn is_match(&self, pattern: &Pattern, text: &str) -> bool {
+        regexp(pattern).is_some_and(|re| {
+            re.set_last_index(0);
+            re.test(text)
+        })
+    }
+}
+
+/// An array of RegExp objects for the given patterns (addPrefilter's resolution).
+pub fn regexp_array(patterns: &[Pattern]) -> js_sys::Array {
+    patterns
+        .iter()
+        .filter_map(regexp)
+        .map(Object::from)
+        .collect()
+}

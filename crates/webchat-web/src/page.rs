@@ -1,0 +1,107 @@
+//! Facts about the page the core needs: the `_genesys_*` userData keys of startChat, and the
+//! custom headers and stored session of configure.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
+use webchat_core::{Environment, PageInfo, STORAGE_KEY};
+
+use crate::convert::{get, get_string};
+use crate::storage;
+
+/// Names matched in `navigator.userAgent`, most specific first.
+const BROWSERS: [(&str, &str); 5] = [
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+];
+const SYSTEMS: [(&str, &str); 6] = [
+    ("Windows", "Windows"),
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iOS"),
+    ("Mac OS", "Mac OS"),
+    ("Linux", "Linux"),
+];
+
+fn first_match(agent: &str, table: &[(&str, &str)]) -> String {
+    table
+        .iter()
+        .find(|(needle, _)| agent.contains(needle))
+        .map_or("Unknown", |(_, name)| name)
+        .to_owned()
+}
+
+/// Browser "name version" from a user agent, e.g. "Chrome 124".
+fn browser(agent: &str) -> String {
+    for (needle, name) in BROWSERS {
+        if let Some(rest) = agent.split(needle).nth(1) {
+            let major = rest.split(['.', ' ']).next().unwrap_or_default();
+            return format!("{name} {major}");
+        }
+    }
+    "Unknown".to_owned()
+}
+
+/// The page facts for startChat; `widgets` is `_genesys.widgets`.
+pub fn page_info(widgets: &JsValue) -> PageInfo {
+    let window = web_sys::window();
+    let document = window.as_ref().and_then(|w| w.document());
+    let agent = window
+        .as_ref()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .unwrap_or_default();
+    PageInfo {
+        language: get_string(&get(widgets, "main"), "lang").unwrap_or_else(|| "en".into()),
+        url: window
+            .as_ref()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default(),
+        title: document.as_ref().map(|d| d.title()).unwrap_or_default(),
+        referrer: document.as_ref().map(|d| d.referrer()).unwrap_or_default(),
+        browser: browser(&agent),
+        os: first_match(&agent, &SYSTEMS),
+        widgets_version: env!("CARGO_PKG_VERSION").to_owned(),
+    }
+}
+
+/// The configure environment: the static `main.header` pairs, then those set through
+/// `App.updateAJAXHeader` (`ajax`), and the stored session record.
+pub fn environment(widgets: &JsValue, ajax: Vec<(String, String)>) -> Environment {
+    let mut custom_headers = Vec::new();
+    let header = get(&get(widgets, "main"), "header");
+    if let Some(object) = header.dyn_ref::<Object>() {
+        for key in Object::keys(object).iter() {
+            let value = Reflect::get(object, &key).ok().and_then(|v| v.as_string());
+            if let (Some(k), Some(v)) = (key.as_string(), value) {
+                custom_headers.push((k, v));
+            }
+        }
+    }
+    for (name, value) in ajax {
+        custom_headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        custom_headers.push((name, value));
+    }
+    Environment {
+        custom_headers,
+        stored_session: storage::read(STORAGE_KEY),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browser_and_os_are_read_from_the_user_agent() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+        assert_eq!(browser(chrome), "Chrome 124");
+        assert_eq!(first_match(chrome, &SYSTEMS), "Linux");
+        let edge = "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Safari/537.36 Edg/120.0.1";
+        assert_eq!(browser(edge), "Edge 120");
+        assert_eq!(first_match(edge, &SYSTEMS), "Windows");
+        assert_eq!(browser("curl/8"), "Unknown");
+    }
+}

@@ -1,0 +1,316 @@
+//! The WebChatService plugin: bus commands in, the core's effects out.
+//!
+//! [`Service`] owns the core behind a `RefCell` that is borrowed only for the duration of
+//! [`WebChat::handle`]. Effects run afterwards with no borrow held, so customer code they call
+//! (promise callbacks, preprocessors) may send commands or type into the watched input freely.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::{Rc, Weak};
+
+use cxbus_web::{Access, App, DeferredCell, PluginHandle, host};
+use js_sys::{Array, Function};
+use wasm_bindgen::prelude::*;
+use web_sys::File;
+use webchat_core::{
+    COMMAND_NAMES, Command, CommandId, EVENT_NAMES, Effect, Input, Reply, RequestId, WebChat,
+};
+
+use crate::commands::{Extra, decode};
+use crate::convert::{get, to_js};
+use crate::fetch;
+use crate::matcher::{JsMatcher, regexp_array};
+use crate::page::environment;
+use crate::preview::PreviewWatcher;
+use crate::storage;
+use crate::timers::Timers;
+
+/// The plugin's name on the bus.
+pub const NAME: &str = "WebChatService";
+
+/// A command waiting for the core to settle it.
+struct Call {
+    reply: DeferredCell,
+    extra: Extra,
+}
+
+/// The running plugin.
+pub struct Service {
+    me: Weak<Service>,
+    plugin: PluginHandle,
+    app: Rc<App>,
+    core: RefCell<WebChat<JsMatcher>>,
+    calls: RefCell<BTreeMap<CommandId, Call>>,
+    next_call: Cell<u64>,
+    timers: Timers,
+    preprocessors: RefCell<Vec<Function>>,
+    preview: RefCell<Option<PreviewWatcher>>,
+    /// `_genesys.widgets`, as `App.ready` delivered it.
+    widgets: RefCell<JsValue>,
+    /// The `always` callback of our own configure command, kept until it has run.
+    on_configured: RefCell<Option<Closure<dyn FnMut()>>>,
+}
+
+fn now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+impl Service {
+    /// Sets WebChatService up on `plugin` (already registered under [`NAME`]); `app` supplies the
+    /// AJAX header. The bus keeps only weak references: the caller owns the returned service.
+    pub fn install(plugin: PluginHandle, app: Rc<App>) -> Rc<Service> {
+        let service = Rc::new_cyclic(|me: &Weak<Service>| {
+            let weak = me.clone();
+            let timers = Timers::new(move |t| {
+                if let Some(s) = weak.upgrade() {
+                    s.feed(Input::Timer(t));
+                }
+            });
+            Service {
+                me: me.clone(),
+                plugin,
+                app,
+                core: RefCell::new(WebChat::new(JsMatcher)),
+                calls: RefCell::new(BTreeMap::new()),
+                next_call: Cell::new(1),
+                timers,
+                preprocessors: RefCell::new(Vec::new()),
+                preview: RefCell::new(None),
+                widgets: RefCell::new(JsValue::UNDEFINED),
+                on_configured: RefCell::new(None),
+            }
+        });
+        service.plugin.register_events(&EVENT_NAMES);
+        for name in COMMAND_NAMES {
+            service.register(name, access(name, false));
+        }
+        let weak = service.me.clone();
+        service.plugin.subscribe("App.ready", move |widgets| {
+            if let Some(s) = weak.upgrade() {
+                s.app_ready(widgets);
+            }
+        });
+        service
+    }
+
+    fn register(&self, name: &'static str, access: Access) {
+        let weak = self.me.clone();
+        self.plugin.on_command(name, access, move |call| {
+            if let Some(s) = weak.upgrade() {
+                s.on_call(name, &call.commander, &call.data, call.reply);
+            }
+        });
+    }
+
+    /// `App.ready`: configure ourselves with `_genesys.widgets.webchat`, then become ready.
+    fn app_ready(&self, widgets: &JsValue) {
+        if self.on_configured.borrow().is_some() {
+            return;
+        }
+        *self.widgets.borrow_mut() = widgets.clone();
+        let weak = self.me.clone();
+        let done = Closure::<dyn FnMut()>::new(move || {
+            if let Some(s) = weak.upgrade() {
+                s.configured();
+            }
+        });
+        let reply = self.plugin.command("configure", get(widgets, "webchat"));
+        reply.listen(2, done.as_ref());
+        *self.on_configured.borrow_mut() = Some(done);
+    }
+
+    fn configured(&self) {
+        let async_mode = self
+            .core
+            .try_borrow()
+            .ok()
+            .and_then(|c| c.capabilities())
+            .is_some_and(|c| c.async_mode);
+        if async_mode {
+            // In async mode customer code restores with its own session data.
+            self.register("restore", access("restore", true));
+        }
+        self.plugin.ready();
+        self.plugin.republish("ready", JsValue::UNDEFINED);
+    }
+
+    /// One bus call of command `name`.
+    fn on_call(&self, name: &str, caller: &str, data: &JsValue, reply: DeferredCell) {
+        let command = if name == "configure" {
+            let widgets = self.widgets.borrow().clone();
+            Some((
+                Command::Configure {
+                    webchat: crate::convert::to_json(data),
+                    env: environment(&widgets, self.app.ajax_headers()),
+                },
+                Extra::None,
+            ))
+        } else {
+            decode(name, data, &self.widgets.borrow())
+        };
+        let Some((command, extra)) = command else {
+            return reply.reject(&["Command does not exist".into()]);
+        };
+        let id = CommandId(self.next_call.get());
+        self.next_call.set(id.0 + 1);
+        self.calls.borrow_mut().insert(id, Call { reply, extra });
+        self.feed(Input::Command {
+            id,
+            caller: caller.to_owned(),
+            command,
+        });
+    }
+
+    /// Runs one input through the core and carries out its effects, in order.
+    fn feed(&self, input: Input) {
+        let effects = match self.core.try_borrow_mut() {
+            Ok(mut core) => core.handle(input, now()),
+            // Only reachable if the core itself called back into us, which it never does.
+            Err(_) => return,
+        };
+        for effect in effects {
+            self.apply(effect);
+        }
+    }
+
+    fn apply(&self, effect: Effect) {
+        match effect {
+            Effect::Http { id, request } => {
+                let prepared = fetch::prepare(&request, &|cmd, i| self.file(cmd, i));
+                let weak = self.me.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let outcome = fetch::send(prepared).await;
+                    answer(&weak, id, outcome);
+                });
+            }
+            Effect::Download {
+                id,
+                request,
+                file_name,
+            } => {
+                let prepared = fetch::prepare(&request, &|_, _| None);
+                let weak = self.me.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let outcome = fetch::download(prepared, file_name).await;
+                    answer(&weak, id, outcome);
+                });
+            }
+            // Push transports are not wired yet: GMS REST never asks for a socket.
+            Effect::Socket(_) => {}
+            Effect::SetTimer { timer, after_ms } => {
+                self.timers.set(timer, after_ms);
+            }
+            Effect::CancelTimer(timer) => {
+                self.timers.cancel(timer);
+            }
+            Effect::StorageWrite { key, value } => storage::write(key, &value),
+            Effect::StorageRemove { key } => storage::remove(key),
+            Effect::Publish { event, payload } => self.plugin.publish(event, to_js(&payload)),
+            Effect::PublishMessages { payload } => {
+                let payload = to_js(&payload);
+                self.preprocess(&get(&payload, "messages"));
+                self.plugin.publish("messageReceived", payload);
+            }
+            Effect::SetData { key, value } => self.plugin.set_data(key, to_js(&value)),
+            Effect::KeepPreprocessor(id) => {
+                if let Some(f) = self.function_of(id) {
+                    self.preprocessors.borrow_mut().push(f);
+                }
+            }
+            Effect::WatchPreviewInput(id) => self.watch(id),
+            Effect::Resolve { id, reply } => self.settle(id, reply, true),
+            Effect::Reject { id, reply } => self.settle(id, reply, false),
+        }
+    }
+
+    fn file(&self, cmd: CommandId, index: usize) -> Option<File> {
+        match self.calls.borrow().get(&cmd).map(|c| &c.extra) {
+            Some(Extra::Files(files)) => files.get(index).cloned(),
+            _ => None,
+        }
+    }
+
+    fn function_of(&self, id: CommandId) -> Option<Function> {
+        match self.calls.borrow().get(&id).map(|c| &c.extra) {
+            Some(Extra::Function(f)) => Some(f.clone()),
+            _ => None,
+        }
+    }
+
+    fn watch(&self, id: CommandId) {
+        let element = match self.calls.borrow().get(&id).map(|c| &c.extra) {
+            Some(Extra::Input(el)) => el.clone(),
+            _ => return,
+        };
+        let weak = self.me.clone();
+        let watcher = PreviewWatcher::new(element, move |text| {
+            if let Some(s) = weak.upgrade() {
+                s.feed(Input::PreviewKey { text });
+            }
+        });
+        // The previous watcher (if any) is dropped after the borrow ends.
+        let old = self.preview.replace(Some(watcher));
+        drop(old);
+    }
+
+    /// Replaces each message with what every preprocessor returns for it, in registration
+    /// order. A preprocessor that throws or returns a non-object leaves the message as it was.
+    fn preprocess(&self, messages: &JsValue) {
+        let preprocessors = self.preprocessors.borrow().clone();
+        if preprocessors.is_empty() || !Array::is_array(messages) {
+            return;
+        }
+        let messages = Array::from(messages);
+        for i in 0..messages.length() {
+            let mut message = messages.get(i);
+            for f in &preprocessors {
+                match f.call1(&JsValue::UNDEFINED, &message) {
+                    Ok(v) if v.is_object() => message = v,
+                    Ok(_) => {}
+                    Err(e) => host::report("a WebChatService preprocessor threw", &e),
+                }
+            }
+            messages.set(i, message);
+        }
+    }
+
+    fn settle(&self, id: CommandId, reply: Reply, resolved: bool) {
+        let Some(call) = self.calls.borrow_mut().remove(&id) else {
+            return;
+        };
+        let args: Vec<JsValue> = match reply {
+            Reply::Undefined => Vec::new(),
+            Reply::Json(v) => vec![to_js(&v)],
+            Reply::RegisteredPreprocessor => match call.extra {
+                Extra::Function(ref f) => vec![f.into()],
+                _ => Vec::new(),
+            },
+            Reply::Prefilters(patterns) => vec![regexp_array(&patterns).into()],
+        };
+        if resolved {
+            call.reply.resolve(&args);
+        } else {
+            call.reply.reject(&args);
+        }
+    }
+}
+
+/// Feeds a request's outcome back, if the service still exists.
+fn answer(weak: &Weak<Service>, id: RequestId, outcome: webchat_core::HttpOutcome) {
+    if let Some(s) = weak.upgrade() {
+        s.feed(Input::Http { id, outcome });
+    }
+}
+
+/// Who may call `name`: `poll` only WebChatService itself; `restore` too outside async mode.
+fn access(name: &str, async_mode: bool) -> Access {
+    match name {
+        "poll" => Access::Private {
+            qualifier: String::new(),
+        },
+        "restore" if !async_mode => Access::Private {
+            qualifier: " in Non-Async mode".into(),
+        },
+        _ => Access::Public,
+    }
+}
