@@ -366,7 +366,7 @@ fn parse_limits(ud: &Value) -> FileLimits {
             .get("upload-file-types")
             .and_then(Value::as_str)
             .map(|s| {
-                s.split([':', ',', ' '])
+                s.split([':', ';', ',', ' '])
                     .map(|t| t.trim().trim_start_matches('.').to_ascii_lowercase())
                     .filter(|t| !t.is_empty())
                     .collect()

@@ -416,6 +416,14 @@ fn file_limits_are_read_from_the_first_message_user_data() {
 }
 
 #[test]
+fn file_types_separated_by_semicolons_are_understood() {
+    let body = r#"{"statusCode":0,"messages":[{"index":0,"type":"Notice","userData":{
+      "upload-file-types":"jpg;pdf;txt"}}]}"#;
+    let a = done(codec().parse(&Op::FileLimits, Some(&keys()), &ok(body)));
+    assert_eq!(a.file_limits.unwrap().file_types, vec!["jpg", "pdf", "txt"]);
+}
+
+#[test]
 fn get_session_data_names_gms_keys() {
     let v = codec().session_data(Some(&keys()));
     assert_eq!(v["secureKey"], "4ee15d7e1c343c8e");
