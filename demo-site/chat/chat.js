@@ -1,0 +1,236 @@
+// DemoChat: a chat window built as an ordinary custom plugin. It talks to WebChatService only
+// through bus commands and events, exactly as customer code would. Every piece of text that
+// comes from the server or the agent is inserted with textContent, never parsed as HTML.
+(function () {
+  'use strict';
+
+  var oChat = CXBus.registerPlugin('DemoChat');
+  if (!oChat) return;
+
+  var $ = function (id) { return document.getElementById(id); };
+  var status = $('chat-status');
+  var startForm = $('chat-start');
+  var session = $('chat-session');
+  var transcript = $('chat-transcript');
+  var typing = $('chat-typing');
+  var input = $('chat-input');
+  var fileInput = $('chat-file');
+  var shown = {}; // message index -> true, so a replay never shows a message twice
+
+  function command(name, data) {
+    return oChat.command('WebChatService.' + name, data);
+  }
+
+  function say(text, isError) {
+    status.textContent = text;
+    status.className = 'status' + (isError ? ' error' : '');
+  }
+
+  function describe(reason) {
+    if (typeof reason === 'string') return reason;
+    var body = reason && reason.responseJSON;
+    if (body && body.errors && body.errors[0]) return body.errors[0].message;
+    if (reason && reason.statusText) return 'request failed (' + reason.statusText + ')';
+    return 'request failed';
+  }
+
+  function showSession(active) {
+    startForm.hidden = active;
+    session.hidden = !active;
+    if (active) input.focus();
+  }
+
+  function line(cls, who, text) {
+    var li = document.createElement('li');
+    li.className = cls;
+    if (who) {
+      var w = document.createElement('span');
+      w.className = 'who';
+      w.textContent = who;
+      li.appendChild(w);
+    }
+    var t = document.createElement('span');
+    t.className = 'text';
+    t.textContent = text;
+    li.appendChild(t);
+    transcript.appendChild(li);
+    transcript.scrollTop = transcript.scrollHeight;
+    return li;
+  }
+
+  function render(m) {
+    var from = m.from || {};
+    var role = String(from.type || 'External').toLowerCase();
+    var name = from.name || from.type || '';
+    switch (m.type) {
+      case 'Message':
+        line(role, name, m.text);
+        break;
+      case 'ParticipantJoined':
+        line('notice', '', name + ' joined the chat');
+        break;
+      case 'ParticipantLeft':
+        line('notice', '', name + ' left the chat');
+        break;
+      case 'Notice':
+      case 'CustomNotice':
+      case 'IdleAlert':
+      case 'IdleClose':
+        if (m.text) line('notice', '', m.text);
+        break;
+      case 'PushUrl':
+        line('notice', name, 'shared a link: ' + (m.url || m.text));
+        break;
+      case 'FileUploaded': {
+        var file = m.file || {};
+        var li = line(role + ' file', name, 'sent a file: ' + (file.name || 'file'));
+        var btn = document.createElement('button');
+        btn.type = 'button';
+        btn.textContent = 'Download';
+        btn.addEventListener('click', function () {
+          command('downloadFile', { fileId: file.id, fileName: file.name }).fail(function (r) {
+            say('Download failed: ' + describe(r), true);
+          });
+        });
+        li.appendChild(btn);
+        break;
+      }
+      default:
+        break; // typing notifications are shown by the typing indicator
+    }
+  }
+
+  // --- events ------------------------------------------------------------------------------
+
+  oChat.subscribe('WebChatService.ready', function () {
+    command('verifySession').done(function (e) {
+      if (!e.sessionActive) {
+        say('Fill in the form to chat with an agent.');
+        showSession(false);
+      }
+    });
+    command('registerTypingPreviewInput', { input: input });
+  });
+
+  oChat.subscribe('WebChatService.started', function () {
+    say('Connected. Waiting for an agent…');
+    showSession(true);
+  });
+
+  oChat.subscribe('WebChatService.restored', function () {
+    say('Chat restored.');
+    showSession(true);
+  });
+
+  oChat.subscribe('WebChatService.restoreTimeout', function () {
+    say('Your previous chat timed out. Start a new one.');
+    showSession(false);
+  });
+
+  oChat.subscribe('WebChatService.restoreFailed', function () {
+    say('Your previous chat could not be restored. Start a new one.');
+    showSession(false);
+  });
+
+  oChat.subscribe('WebChatService.messageReceived', function (e) {
+    (e.data.messages || []).forEach(function (m) {
+      if (m.index != null) {
+        if (shown[m.index]) return;
+        shown[m.index] = true;
+      }
+      render(m);
+    });
+  });
+
+  oChat.subscribe('WebChatService.agentConnected', function (e) {
+    var who = e.data && e.data.message && e.data.message.from;
+    say('Chatting with ' + ((who && who.name) || 'an agent') + '.');
+  });
+
+  oChat.subscribe('WebChatService.agentTypingStarted', function (e) {
+    var from = e.data && e.data.from;
+    typing.textContent = ((from && from.name) || 'The agent') + ' is typing…';
+    typing.hidden = false;
+  });
+  ['agentTypingStopped', 'agentTypingTimeout'].forEach(function (evt) {
+    oChat.subscribe('WebChatService.' + evt, function () {
+      typing.hidden = true;
+    });
+  });
+
+  oChat.subscribe('WebChatService.chatServerWentOffline', function () {
+    say('The chat server is not answering; retrying…', true);
+  });
+  oChat.subscribe('WebChatService.chatServerBackOnline', function () {
+    say('Back online.');
+  });
+
+  oChat.subscribe('WebChatService.ended', function () {
+    typing.hidden = true;
+    line('notice', '', 'The chat has ended.');
+    say('Chat ended. You can start a new one.');
+    shown = {};
+    showSession(false);
+  });
+
+  oChat.subscribe('WebChatService.error', function (e) {
+    say('Chat error: ' + describe(e.data && e.data.message ? e.data.message : e.data), true);
+  });
+
+  // --- page controls -----------------------------------------------------------------------
+
+  startForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var data = {};
+    Array.prototype.forEach.call(startForm.elements, function (el) {
+      if (el.name && el.value) data[el.name] = el.value;
+    });
+    transcript.textContent = '';
+    shown = {};
+    say('Connecting…');
+    command('startChat', data).fail(function (r) {
+      say('Could not start the chat: ' + describe(r), true);
+    });
+  });
+
+  function send() {
+    var text = input.value;
+    if (!text.trim()) return;
+    input.value = '';
+    command('sendMessage', { message: text }).fail(function (r) {
+      say('Message not sent: ' + describe(r), true);
+      input.value = text;
+    });
+  }
+
+  $('chat-send').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    send();
+  });
+  input.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Enter' && !ev.shiftKey) {
+      ev.preventDefault();
+      send();
+    }
+  });
+
+  fileInput.addEventListener('change', function () {
+    if (!fileInput.files.length) return;
+    say('Sending ' + fileInput.files[0].name + '…');
+    command('sendFile', { files: fileInput }).done(function () {
+      say('File sent.');
+    }).fail(function (r) {
+      say('File not sent: ' + describe(r), true);
+    }).always(function () {
+      fileInput.value = '';
+    });
+  });
+
+  $('chat-end').addEventListener('click', function () {
+    command('endChat').fail(function (r) {
+      say('Could not end the chat: ' + describe(r), true);
+    });
+  });
+
+  oChat.ready();
+})();
