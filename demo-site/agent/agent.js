@@ -4,7 +4,8 @@
   'use strict';
 
   var API = '/emulator/api';
-  var selected = null;
+  // `?session=ID` opens that chat directly.
+  var selected = new URLSearchParams(location.search).get('session');
   var typingTimer = null;
   var typingSent = false;
 

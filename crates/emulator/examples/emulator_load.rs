@@ -29,14 +29,20 @@ fn options() -> Result<Options, String> {
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
-        let number = || value.parse::<u64>().map_err(|_| format!("{flag}: not a number: {value}"));
+        let number = || {
+            value
+                .parse::<u64>()
+                .map_err(|_| format!("{flag}: not a number: {value}"))
+        };
         match flag.as_str() {
             "--sessions" => o.sessions = usize::try_from(number()?).map_err(|e| e.to_string())?,
             "--seconds" => o.seconds = number()?,
             "--send-ms" => o.send_ms = number()?.max(1),
             "--poll-ms" => o.poll_ms = number()?.max(1),
             "--addr" => {
-                let addr: SocketAddr = value.parse().map_err(|_| format!("--addr: not HOST:PORT: {value}"))?;
+                let addr: SocketAddr = value
+                    .parse()
+                    .map_err(|_| format!("--addr: not HOST:PORT: {value}"))?;
                 if !addr.ip().is_loopback() {
                     return Err("--addr must be a loopback address".into());
                 }
@@ -59,37 +65,76 @@ struct Tally {
 async fn timed(tally: &mut Tally, request: reqwest::RequestBuilder) -> Option<Value> {
     let started = Instant::now();
     let result = async { request.send().await.ok()?.json::<Value>().await.ok() }.await;
-    tally.latencies_us.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
+    tally
+        .latencies_us
+        .push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
     if result.as_ref().is_none_or(|b| b["statusCode"] != 0) {
         tally.failures += 1;
     }
     result
 }
 
-async fn customer(http: reqwest::Client, base: Arc<String>, n: usize, o: Arc<Options>, deadline: Instant) -> Tally {
+async fn customer(
+    http: reqwest::Client,
+    base: Arc<String>,
+    n: usize,
+    o: Arc<Options>,
+    deadline: Instant,
+) -> Tally {
     let mut tally = Tally::default();
     let nickname = format!("load-{n}");
-    let Some(started) = timed(&mut tally, http.post(format!("{base}/")).form(&[("nickname", nickname.as_str())])).await
+    let Some(started) = timed(
+        &mut tally,
+        http.post(format!("{base}/"))
+            .form(&[("nickname", nickname.as_str())]),
+    )
+    .await
     else {
         return tally;
     };
     let text = |key: &str| started[key].as_str().unwrap_or_default().to_owned();
-    let (chat_id, user_id, secure_key, alias) = (text("chatId"), text("userId"), text("secureKey"), text("alias"));
+    let (chat_id, user_id, secure_key, alias) = (
+        text("chatId"),
+        text("userId"),
+        text("secureKey"),
+        text("alias"),
+    );
     let mut position = 2u64;
     let mut next_send = Instant::now() + Duration::from_millis(o.send_ms);
     let mut poll = tokio::time::interval(Duration::from_millis(o.poll_ms));
     while Instant::now() < deadline {
         poll.tick().await;
-        let keys = [("userId", user_id.as_str()), ("secureKey", &secure_key), ("alias", &alias)];
+        let keys = [
+            ("userId", user_id.as_str()),
+            ("secureKey", &secure_key),
+            ("alias", &alias),
+        ];
         if Instant::now() >= next_send {
             next_send += Duration::from_millis(o.send_ms);
-            let form: Vec<(&str, &str)> = keys.iter().copied().chain([("message", "load test"), ("messageType", "text")]).collect();
-            timed(&mut tally, http.post(format!("{base}/{chat_id}/send")).form(&form)).await;
+            let form: Vec<(&str, &str)> = keys
+                .iter()
+                .copied()
+                .chain([("message", "load test"), ("messageType", "text")])
+                .collect();
+            timed(
+                &mut tally,
+                http.post(format!("{base}/{chat_id}/send")).form(&form),
+            )
+            .await;
             tally.sent += 1;
         }
         let pos = position.to_string();
-        let form: Vec<(&str, &str)> = keys.iter().copied().chain([("transcriptPosition", pos.as_str()), ("message", "")]).collect();
-        if let Some(body) = timed(&mut tally, http.post(format!("{base}/{chat_id}/refresh")).form(&form)).await {
+        let form: Vec<(&str, &str)> = keys
+            .iter()
+            .copied()
+            .chain([("transcriptPosition", pos.as_str()), ("message", "")])
+            .collect();
+        if let Some(body) = timed(
+            &mut tally,
+            http.post(format!("{base}/{chat_id}/refresh")).form(&form),
+        )
+        .await
+        {
             position = body["nextPosition"].as_u64().unwrap_or(position);
         }
     }
@@ -110,16 +155,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (addr, _server) = match o.addr {
         Some(addr) => (addr, None),
         None => {
-            let mut config = emulator::Config::default();
-            config.port = 0;
-            config.mounts = Vec::new();
+            let config = emulator::Config {
+                port: 0,
+                mounts: Vec::new(),
+                ..emulator::Config::default()
+            };
             let server = emulator::Server::start(config).await?;
             (server.addr(), Some(server))
         }
     };
     let base = Arc::new(format!("http://{addr}/genesys/2/chat/load"));
-    let http = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(10)).build()?;
-    println!("emulator-load: {} sessions for {} s against {addr} (send every {} ms, poll every {} ms)", o.sessions, o.seconds, o.send_ms, o.poll_ms);
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .build()?;
+    println!(
+        "emulator-load: {} sessions for {} s against {addr} (send every {} ms, poll every {} ms)",
+        o.sessions, o.seconds, o.send_ms, o.poll_ms
+    );
     let began = Instant::now();
     let deadline = began + Duration::from_secs(o.seconds);
     let ramp = Duration::from_millis(o.send_ms);
@@ -143,8 +196,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let elapsed = began.elapsed().as_secs_f64();
     all.sort_unstable();
-    println!("requests:   {} ({} failed), {} messages sent", all.len(), failures, sent);
-    println!("throughput: {:.0} requests/s, {:.0} messages/s", all.len() as f64 / elapsed, sent as f64 / elapsed);
+    println!(
+        "requests:   {} ({} failed), {} messages sent",
+        all.len(),
+        failures,
+        sent
+    );
+    println!(
+        "throughput: {:.0} requests/s, {:.0} messages/s",
+        all.len() as f64 / elapsed,
+        sent as f64 / elapsed
+    );
     println!(
         "latency ms: p50 {:.2}  p99 {:.2}  max {:.2}",
         percentile(&all, 0.50),

@@ -1,6 +1,8 @@
 //! Genesys Cloud guest chat over real HTTP and WebSocket: create, the member-change flow, messages,
 //! typing, heartbeats, history paging, restore, reconnect and JWT checks.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{AgentApi, Cloud, frame_kind, frames_until, no_auto_agent, start};

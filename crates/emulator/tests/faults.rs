@@ -1,6 +1,8 @@
 //! Fault injection through the API: failing the next N requests (5xx or statusCode 1), latency,
 //! going offline for a while, ending sessions from the server side, and start-up fault flags.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::{Duration, Instant};

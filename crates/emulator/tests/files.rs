@@ -1,5 +1,7 @@
 //! GMS file transfer over real HTTP: limits, multipart upload, download, delete and every refusal.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{AgentApi, Gms, no_auto_agent, start};

@@ -1,6 +1,8 @@
 //! Fixture tests: live answers have the field names and JSON types of the documented examples in
 //! `tests/fixtures/`, and transcript indexes agree with `nextPosition`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{AgentApi, Cloud, Gms, V3, frame_kind, frames_until, no_auto_agent, start};

@@ -1,6 +1,8 @@
 //! GMS Chat API v2 over real HTTP: full chats, positions, restore, typing, user data, wrong keys,
 //! validation errors and CORS.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{AgentApi, Gms, is_event, no_auto_agent, start, types};

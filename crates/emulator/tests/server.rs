@@ -1,6 +1,8 @@
 //! The server itself: static mounts with correct content types, the auto-agent switch, the agent
 //! API's validation, and the session list.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{AgentApi, Gms, no_auto_agent, start};

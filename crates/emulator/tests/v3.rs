@@ -1,6 +1,8 @@
 //! Engage v3 over real HTTP: start with a plain-base64 clientToken, poll, history, send, typing,
 //! user data, images, end, key checks and resuming by token.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{AgentApi, V3, V3_API_KEY, no_auto_agent, start};

@@ -143,7 +143,7 @@ impl FileStore {
         let extension = name
             .rsplit_once('.')
             .map(|(_, ext)| ext.to_ascii_lowercase());
-        let allowed = extension.is_some_and(|ext| limits.file_types.iter().any(|t| *t == ext));
+        let allowed = extension.is_some_and(|ext| limits.file_types.contains(&ext));
         if !allowed {
             return Err(FileError::TypeNotAllowed {
                 name: name.to_owned(),

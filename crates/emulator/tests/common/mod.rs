@@ -1,6 +1,12 @@
 //! Shared helpers for the integration tests: an in-process server on 127.0.0.1 port 0 and small
 //! protocol clients. Every request goes to loopback only.
-#![allow(dead_code, missing_docs)]
+#![allow(
+    dead_code,
+    missing_docs,
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::field_reassign_with_default
+)]
 
 use std::time::Duration;
 
