@@ -257,10 +257,13 @@ impl Service {
     /// order. A preprocessor that throws or returns a non-object leaves the message as it was.
     fn preprocess(&self, messages: &JsValue) {
         let preprocessors = self.preprocessors.borrow().clone();
-        if preprocessors.is_empty() || !Array::is_array(messages) {
+        // `dyn_ref`, not `Array::from`: the latter is JS `Array.from`, a copy.
+        let Some(messages) = messages
+            .dyn_ref::<Array>()
+            .filter(|_| !preprocessors.is_empty())
+        else {
             return;
-        }
-        let messages = Array::from(messages);
+        };
         for i in 0..messages.length() {
             let mut message = messages.get(i);
             for f in &preprocessors {
