@@ -165,13 +165,24 @@ window.__chat = (function () {
   };
 })();`;
 
+/** The session record key of WebChatService (webchat_core::STORAGE_KEY). */
+export const STORAGE_KEY = '_genesys.widgets.webchat.session';
+
+// Tests in one file share a browser profile, so a new tab must not restore an earlier test's
+// chat: the first page load in a tab forgets the stored session; reloads and navigations in the
+// same tab (which keeps its sessionStorage) keep it, as on a real site.
+const FRESH_TAB = `if (!sessionStorage.getItem('__chatTab')) {
+  sessionStorage.setItem('__chatTab', '1');
+  localStorage.removeItem(${JSON.stringify('_genesys.widgets.webchat.session')});
+}`;
+
 /**
  * Opens a customer page whose `_genesys.widgets.webchat` points at the emulator (plus
  * `webchat`, JS source merged in), with the recorder, and waits for WebChatService.ready.
  */
 export async function openChat(h, emu, { webchat = '', main = '{debug: false}', body = '', waitReady = true } = {}) {
   const config = `{main: ${main}, webchat: Object.assign({dataURL: ${JSON.stringify(emu.dataURL)}}, ${webchat || '{}'})}`;
-  const page = await h.open({ config, after: RECORDER, body });
+  const page = await h.open({ config, after: RECORDER, body, beforeScript: FRESH_TAB });
   if (waitReady) await page.run(() => window.__chat.waitEvent('ready', 1, 8000), undefined, { timeout: 10000 });
   return page;
 }
