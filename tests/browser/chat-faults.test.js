@@ -1,0 +1,100 @@
+// Server faults injected through the emulator: a burst of failed polls, and added latency.
+// In both, no message is lost or published twice.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup } from './harness.js';
+import { emulator, openChat, startChat, slow, indicesOf } from './chat-emulator.js';
+
+const h = setup();
+const emu = emulator();
+
+function assertOnceEach(idx, serverIdx) {
+  assert.equal(new Set(idx).size, idx.length, `duplicates in ${idx}`);
+  assert.deepEqual(idx, serverIdx, 'every server message published, in order');
+}
+
+test('a burst of failed polls: connectionPending, chatServerWentOffline, then back online', async () => {
+  const p = await openChat(h, emu, { webchat: '{pollExceptionLimit: 2}' });
+  const id = await startChat(p);
+  const agent = emu.agent(id);
+  await agent.join();
+  await slow(p, () => window.__chat.waitEvent('agentConnected'));
+  await emu.faults({ failNext: 3, failKind: 'http', failStatus: 503 });
+  await agent.say('during the outage 1');
+  await agent.say('during the outage 2');
+  await slow(p, () => window.__chat.waitEvent('chatServerWentOffline', 1, 15000), undefined, 20000);
+  const names = await p.run(() => window.__chat.names());
+  assert.ok(names.indexOf('connectionPending') < names.indexOf('chatServerWentOffline'));
+  await slow(p, () => window.__chat.waitEvent('chatServerBackOnline', 1, 15000), undefined, 20000);
+  await slow(p, () => window.__chat.waitEvent('connectionRestored'));
+  await agent.say('after the outage');
+  await slow(p, () => window.__chat.waitMessage((m) => m.text === 'after the outage'));
+  assert.equal(await p.run(() => window.__chat.count('chatServerWentOffline')), 1);
+  assert.equal(await p.run(() => window.__chat.count('chatServerBackOnline')), 1);
+
+  const idx = indicesOf(await p.run(() => window.__chat.messages()));
+  const server = (await agent.detail()).transcript.map((e) => e.index).filter((i) => i <= Math.max(...idx));
+  assertOnceEach(idx, server);
+  await p.run(() => window.__chat.cmd('endChat'));
+});
+
+test('GMS statusCode 1 answers count as poll exceptions too', async () => {
+  const p = await openChat(h, emu, { webchat: '{pollExceptionLimit: 1}' });
+  const id = await startChat(p);
+  await emu.faults({ failNext: 1, failKind: 'status1' });
+  await emu.agent(id).join();
+  await slow(p, () => window.__chat.waitEvent('chatServerWentOffline', 1, 15000), undefined, 20000);
+  await slow(p, () => window.__chat.waitEvent('chatServerBackOnline', 1, 15000), undefined, 20000);
+  await slow(p, () => window.__chat.waitEvent('agentConnected'));
+  await p.run(() => window.__chat.cmd('endChat'));
+});
+
+test('added latency: requests are slower, nothing is lost or duplicated', async () => {
+  const p = await openChat(h, emu);
+  const id = await startChat(p);
+  const agent = emu.agent(id);
+  await emu.faults({ latencyMs: 800 });
+  await agent.join();
+  const t0 = Date.now();
+  const sent = await p.run(() => window.__chat.cmd('sendMessage', { message: 'slow hello' }));
+  assert.equal(sent.state, 'resolved');
+  assert.ok(Date.now() - t0 >= 700, 'the answer waited for the added latency');
+  for (const text of ['a', 'b', 'c']) await agent.say(text);
+  await slow(p, () => window.__chat.waitMessage((m) => m.text === 'c'));
+  const msgs = await p.run(() => window.__chat.messages());
+  assert.deepEqual(
+    msgs.filter((m) => m.type === 'Message').map((m) => m.text),
+    ['slow hello', 'a', 'b', 'c'],
+  );
+  const idx = indicesOf(msgs);
+  const server = (await agent.detail()).transcript.map((e) => e.index).filter((i) => i <= Math.max(...idx));
+  assertOnceEach(idx, server);
+  await p.run(() => window.__chat.cmd('endChat'));
+});
+
+test('latency beyond ajaxTimeout rejects with a timeout, and the transcript stays exact', async () => {
+  const p = await openChat(h, emu, { webchat: '{ajaxTimeout: 400, pollExceptionLimit: 50}' });
+  const id = await startChat(p);
+  const agent = emu.agent(id);
+  await emu.faults({ latencyMs: 700 });
+  const r = await p.run(() => window.__chat.cmd('sendMessage', { message: 'may still arrive' }));
+  assert.equal(r.state, 'rejected');
+  assert.equal(r.args[0].statusText, 'timeout');
+  await agent.say('while slow');
+  await new Promise((res) => setTimeout(res, 2000));
+  await emu.faults({ latencyMs: 0 });
+  await agent.say('fast again');
+  await slow(p, () => window.__chat.waitMessage((m) => m.text === 'fast again'));
+  const msgs = await p.run(() => window.__chat.messages());
+  const texts = msgs.filter((m) => m.type === 'Message').map((m) => m.text);
+  // Whether the server took the timed-out message depends on when the abort reached it; what
+  // the page publishes must match what the server has, once each.
+  const transcript = (await agent.detail()).transcript;
+  const serverTexts = transcript.filter((e) => e.type === 'Message').map((e) => e.text);
+  assert.deepEqual(texts, serverTexts);
+  assert.deepEqual(texts.slice(-2), ['while slow', 'fast again']);
+  const idx = indicesOf(msgs);
+  assertOnceEach(idx, transcript.map((e) => e.index).filter((i) => i <= Math.max(...idx)));
+  await p.run(() => window.__chat.cmd('endChat'));
+});
