@@ -83,8 +83,8 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections and waits for open requests to finish. Open WebSockets are
-    /// closed by dropping the runtime's tasks with the server.
+    /// Stops accepting connections and stops the server task. Connections already open (such as
+    /// Cloud WebSockets) end when their clients close them or the runtime shuts down.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
