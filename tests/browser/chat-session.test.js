@@ -50,6 +50,11 @@ test('a full chat: the agent joins, types, sends, transfers, and ends it', async
 
   await agent.end();
   await slow(p, () => window.__chat.waitEvent('ended'));
+  const names = await p.run(() => window.__chat.names());
+  for (const once of ['started', 'clientConnected', 'clientDisconnected', 'pollingStarted', 'ended']) {
+    assert.equal(names.filter((n) => n === once).length, 1, `${once} in ${names}`);
+  }
+  assert.ok(names.indexOf('clientDisconnected') < names.indexOf('ended'));
   assert.equal(await p.run(() => window.__chat.plugin.data('WebChatService.sessionActive')), false);
   assert.equal(await p.run(() => window.__chat.count('pollingStopped')), 1);
 
