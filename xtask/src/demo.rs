@@ -11,34 +11,53 @@ use std::time::Duration;
 use crate::dist;
 use crate::util::{Res, cargo, cmd, fail, root, run, step, target_dir};
 
-/// Parses `--port N` (or `--port=N`); defaults to 8080.
-pub(crate) fn parse_port(args: &[String]) -> Res<u16> {
-    let mut port = 8080u16;
+/// Options of `cargo xtask demo`.
+#[derive(Debug, PartialEq)]
+pub(crate) struct DemoOptions {
+    /// Port to listen on (default 8080).
+    pub(crate) port: u16,
+    /// Serve files only, with the built-in server, even when the emulator exists.
+    pub(crate) static_only: bool,
+}
+
+const DEMO_USAGE: &str = "usage: cargo xtask demo [--port N] [--static]";
+
+/// Parses `--port N` (or `--port=N`) and `--static`.
+pub(crate) fn parse_args(args: &[String]) -> Res<DemoOptions> {
+    let mut opts = DemoOptions {
+        port: 8080,
+        static_only: false,
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let value = if a == "--port" {
+        let value = if a == "--static" {
+            opts.static_only = true;
+            continue;
+        } else if a == "--port" {
             it.next().cloned()
         } else if let Some(v) = a.strip_prefix("--port=") {
             Some(v.to_string())
         } else {
-            return fail(format!(
-                "unknown option `{a}`. Usage: cargo xtask demo [--port N]"
-            ));
+            return fail(format!("unknown option `{a}`. {DEMO_USAGE}"));
         };
-        port = match value.as_deref().map(str::parse::<u16>) {
+        opts.port = match value.as_deref().map(str::parse::<u16>) {
             Some(Ok(p)) => p,
-            _ => return fail("--port needs a number from 0 to 65535, e.g. `--port 8080`"),
+            _ => {
+                return fail(format!(
+                    "--port needs a number from 0 to 65535. {DEMO_USAGE}"
+                ));
+            }
         };
     }
-    Ok(port)
+    Ok(opts)
 }
 
 /// Builds `dist/` and serves the demo until interrupted.
 pub(crate) fn run_demo(args: &[String]) -> Res {
-    let port = parse_port(args)?;
+    let DemoOptions { port, static_only } = parse_args(args)?;
     dist::run_dist()?;
     let url = format!("http://127.0.0.1:{port}/");
-    if root().join("crates/emulator/Cargo.toml").exists() {
+    if !static_only && root().join("crates/emulator/Cargo.toml").exists() {
         step("building the emulator");
         let mut c = cargo();
         c.args(["build", "-p", "emulator"]);
@@ -48,7 +67,7 @@ pub(crate) fn run_demo(args: &[String]) -> Res {
         c.args(["--port", &port.to_string()]);
         return run(c, "The emulator stopped with an error.");
     }
-    step("no crates/emulator yet: serving demo-site/ and dist/ with the built-in static server");
+    step("serving demo-site/ and dist/ with the built-in static server (no chat server)");
     let listener = match TcpListener::bind(("127.0.0.1", port)) {
         Ok(l) => l,
         Err(e) => {
@@ -200,14 +219,38 @@ fn content_type(file: &Path) -> &'static str {
 mod tests {
     use super::*;
 
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_string()).collect()
+    }
+
     #[test]
-    fn port_defaults_to_8080_and_accepts_both_spellings() {
-        assert_eq!(parse_port(&[]).ok(), Some(8080));
-        let args = vec!["--port".to_string(), "9001".to_string()];
-        assert_eq!(parse_port(&args).ok(), Some(9001));
-        assert_eq!(parse_port(&["--port=7".to_string()]).ok(), Some(7));
-        assert!(parse_port(&["--port".to_string()]).is_err());
-        assert!(parse_port(&["--bogus".to_string()]).is_err());
+    fn demo_options_default_to_port_8080_with_the_emulator() {
+        let want = DemoOptions {
+            port: 8080,
+            static_only: false,
+        };
+        assert_eq!(parse_args(&[]).ok(), Some(want));
+    }
+
+    #[test]
+    fn demo_options_accept_both_port_spellings_and_static() {
+        assert_eq!(
+            parse_args(&args(&["--port", "9001"])).ok().map(|o| o.port),
+            Some(9001)
+        );
+        assert_eq!(
+            parse_args(&args(&["--port=7"])).ok().map(|o| o.port),
+            Some(7)
+        );
+        let o = parse_args(&args(&["--static", "--port", "1"])).ok();
+        assert_eq!(o.map(|o| (o.port, o.static_only)), Some((1, true)));
+    }
+
+    #[test]
+    fn demo_options_reject_a_missing_port_and_unknown_flags() {
+        assert!(parse_args(&args(&["--port"])).is_err());
+        assert!(parse_args(&args(&["--port", "x"])).is_err());
+        assert!(parse_args(&args(&["--bogus"])).is_err());
     }
 
     #[test]

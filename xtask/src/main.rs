@@ -4,7 +4,7 @@
 //!   Debian Chromium when root, npm packages in `bus-shim/` and `tests/`).
 //! - `dist`: build the release bundle into `dist/` and print its size against the budget.
 //! - `test`: fmt, clippy, cargo test, dist, emulator build, TypeScript check, browser suite.
-//! - `demo [--port N]`: build `dist/` and serve the demo site on localhost.
+//! - `demo [--port N] [--static]`: build `dist/` and serve the demo site on localhost.
 //! - `bench`: compare our bus with a minimal pure-JS bus in headless Chromium.
 
 mod bench;
@@ -23,7 +23,9 @@ tasks:
   setup            install what is missing (wasm target, wasm-bindgen-cli, Chromium, npm packages)
   dist             build the release bundle into dist/ and print its size
   test             run every test: fmt, clippy, cargo test, dist, types, browser suite
-  demo [--port N]  build dist/ and serve the demo site (default port 8080)
+  demo [--port N] [--static]
+                   build dist/ and serve the demo site (default port 8080);
+                   --static serves files only, without the chat emulator
   bench            benchmark the bus against a minimal pure-JS bus";
 
 fn main() -> ExitCode {
