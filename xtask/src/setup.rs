@@ -210,14 +210,8 @@ pub(crate) fn chromium() -> Res<PathBuf> {
     c.arg("update").env("DEBIAN_FRONTEND", "noninteractive");
     run(c, hint)?;
     let mut c = cmd("apt-get");
-    c.args([
-        "install",
-        "-y",
-        "--no-install-recommends",
-        "chromium",
-        "chromium-driver",
-    ])
-    .env("DEBIAN_FRONTEND", "noninteractive");
+    c.args(["install", "-y", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive");
     run(c, hint)?;
     if debian.is_file() {
         Ok(debian)
