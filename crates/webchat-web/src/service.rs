@@ -5,7 +5,6 @@
 //! (promise callbacks, preprocessors) may send commands or type into the watched input freely.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
 use cxbus_web::{Access, App, DeferredCell, PluginHandle, host};
@@ -40,7 +39,9 @@ pub struct Service {
     plugin: PluginHandle,
     app: Rc<App>,
     core: RefCell<WebChat<JsMatcher>>,
-    calls: RefCell<BTreeMap<CommandId, Call>>,
+    /// Pending calls in id order; a handful at most, so a `Vec` (no extra map code in the
+    /// bundle).
+    calls: RefCell<Vec<(CommandId, Call)>>,
     next_call: Cell<u64>,
     timers: Timers,
     preprocessors: RefCell<Vec<Function>>,
@@ -71,7 +72,7 @@ impl Service {
                 plugin,
                 app,
                 core: RefCell::new(WebChat::new(JsMatcher)),
-                calls: RefCell::new(BTreeMap::new()),
+                calls: RefCell::new(Vec::new()),
                 next_call: Cell::new(1),
                 timers,
                 preprocessors: RefCell::new(Vec::new()),
@@ -153,7 +154,7 @@ impl Service {
         };
         let id = CommandId(self.next_call.get());
         self.next_call.set(id.0 + 1);
-        self.calls.borrow_mut().insert(id, Call { reply, extra });
+        self.calls.borrow_mut().push((id, Call { reply, extra }));
         self.feed(Input::Command {
             id,
             caller: caller.to_owned(),
@@ -223,22 +224,30 @@ impl Service {
         }
     }
 
+    /// The live values kept with pending call `id`.
+    fn extra_of(&self, id: CommandId) -> Option<std::cell::Ref<'_, Extra>> {
+        std::cell::Ref::filter_map(self.calls.borrow(), |calls| {
+            calls.iter().find(|(i, _)| *i == id).map(|(_, c)| &c.extra)
+        })
+        .ok()
+    }
+
     fn file(&self, cmd: CommandId, index: usize) -> Option<File> {
-        match self.calls.borrow().get(&cmd).map(|c| &c.extra) {
+        match self.extra_of(cmd).as_deref() {
             Some(Extra::Files(files)) => files.get(index).cloned(),
             _ => None,
         }
     }
 
     fn function_of(&self, id: CommandId) -> Option<Function> {
-        match self.calls.borrow().get(&id).map(|c| &c.extra) {
+        match self.extra_of(id).as_deref() {
             Some(Extra::Function(f)) => Some(f.clone()),
             _ => None,
         }
     }
 
     fn watch(&self, id: CommandId) {
-        let element = match self.calls.borrow().get(&id).map(|c| &c.extra) {
+        let element = match self.extra_of(id).as_deref() {
             Some(Extra::Input(el)) => el.clone(),
             _ => return,
         };
@@ -278,8 +287,12 @@ impl Service {
     }
 
     fn settle(&self, id: CommandId, reply: Reply, resolved: bool) {
-        let Some(call) = self.calls.borrow_mut().remove(&id) else {
-            return;
+        let call = {
+            let mut calls = self.calls.borrow_mut();
+            match calls.iter().position(|(i, _)| *i == id) {
+                Some(at) => calls.remove(at).1,
+                None => return,
+            }
         };
         let args: Vec<JsValue> = match reply {
             Reply::Undefined => Vec::new(),
