@@ -28,6 +28,7 @@ export const REPO_ROOT = process.env.REPO_ROOT || path.resolve(HERE, '../..');
 export const DIST = process.env.WIDGETS_DIST || path.join(REPO_ROOT, 'dist');
 const PAGES = path.join(HERE, 'pages');
 const DEMO_SITE = path.join(REPO_ROOT, 'demo-site');
+const BENCH = path.join(HERE, '..', 'bench');
 
 /** How long one scenario may run in the page before it fails as "hung". */
 export const SCENARIO_TIMEOUT_MS = 5000;
@@ -95,6 +96,7 @@ export async function startServer() {
       [MOUNTS.slowCdn, DIST],
       ['/pages/', PAGES],
       ['/demo/', DEMO_SITE],
+      ['/bench/', BENCH],
     ]) {
       if (p.startsWith(prefix)) {
         const rest = p.slice(prefix.length);

@@ -1,0 +1,162 @@
+// `cargo xtask bench`: our bus (dist/widgets.min.js) against the minimal pure-JS bus
+// (tests/bench/js-bus.js), in one headless Chromium run. Prints medians and ratios (ours / JS).
+//
+// Measured, not asserted. Env: WIDGETS_DIST, CHROMIUM_PATH, REPO_ROOT (as for the browser suite),
+// BENCH_RUNS (repeats per measurement, default 5).
+import { launchBrowser, MOUNTS, startServer, withTimeout } from '../browser/harness.js';
+
+const RUNS = Number(process.env.BENCH_RUNS || 5);
+const ROUND_TRIPS = 2000;
+const FANOUTS = [1, 10, 100];
+const DELIVERIES = 20000; // per fan-out measurement: events x subscribers
+
+const PAGES = {
+  ours: `<!doctype html><html><body>
+<script>window.__t0 = performance.now(); window._genesys = {widgets: {main: {}}};</script>
+<script src="${MOUNTS.dist}widgets.min.js"></script>
+<script>
+window.BUS = window.CXBus;
+window.__ready = new Promise(function (resolve) {
+  CXBus.subscribe('App.ready', function () { resolve(performance.now() - window.__t0); });
+});
+</script></body></html>`,
+  js: `<!doctype html><html><body>
+<script>window.__t0 = performance.now(); window._genesys = {widgets: {main: {}}};</script>
+<script src="/bench/js-bus.js"></script>
+<script>
+window.BUS = window.JSBus;
+window.__ready = new Promise(function (resolve) {
+  JSBus.subscribe('App.ready', function () { resolve(performance.now() - window.__t0); });
+});
+</script></body></html>`,
+};
+
+// In-page benchmarks; `window.BUS` has the CXBus shape for both buses.
+async function roundTrip(n) {
+  const id = Math.random().toString(36).slice(2, 8);
+  const a = window.BUS.registerPlugin('BenchA' + id);
+  const b = window.BUS.registerPlugin('BenchB' + id);
+  b.registerCommand('echo', (e) => e.deferred.resolve(e.data.n));
+  a.ready();
+  b.ready();
+  const target = 'BenchB' + id + '.echo';
+  for (let i = 0; i < 200; i++) await a.command(target, { n: i }); // warm-up
+  const t = performance.now();
+  for (let i = 0; i < n; i++) {
+    const v = await a.command(target, { n: i });
+    if (v !== i) throw new Error('wrong echo ' + v + ' for ' + i);
+  }
+  return performance.now() - t;
+}
+
+async function fanout({ subs, events }) {
+  const id = Math.random().toString(36).slice(2, 8);
+  const pub = window.BUS.registerPlugin('BenchP' + id);
+  const sub = window.BUS.registerPlugin('BenchS' + id);
+  const event = 'BenchP' + id + '.tick';
+  let got = 0;
+  let done;
+  const finished = new Promise((r) => (done = r));
+  const want = subs * events;
+  for (let s = 0; s < subs; s++) {
+    sub.subscribe(event, () => {
+      got += 1;
+      if (got === want) done();
+    });
+  }
+  const payload = { n: 1 };
+  // Warm-up publish, not counted.
+  got = -subs;
+  pub.publish('tick', payload);
+  await new Promise((r) => setTimeout(r, 0));
+  await new Promise((r) => setTimeout(r, 0));
+  const t = performance.now();
+  for (let i = 0; i < events; i++) pub.publish('tick', payload);
+  await finished;
+  return performance.now() - t;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function main() {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  const urls = { ours: server.addPage(PAGES.ours), js: server.addPage(PAGES.js) };
+  const results = { ours: {}, js: {} };
+
+  async function fresh(kind) {
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(urls[kind], { waitUntil: 'load' });
+    const readyMs = await withTimeout(page.evaluate(() => window.__ready), 15000, `${kind} App.ready`);
+    if (errors.length) throw new Error(`${kind} page errors: ${errors.join('; ')}`);
+    return { page, readyMs };
+  }
+
+  try {
+    for (const kind of ['ours', 'js']) {
+      process.stdout.write(`    measuring ${kind === 'ours' ? 'our bus' : 'the pure-JS bus'} `);
+      const r = results[kind];
+      r.ready = [];
+      r.roundTrip = [];
+      r.fanout = Object.fromEntries(FANOUTS.map((n) => [n, []]));
+      for (let run = 0; run < RUNS; run++) {
+        const { page, readyMs } = await fresh(kind);
+        r.ready.push(readyMs);
+        r.roundTrip.push(await withTimeout(page.evaluate(roundTrip, ROUND_TRIPS), 60000, 'round trip'));
+        for (const subs of FANOUTS) {
+          const events = Math.max(1, Math.round(DELIVERIES / subs));
+          r.fanout[subs].push(await withTimeout(page.evaluate(fanout, { subs, events }), 60000, 'publish'));
+        }
+        await page.close();
+        process.stdout.write('.');
+      }
+      process.stdout.write('\n');
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+
+  const rows = [];
+  const row = (label, ours, js, unit, per) => {
+    rows.push([label, fmt(ours, unit), fmt(js, unit), `${(ours / js).toFixed(2)}x`, per || '']);
+  };
+  const fmt = (v, unit) => (unit === 'us' ? `${v.toFixed(2)} µs` : `${v.toFixed(1)} ms`);
+  const o = results.ours;
+  const j = results.js;
+  row(
+    `command round-trip, ${ROUND_TRIPS} awaited (total)`,
+    median(o.roundTrip),
+    median(j.roundTrip),
+    'ms',
+  );
+  row('  per command', (median(o.roundTrip) * 1000) / ROUND_TRIPS, (median(j.roundTrip) * 1000) / ROUND_TRIPS, 'us');
+  for (const subs of FANOUTS) {
+    const events = Math.max(1, Math.round(DELIVERIES / subs));
+    row(
+      `publish to ${subs} subscriber${subs > 1 ? 's' : ''}, per event (${events} events)`,
+      (median(o.fanout[subs]) * 1000) / events,
+      (median(j.fanout[subs]) * 1000) / events,
+      'us',
+    );
+  }
+  row('script start to App.ready', median(o.ready), median(j.ready), 'ms');
+
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c].length), ['', 'ours', 'pure JS', 'ratio'][c].length));
+  const line = (cells) =>
+    '    ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   ');
+  console.log(`\n    medians of ${RUNS} runs each, headless Chromium; ratio = ours / pure JS (lower is better)`);
+  console.log(line(['benchmark', 'ours', 'pure JS', 'ratio']));
+  for (const r of rows) console.log(line(r.slice(0, 4)));
+}
+
+main().catch((e) => {
+  console.error(`bench failed: ${e && e.stack ? e.stack : e}`);
+  process.exit(1);
+});
