@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use crate::dist;
 use crate::setup;
-use crate::util::{Failure, Res, cargo, cmd, fail, root, run, secs, step, target_dir, timed};
+use crate::util::{
+    Failure, Res, cargo, cmd, fail, root, run, run_tee, secs, step, target_dir, timed,
+};
 
 /// One step of the test run.
 struct Step {
@@ -14,11 +16,59 @@ struct Step {
     action: Box<dyn FnOnce(&mut Env) -> Res>,
 }
 
-/// Paths found along the way, passed to later steps.
+/// Paths and counts found along the way, passed to later steps.
 #[derive(Default)]
 struct Env {
     chromium: Option<PathBuf>,
     emulator: Option<PathBuf>,
+    /// Tests run so far: (passed, failed).
+    counts: (u64, u64),
+}
+
+impl Env {
+    fn add(&mut self, (passed, failed): (u64, u64)) {
+        self.counts.0 += passed;
+        self.counts.1 += failed;
+    }
+}
+
+/// Sums `test result: ok. N passed; M failed; ...` lines of `cargo test`.
+fn cargo_test_counts(out: &str) -> (u64, u64) {
+    let mut counts = (0, 0);
+    for line in out.lines().filter(|l| l.starts_with("test result:")) {
+        counts.0 += number_before(line, " passed");
+        counts.1 += number_before(line, " failed");
+    }
+    counts
+}
+
+/// Reads node's closing `ℹ pass N` / `ℹ fail N` (spec reporter) or `# pass N` (TAP) lines.
+fn node_test_counts(out: &str) -> (u64, u64) {
+    let mut counts = (0, 0);
+    for line in out.lines() {
+        let rest = line
+            .strip_prefix("ℹ ")
+            .or_else(|| line.strip_prefix("# "))
+            .unwrap_or("");
+        if let Some(n) = rest.strip_prefix("pass ") {
+            counts.0 = n.trim().parse().unwrap_or(0);
+        } else if let Some(n) = rest.strip_prefix("fail ") {
+            counts.1 = n.trim().parse().unwrap_or(0);
+        }
+    }
+    counts
+}
+
+/// The number just before `word` in `line` (`"3 passed"` → 3), or 0.
+fn number_before(line: &str, word: &str) -> u64 {
+    let Some(end) = line.find(word) else {
+        return 0;
+    };
+    let head = &line[..end];
+    let start = head
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    head[start..].parse().unwrap_or(0)
 }
 
 fn cargo_step(name: &'static str, args: &'static [&'static str], hint: &'static str) -> Step {
@@ -77,11 +127,17 @@ pub(crate) fn run_all() -> Res {
             &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
             "Clippy found problems (warnings are errors); fix them and re-run.",
         ),
-        cargo_step(
-            "cargo test",
-            &["test", "--workspace"],
-            "A Rust test failed; see the test output above.",
-        ),
+        Step {
+            name: "cargo test",
+            rerun: "cargo test --workspace".into(),
+            action: Box::new(|env: &mut Env| {
+                let mut c = cargo();
+                c.args(["test", "--workspace"]);
+                let (res, out) = run_tee(c, "A Rust test failed; see the test output above.");
+                env.add(cargo_test_counts(&out));
+                res
+            }),
+        },
         Step {
             name: "dist",
             rerun: "cargo xtask dist".into(),
@@ -139,10 +195,12 @@ pub(crate) fn run_all() -> Res {
                 if let Some(emulator) = &env.emulator {
                     c.env("EMULATOR_BIN", emulator);
                 }
-                run(
+                let (res, out) = run_tee(
                     c,
                     "Browser tests failed; the failing tests and their errors are listed above.",
-                )
+                );
+                env.add(node_test_counts(&out));
+                res
             }),
         },
     ];
@@ -155,6 +213,7 @@ pub(crate) fn run_all() -> Res {
         let (result, took) = timed(|| (s.action)(&mut env));
         if let Err(Failure(msg)) = result {
             summary(&done);
+            closing_line(env.counts);
             println!("    FAILED  {:<34} {}", s.name, secs(took));
             return fail(format!(
                 "test step {}/{total} `{}` failed: {msg}\nRe-run just this step with: {}",
@@ -168,7 +227,13 @@ pub(crate) fn run_all() -> Res {
     summary(&done);
     dist::print_sizes()?;
     step("all tests passed");
+    closing_line(env.counts);
     Ok(())
+}
+
+/// The plain closing line CI reads: Rust and browser tests together.
+fn closing_line((passed, failed): (u64, u64)) {
+    println!("tests: {passed} passed, {failed} failed");
 }
 
 fn summary(done: &[(&'static str, Duration)]) {
@@ -178,4 +243,23 @@ fn summary(done: &[(&'static str, Duration)]) {
     }
     let sum: Duration = done.iter().map(|(_, d)| *d).sum();
     println!("    total   {:<34} {}", "", secs(sum));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_test_counts_sum_every_result_line() {
+        let out = "running 3 tests\ntest result: ok. 3 passed; 0 failed; 1 ignored; 0 measured\n\
+                   test result: FAILED. 10 passed; 2 failed; 0 ignored\n";
+        assert_eq!(cargo_test_counts(out), (13, 2));
+    }
+
+    #[test]
+    fn node_test_counts_read_spec_and_tap_summaries() {
+        assert_eq!(node_test_counts("ℹ tests 5\nℹ pass 4\nℹ fail 1\n"), (4, 1));
+        assert_eq!(node_test_counts("# tests 2\n# pass 2\n# fail 0\n"), (2, 0));
+        assert_eq!(node_test_counts("nothing here"), (0, 0));
+    }
 }

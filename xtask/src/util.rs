@@ -2,6 +2,7 @@
 
 use std::ffi::OsStr;
 use std::fmt;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
@@ -82,20 +83,58 @@ pub(crate) fn render(cmd: &Command) -> String {
 
 /// Runs a command with inherited output and no stdin (CI has none).
 /// On failure the error names the command and adds `hint`.
-pub(crate) fn run(mut cmd: Command, hint: &str) -> Res {
+pub(crate) fn run(cmd: Command, hint: &str) -> Res {
+    run_inner(cmd, hint, false).map(|_| ()).map_err(|(e, _)| e)
+}
+
+/// Like [`run`], but also returns the command's stdout (which is still echoed line by line as it
+/// arrives), so test counts can be read from it.
+pub(crate) fn run_tee(cmd: Command, hint: &str) -> (Res, String) {
+    match run_inner(cmd, hint, true) {
+        Ok(out) => (Ok(()), out),
+        Err((e, out)) => (Err(e), out),
+    }
+}
+
+fn run_inner(mut cmd: Command, hint: &str, tee: bool) -> Result<String, (Failure, String)> {
     let line = render(&cmd);
     note(format!("$ {line}"));
-    let status = cmd.stdin(Stdio::null()).status();
-    match status {
-        Ok(s) if s.success() => Ok(()),
+    cmd.stdin(Stdio::null());
+    if tee {
+        cmd.stdout(Stdio::piped());
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            let msg = format!("could not start `{line}`: {e}.\n{hint}");
+            return Err((Failure(msg), String::new()));
+        }
+    };
+    let mut captured = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        let mut out = std::io::stdout();
+        for l in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = writeln!(out, "{l}");
+            captured.push_str(&l);
+            captured.push('\n');
+        }
+    }
+    match child.wait() {
+        Ok(s) if s.success() => Ok(captured),
         Ok(s) => {
             let code = s.code().map_or_else(
                 || "killed by a signal".to_string(),
                 |c| format!("exit code {c}"),
             );
-            fail(format!("`{line}` failed ({code}).\n{hint}"))
+            Err((
+                Failure(format!("`{line}` failed ({code}).\n{hint}")),
+                captured,
+            ))
         }
-        Err(e) => fail(format!("could not start `{line}`: {e}.\n{hint}")),
+        Err(e) => Err((
+            Failure(format!("`{line}` did not finish: {e}.\n{hint}")),
+            captured,
+        )),
     }
 }
 
