@@ -76,3 +76,16 @@ test('Common.log logs when debug is on', async () => {
   });
   assert.ok(texts.some((t) => t.includes('hello from an extension')), texts.join('\n'));
 });
+
+test('with debug on, a refused registration logs why, naming the plugin (better)', async () => {
+  const p = await h.open({ config: '{main: {debug: true}}' });
+  const texts = await p.run(() => {
+    const mark = window.__console.length;
+    window.CXBus.registerPlugin('Dup');
+    const again = window.CXBus.registerPlugin('Dup');
+    return { again, logged: window.__console.slice(mark).map((e) => e.text) };
+  });
+  assert.equal(texts.again, false);
+  const refusal = texts.logged.filter((t) => t.includes('Dup') && !t.endsWith('New Plugin Registered Dup'));
+  assert.ok(refusal.length >= 1, `no refusal logged: ${JSON.stringify(texts.logged)}`);
+});

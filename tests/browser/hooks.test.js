@@ -146,3 +146,32 @@ test('hooks for a command that triggers a plugin load run once, at call time', a
     res: { state: 'resolved', args: ['hello hook from Lazy'] },
   });
 });
+
+test('a before-hook that throws either escapes command() or rejects with the error; the bus keeps working', async () => {
+  // cxbus.md: the original lets the exception escape from command(); rejecting the command with
+  // the error is also acceptable. Either way the handler must not run.
+  const p = await h.open();
+  p.allowPageErrors();
+  const r = await p.run(async () => {
+    const me = window.CXBus.registerPlugin('HookThrows');
+    let ran = false;
+    me.registerCommand('x', (e) => { ran = true; e.deferred.resolve(); });
+    me.registerCommand('y', (e) => e.deferred.resolve('still works'));
+    me.ready();
+    me.before('HookThrows.x', () => { throw new Error('hook failed'); });
+    let outcome;
+    try {
+      const res = await window.__t.settle(window.CXBus.command('HookThrows.x', {}));
+      outcome = res.state === 'rejected' ? { rejectedWith: res.args[0] } : { state: res.state };
+    } catch (e) {
+      outcome = { rejectedWith: { error: e.message } };
+    }
+    const after = await window.__t.settle(window.CXBus.command('HookThrows.y'));
+    return { ran, outcome, after };
+  });
+  assert.deepEqual(r, {
+    ran: false,
+    outcome: { rejectedWith: { error: 'hook failed' } },
+    after: { state: 'resolved', args: ['still works'] },
+  });
+});
