@@ -53,10 +53,19 @@ export function CommandPromise(slot) {
   this[SLOT] = slot || newSlot();
 }
 
+/** `arguments` as a real array (the runtime reads arrays in place). */
+function argList(args) {
+  return args.length === 0 ? [] : args.length === 1 ? [args[0]] : Array.prototype.slice.call(args);
+}
+
 function listener(kind) {
-  return function () {
-    const fns = arguments;
-    withCell(this, (cell) => cell.listen(kind, fns));
+  return function (fn) {
+    if (arguments.length === 1 && typeof fn === 'function') {
+      withCell(this, (cell) => cell.listenOne(kind, fn));
+    } else {
+      const fns = argList(arguments);
+      withCell(this, (cell) => cell.listen(kind, fns));
+    }
     return this;
   };
 }
@@ -156,7 +165,7 @@ Object.assign(CommandPromise.prototype, promiseMethods);
 
 function settler(state) {
   return function () {
-    const args = arguments;
+    const args = argList(arguments);
     withCell(this, (cell) => cell.settle(state, args, undefined));
     return this;
   };
@@ -181,7 +190,7 @@ Object.assign(Deferred.prototype, {
   resolve: settler(1),
   reject: settler(2),
   notify() {
-    const args = arguments;
+    const args = argList(arguments);
     withCell(this, (cell) => cell.notify(args, undefined));
     return this;
   },
@@ -206,5 +215,4 @@ export function newPromise() {
   return new CommandPromise();
 }
 
-export const ALWAYS_KIND = ALWAYS;
 export const STATE_NAMES = STATES;

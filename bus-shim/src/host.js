@@ -5,8 +5,8 @@
  * `Date` later.
  */
 
-import { deferredFor, ALWAYS_KIND, STATE_NAMES } from './deferred.js';
-import { recordEvent, recordCommand } from './monitor.js';
+import { deferredFor, STATE_NAMES } from './deferred.js';
+import { recordEvent, recordCommand, recordSettled } from './monitor.js';
 
 const now = Date.now.bind(Date);
 const consoleLog = console.log.bind(console);
@@ -57,17 +57,15 @@ export function makeHost(getRuntime) {
     record(kind, plugin, name, retained) {
       recordEvent(now, kind, plugin, name, retained);
     },
-    recordCommand(commander, command, cell) {
-      const settled = recordCommand(now, commander, command);
-      cell.listen(ALWAYS_KIND, [
-        function (reason) {
-          const state = STATE_NAMES[cell.state()];
-          settled(state, state === 'rejected' ? reason : undefined);
-          if (state === 'rejected' && getRuntime().debug) {
-            consoleLog('Error (' + command + '): ' + describe(reason));
-          }
-        },
-      ]);
+    recordCommand(commander, command) {
+      return recordCommand(now, commander, command);
+    },
+    recordSettled(id, state, reason) {
+      const name = STATE_NAMES[state];
+      const command = recordSettled(now, id, name, reason);
+      if (name === 'rejected' && getRuntime().debug) {
+        consoleLog('Error (' + command + '): ' + describe(reason));
+      }
     },
   };
 }

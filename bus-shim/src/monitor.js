@@ -38,13 +38,31 @@ export function recordEvent(now, kind, plugin, name, retained) {
   else emit({ kind, plugin, time: now() });
 }
 
-/** Records a command; `onSettled(state, reason)` is called back by the caller's cell watcher. */
+const open = new Map();
+
+/** Records a command and returns its id; `recordSettled` reports the outcome under that id. */
 export function recordCommand(now, commander, command) {
   const id = nextId++;
   const time = now();
+  open.set(id, { command, time });
   emit({ kind: 'command', id, commander, command, time });
-  return (state, reason) => {
-    const end = now();
-    emit({ kind: 'settled', id, command, state, time: end, ms: end - time, reason });
-  };
+  return id;
+}
+
+/** Records a command's outcome; returns the command's name (undefined if unknown). */
+export function recordSettled(now, id, state, reason) {
+  const started = open.get(id);
+  if (!started) return undefined;
+  open.delete(id);
+  const end = now();
+  emit({
+    kind: 'settled',
+    id,
+    command: started.command,
+    state,
+    time: end,
+    ms: end - started.time,
+    reason: state === 'rejected' ? reason : undefined,
+  });
+  return started.command;
 }

@@ -19,6 +19,8 @@ pub struct DeferredCell {
     inner: Rc<RefCell<Deferred<JsValue, Function>>>,
     /// `this` for callbacks, from `resolveWith`/`rejectWith` (undefined otherwise).
     context: Rc<RefCell<JsValue>>,
+    /// The bus-monitor record to report the outcome to, if any.
+    monitor: Rc<std::cell::Cell<Option<f64>>>,
 }
 
 #[wasm_bindgen]
@@ -32,12 +34,7 @@ impl DeferredCell {
     /// Adds listeners: `kind` 0 done, 1 fail, 2 always, 3 progress. `fns` is an array-like of
     /// functions or arrays of functions (nested as deep as given); other values are ignored.
     pub fn listen(&self, kind: u8, fns: &JsValue) {
-        let kind = match kind {
-            0 => Listen::Done,
-            1 => Listen::Fail,
-            2 => Listen::Always,
-            _ => Listen::Progress,
-        };
+        let kind = listen_kind(kind);
         let mut found = Vec::new();
         collect_functions(fns, &mut found, MAX_NESTING);
         for callback in found {
@@ -45,6 +42,15 @@ impl DeferredCell {
             if let Some(fire) = fire {
                 run(fire, &self.context.borrow());
             }
+        }
+    }
+
+    /// Adds one listener function (the common case, without an argument list to walk).
+    #[wasm_bindgen(js_name = listenOne)]
+    pub fn listen_one(&self, kind: u8, callback: Function) {
+        let fire = self.inner.borrow_mut().listen(listen_kind(kind), callback);
+        if let Some(fire) = fire {
+            run(fire, &self.context.borrow());
         }
     }
 
@@ -60,6 +66,11 @@ impl DeferredCell {
         let fire = self.inner.borrow_mut().settle(outcome, to_vec(args));
         let Some(fire) = fire else { return false };
         *self.context.borrow_mut() = context.clone();
+        if let Some(id) = self.monitor.take() {
+            let reason = fire.args.first().cloned().unwrap_or_default();
+            let code = if outcome == State::Resolved { 1 } else { 2 };
+            host::with(|h| h.record_settled(id, code, &reason));
+        }
         run(fire, &context);
         true
     }
@@ -93,17 +104,36 @@ impl DeferredCell {
         self.settle(2, &args.iter().collect::<Array>(), JsValue::UNDEFINED);
     }
 
+    /// Reports this deferred's outcome to the bus monitor under record `id`.
+    pub fn watch(&self, id: f64) {
+        self.monitor.set(Some(id));
+    }
+
     /// Whether the deferred is still pending.
     pub fn is_pending(&self) -> bool {
         self.inner.borrow().state() == State::Pending
     }
 }
 
+fn listen_kind(kind: u8) -> Listen {
+    match kind {
+        0 => Listen::Done,
+        1 => Listen::Fail,
+        2 => Listen::Always,
+        _ => Listen::Progress,
+    }
+}
+
+/// The arguments as a list: a real array is read in place, anything else array-like is
+/// copied with `Array.from` (slower; the shim passes arrays).
 fn to_vec(args: &JsValue) -> Vec<JsValue> {
     if args.is_undefined() || args.is_null() {
         return Vec::new();
     }
-    Array::from(args).iter().collect()
+    match args.dyn_ref::<Array>() {
+        Some(array) => array.iter().collect(),
+        None => Array::from(args).iter().collect(),
+    }
 }
 
 /// How deep arrays of callbacks may nest; deeper (or self-containing) arrays are ignored.
@@ -121,10 +151,20 @@ fn collect_functions(value: &JsValue, found: &mut Vec<Function>, depth: u8) {
 
 /// Calls each callback with the arguments. A callback that throws is reported and does not
 /// stop the others.
+/// Calls one callback with the settled arguments.
+type CallOne<'a> = dyn Fn(&Function) -> Result<JsValue, JsValue> + 'a;
+
 fn run(fire: Fire<JsValue, Function>, context: &JsValue) {
-    let args: Array = fire.args.iter().collect();
+    let call: Box<CallOne> = match fire.args.as_slice() {
+        [] => Box::new(|f| f.call0(context)),
+        [one] => Box::new(move |f| f.call1(context, one)),
+        many => {
+            let args: Array = many.iter().collect();
+            Box::new(move |f| f.apply(context, &args))
+        }
+    };
     for callback in fire.callbacks {
-        if let Err(error) = callback.apply(context, &args) {
+        if let Err(error) = call(&callback) {
             host::report("a promise callback threw", &error);
         }
     }

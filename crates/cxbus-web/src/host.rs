@@ -24,8 +24,8 @@ extern "C" {
     pub fn run_command(
         this: &HostJs,
         handler: &Function,
-        commander: &str,
-        command: &str,
+        commander: &JsValue,
+        command: &JsValue,
         cell: DeferredCell,
         data: &JsValue,
     );
@@ -36,8 +36,8 @@ extern "C" {
     pub fn deliver(
         this: &HostJs,
         callback: &Function,
-        publisher: &str,
-        event: &str,
+        publisher: &JsValue,
+        event: &JsValue,
         data: &JsValue,
         has_data: bool,
     );
@@ -60,11 +60,41 @@ extern "C" {
 
     /// A bus-monitor record: `kind` is `register`, `publish` or `subscribe`.
     #[wasm_bindgen(method)]
-    pub fn record(this: &HostJs, kind: &str, plugin: &str, name: &str, retained: bool);
+    pub fn record(this: &HostJs, kind: &JsValue, plugin: &JsValue, name: &JsValue, retained: bool);
 
-    /// A bus-monitor record for a command; the monitor watches the cell for its outcome.
+    /// A bus-monitor record for a command; returns the record id that
+    /// [`HostJs::record_settled`] reports the outcome under.
     #[wasm_bindgen(method, js_name = recordCommand)]
-    pub fn record_command(this: &HostJs, commander: &str, command: &str, cell: DeferredCell);
+    pub fn record_command(this: &HostJs, commander: &JsValue, command: &JsValue) -> f64;
+
+    /// The outcome of a recorded command: `state` 1 resolved, 2 rejected; `reason` is the
+    /// first rejection argument. Also writes the debug line for rejections.
+    #[wasm_bindgen(method, js_name = recordSettled)]
+    pub fn record_settled(this: &HostJs, id: f64, state: u8, reason: &JsValue);
+}
+
+/// How many names [`name`] keeps as JS strings.
+const NAME_CACHE: usize = 128;
+
+thread_local! {
+    static NAMES: RefCell<Vec<(String, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A plugin, command or event name as a JS string, decoded from UTF-8 once and then reused:
+/// the same few names cross to JS on every command and delivery.
+pub fn name(text: &str) -> JsValue {
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        if let Some((_, value)) = names.iter().find(|(known, _)| known == text) {
+            return value.clone();
+        }
+        if names.len() >= NAME_CACHE {
+            names.clear();
+        }
+        let value = JsValue::from_str(text);
+        names.push((text.to_owned(), value.clone()));
+        value
+    })
 }
 
 thread_local! {

@@ -87,7 +87,14 @@ impl Shared {
         match result {
             Ok(id) => {
                 self.debug(|| format!("New Plugin Registered {name}"));
-                host::with(|h| h.record("register", name, "", false));
+                host::with(|h| {
+                    h.record(
+                        &host::name("register"),
+                        &host::name(name),
+                        &JsValue::UNDEFINED,
+                        false,
+                    )
+                });
                 self.refresh_registry(id);
                 Some(id)
             }
@@ -148,7 +155,11 @@ impl Shared {
         let commander_name = self.name(commander);
         let full = names::qualify(&commander_name, name);
         self.debug(|| format!("{commander_name} called the command: {full}"));
-        host::with(|h| h.record_command(&commander_name, &full, reply.clone()));
+        if let Some(id) =
+            host::with(|h| h.record_command(&host::name(&commander_name), &host::name(&full)))
+        {
+            reply.watch(id);
+        }
         match self.run_hooks(&full, coerce_payload(data)) {
             Ok(data) => {
                 let sent = self.bus.borrow_mut().send(commander, full, data, reply);
@@ -230,7 +241,14 @@ impl Shared {
             PublishMode::Republish => self.debug(|| format!("{name} republished: {full}")),
             PublishMode::Direct => {}
         }
-        host::with(|h| h.record("publish", &name, &full, retain));
+        host::with(|h| {
+            h.record(
+                &host::name("publish"),
+                &host::name(&name),
+                &host::name(&full),
+                retain,
+            )
+        });
         self.drain_soon();
     }
 
@@ -239,7 +257,14 @@ impl Shared {
         self.bus.borrow_mut().subscribe(id, event, callback);
         let name = self.name(id);
         self.debug(|| format!("{name} subscribed to {event}"));
-        host::with(|h| h.record("subscribe", &name, event, false));
+        host::with(|h| {
+            h.record(
+                &host::name("subscribe"),
+                &host::name(&name),
+                &host::name(event),
+                false,
+            )
+        });
         self.drain_soon();
     }
 
@@ -317,6 +342,7 @@ impl Shared {
                 reply,
             } => match handler {
                 Callback::Js(f) => {
+                    let (commander, command) = (host::name(&commander), host::name(&command));
                     host::with(|h| h.run_command(&f, &commander, &command, reply, &data));
                 }
                 Callback::Command(f) => f(CommandCall {
@@ -353,6 +379,7 @@ impl Shared {
                 Callback::Js(f) => {
                     let has_data = data.is_some();
                     let data = data.unwrap_or(JsValue::UNDEFINED);
+                    let (publisher, event) = (host::name(&publisher), host::name(&event));
                     host::with(|h| h.deliver(&f, &publisher, &event, &data, has_data));
                 }
                 Callback::Event(f) => f(&data.unwrap_or_else(|| Object::new().into())),
