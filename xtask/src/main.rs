@@ -22,6 +22,7 @@ usage: cargo xtask <task>
 tasks:
   setup            install what is missing (wasm target, wasm-bindgen-cli, Chromium, npm packages)
   dist             build the release bundle into dist/ and print its size
+                   (--bus-only: the bus without the chat plugin, against the bus's own budget)
   test             run every test: fmt, clippy, cargo test, dist, types, browser suite
   demo [--port N] [--static]
                    build dist/ and serve the demo site (default port 8080);
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
     let rest = args.get(1..).unwrap_or(&[]);
     let result = match task {
         Some("setup") => setup::all(),
+        Some("dist") if rest.iter().any(|a| a == "--bus-only") => dist::run_dist_bus_only(),
         Some("dist") => dist::run_dist(),
         Some("test") => test::run_all(),
         Some("demo") => demo::run_demo(rest),

@@ -139,6 +139,11 @@ pub(crate) fn run_all() -> Res {
             }),
         },
         Step {
+            name: "dist, bus alone (size check)",
+            rerun: "cargo xtask dist --bus-only".into(),
+            action: Box::new(|_| dist::run_dist_bus_only()),
+        },
+        Step {
             name: "dist",
             rerun: "cargo xtask dist".into(),
             action: Box::new(|_| dist::run_dist()),

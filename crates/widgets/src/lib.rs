@@ -14,6 +14,7 @@ pub use cxbus_web::{DeferredCell, Runtime as BusRuntime};
 #[wasm_bindgen]
 pub fn start(host: HostJs, registry: js_sys::Object) -> Runtime {
     let runtime = Runtime::create(host, registry);
+    #[cfg(feature = "chat")]
     webchat_web::install(&runtime);
     runtime
 }
