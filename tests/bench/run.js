@@ -1,11 +1,16 @@
 // `cargo xtask bench`: our bus (dist/widgets.min.js) against the minimal pure-JS bus
 // (tests/bench/js-bus.js), in one headless Chromium run. Prints medians and ratios (ours / JS).
+// Then, when EMULATOR_URL is set, WebChatService against the chat-server emulator
+// (tests/bench/chat.js): medians, min and max.
 //
 // Measured, not asserted. Env: WIDGETS_DIST, CHROMIUM_PATH, REPO_ROOT (as for the browser suite),
-// BENCH_RUNS (repeats per measurement, default 5).
+// BENCH_RUNS (repeats per measurement, default 5), EMULATOR_URL (a running emulator started with
+// --no-auto-agent; `cargo xtask bench` starts one).
 import { launchBrowser, MOUNTS, startServer, withTimeout } from '../browser/harness.js';
+import { benchChat, RESTORE_MESSAGES } from './chat.js';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
+const EMULATOR_URL = process.env.EMULATOR_URL || '';
 const ROUND_TRIPS = 2000;
 const FANOUTS = [1, 10, 100];
 const DELIVERIES = 20000; // per fan-out measurement: events x subscribers
@@ -118,6 +123,17 @@ async function main() {
       }
       process.stdout.write('\n');
     }
+    if (EMULATOR_URL) {
+      process.stdout.write('    measuring WebChatService against the emulator ');
+      results.chat = await benchChat({
+        browser,
+        server,
+        emulatorUrl: EMULATOR_URL,
+        runs: RUNS,
+        progress: () => process.stdout.write('.'),
+      });
+      process.stdout.write('\n');
+    }
   } finally {
     await browser.close();
     await server.close();
@@ -154,6 +170,35 @@ async function main() {
   console.log(`\n    medians of ${RUNS} runs each, headless Chromium; ratio = ours / pure JS (lower is better)`);
   console.log(line(['benchmark', 'ours', 'pure JS', 'ratio']));
   for (const r of rows) console.log(line(r.slice(0, 4)));
+
+  if (results.chat) printChat(results.chat);
+  else console.log('\n    WebChatService: skipped (no EMULATOR_URL; `cargo xtask bench` starts the emulator)');
+}
+
+function printChat(c) {
+  const ms = (v) => `${v.toFixed(1)} ms`;
+  const us = (v) => `${v.toFixed(2)} µs`;
+  const stats = (xs, f = ms, scale = 1) => [median(xs), Math.min(...xs), Math.max(...xs)].map((v) => f(v * scale));
+  const rows = [
+    ['script start to WebChatService.ready (no stored chat)', ...stats(c.ready)],
+    ['script start to WebChatService.ready (reload, chat stored)', ...stats(c.readyRestoring)],
+    [`restore ${RESTORE_MESSAGES} messages: script start to last published`, ...stats(c.restore)],
+    ['  per message', ...stats(c.restore, us, 1000 / RESTORE_MESSAGES)],
+  ];
+  const widths = [0, 1, 2, 3].map((col) =>
+    Math.max(...rows.map((r) => r[col].length), ['', 'median', 'min', 'max'][col].length),
+  );
+  const line = (cells) =>
+    '    ' + cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('   ');
+  console.log(`\n    WebChatService (GMS Chat v2, emulator at ${EMULATOR_URL}), ${c.ready.length} runs each, headless Chromium`);
+  console.log(line(['benchmark', 'median', 'min', 'max']));
+  for (const r of rows) console.log(line(r));
+  console.log(
+    `    restore published ${median(c.restoredMessages)} messages (${RESTORE_MESSAGES} agent texts,` +
+      ` ${median(c.restoredMessages) - RESTORE_MESSAGES} joins)` +
+      ` in a median of ${median(c.batches)} messageReceived event(s);` +
+      ` building each transcript took ${ms(median(c.build))} (agent API, not measured above)`,
+  );
 }
 
 main().catch((e) => {
