@@ -24,12 +24,9 @@ const KINDS: &str = "`cargo xtask bench` (browser: bus and WebChatService) or `c
 /// How long the emulator may take to print its address.
 const EMULATOR_START_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// Runs the benchmark named after `bench` on the command line (none: the browser benchmarks).
-pub(crate) fn run_bench() -> Res {
-    // The task dispatcher passes no arguments along, so read ours from the command line:
-    // `xtask bench [emulator]`.
-    let which = std::env::args().nth(2);
-    match which.as_deref() {
+/// Runs the benchmark named after `bench` (`xtask bench [browser|emulator]`; none: browser).
+pub(crate) fn run_bench(args: &[String]) -> Res {
+    match args.first().map(String::as_str) {
         None | Some("browser") => run_browser(),
         Some("emulator") => run_emulator_load(),
         Some(other) => fail(format!("unknown benchmark `{other}`; use {KINDS}.")),

@@ -5,7 +5,8 @@
 //! - `dist`: build the release bundle into `dist/` and print its size against the budget.
 //! - `test`: fmt, clippy, cargo test, dist, emulator build, TypeScript check, browser suite.
 //! - `demo [--port N] [--static]`: build `dist/` and serve the demo site on localhost.
-//! - `bench`: compare our bus with a minimal pure-JS bus in headless Chromium.
+//! - `bench [emulator]`: browser benchmarks (bus vs pure-JS bus, chat start-up and restore), or
+//!   the emulator's load benchmark.
 
 mod bench;
 mod demo;
@@ -27,7 +28,9 @@ tasks:
   demo [--port N] [--static]
                    build dist/ and serve the demo site (default port 8080);
                    --static serves files only, without the chat emulator
-  bench            benchmark the bus against a minimal pure-JS bus";
+  bench            browser benchmarks: our bus vs a minimal pure-JS bus, WebChatService start-up
+                   and a 2,000-message restore against the emulator, then the bundle size
+  bench emulator   the emulator's load benchmark (1,000 simulated customers, p50/p99)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,7 +42,7 @@ fn main() -> ExitCode {
         Some("dist") => dist::run_dist(),
         Some("test") => test::run_all(),
         Some("demo") => demo::run_demo(rest),
-        Some("bench") => bench::run_bench(),
+        Some("bench") => bench::run_bench(rest),
         Some("help" | "-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
