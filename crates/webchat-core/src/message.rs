@@ -6,7 +6,8 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use serde_json::{Map, Value, json};
+use crate::json;
+use crate::json::{Json, Object};
 
 /// `from.type` of a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -100,29 +101,29 @@ pub struct Message {
     /// Sender.
     pub from: Sender,
     /// Transport extras, flattened into the published object.
-    pub extra: Map<String, Value>,
+    pub extra: Object,
 }
 
 impl Message {
     /// The published JSON object.
-    pub fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("index".into(), json!(self.index));
+    pub fn to_json(&self) -> Json {
+        let mut m = Object::new();
+        m.insert("index", json!(self.index));
         if let Some(id) = &self.id {
-            m.insert("id".into(), json!(id));
+            m.insert("id", json!(id));
         }
-        m.insert("type".into(), json!(self.kind));
-        m.insert("text".into(), json!(self.text));
-        m.insert("timestamp".into(), json!(self.timestamp));
+        m.insert("type", json!(self.kind));
+        m.insert("text", json!(self.text));
+        m.insert("timestamp", json!(self.timestamp));
         m.insert(
-            "from".into(),
+            "from",
             json!({"name": self.from.name, "type": self.from.kind.as_str(),
                    "participantId": self.from.participant_id}),
         );
         for (k, v) in &self.extra {
-            m.entry(k.clone()).or_insert_with(|| v.clone());
+            m.insert_if_absent(k, || v.clone());
         }
-        Value::Object(m)
+        Json::Object(m)
     }
 }
 
@@ -200,7 +201,7 @@ pub(crate) fn test_message(index: u64, kind: &str, who: SenderType, text: &str) 
             kind: who,
             participant_id: format!("{who:?}"),
         },
-        extra: Map::new(),
+        extra: Object::new(),
     }
 }
 

@@ -9,7 +9,9 @@ use web_sys::{
     AbortSignal, Blob, File, FormData, Headers, HtmlAnchorElement, RequestCredentials, RequestInit,
     Response, Url, UrlSearchParams,
 };
-use webchat_core::{Body, HttpOutcome, HttpRequest, Part};
+use webchat_core::{Body, HttpOutcome, HttpRequest, Part, ResponseBody};
+
+use crate::convert;
 
 /// Looks up the `index`-th file kept for a sendFile command.
 pub type FileLookup<'a> = &'a dyn Fn(webchat_core::CommandId, usize) -> Option<File>;
@@ -70,7 +72,7 @@ pub fn prepare(request: &HttpRequest, files: FileLookup<'_>) -> Prepared {
             if let Some(h) = &headers {
                 let _ = h.set("Content-Type", "application/json");
             }
-            init.set_body(&JsValue::from_str(&value.to_string()));
+            init.set_body(&JsValue::from_str(&convert::stringify(value)));
         }
     }
     if let Some(h) = &headers {
@@ -110,6 +112,12 @@ async fn respond(p: &Prepared) -> Result<Response, HttpOutcome> {
         .map_err(|_| HttpOutcome::NetworkError)
 }
 
+/// An answer's text, with `JSON.parse`'s reading of it when it is JSON.
+fn read_body(text: String) -> ResponseBody {
+    let json = convert::parse(&text);
+    ResponseBody { text, json }
+}
+
 /// Sends the request; the answer's text is read whatever the status.
 pub async fn send(p: Prepared) -> HttpOutcome {
     let response = match respond(&p).await {
@@ -124,7 +132,7 @@ pub async fn send(p: Prepared) -> HttpOutcome {
     match text {
         Ok(body) => HttpOutcome::Response {
             status,
-            body: body.as_string().unwrap_or_default(),
+            body: read_body(body.as_string().unwrap_or_default()),
         },
         Err(_) => failure(&p.signal),
     }
@@ -145,7 +153,7 @@ pub async fn download(p: Prepared, file_name: String) -> HttpOutcome {
         };
         return HttpOutcome::Response {
             status,
-            body: body.and_then(|b| b.as_string()).unwrap_or_default(),
+            body: read_body(body.and_then(|b| b.as_string()).unwrap_or_default()),
         };
     }
     let blob = match response.blob() {
@@ -157,7 +165,7 @@ pub async fn download(p: Prepared, file_name: String) -> HttpOutcome {
             save(&blob, &file_name);
             HttpOutcome::Response {
                 status,
-                body: String::new(),
+                body: ResponseBody::default(),
             }
         }
         None => failure(&p.signal),
