@@ -379,8 +379,10 @@ pub fn number_text(n: f64) -> String {
     if x == 0.0 {
         return "0".to_owned();
     }
-    if x.fract() == 0.0 && x < 1e21 {
-        return format!("{sign}{}", x as u128);
+    // Whole numbers up to 2^53 are exact integers; above, JavaScript too prints the shortest
+    // digits (padded with zeros below 10^21), not the exact integer.
+    if x.fract() == 0.0 && x <= 9_007_199_254_740_992.0 {
+        return format!("{sign}{}", x as u64);
     }
     let (digits, exp10) = shortest_digits(x);
     let mut out = String::from(sign);
@@ -574,7 +576,7 @@ mod tests {
 
     #[test]
     fn numbers_print_as_javascript_prints_them() {
-        let cases: [(f64, &str); 20] = [
+        let cases: [(f64, &str); 21] = [
             (0.0, "0"),
             (-0.0, "0"),
             (7.0, "7"),
@@ -591,6 +593,7 @@ mod tests {
             (0.0000001, "1e-7"),
             (1.25e-7, "1.25e-7"),
             (9007199254740993.0, "9007199254740992"),
+            (2f64.powi(66), "73786976294838210000"),
             (5e-324, "5e-324"),
             (1.7976931348623157e308, "1.7976931348623157e+308"),
             (2.0f64.powi(-3), "0.125"),

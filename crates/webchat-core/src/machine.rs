@@ -5,8 +5,6 @@
 //! leaves preprocessors, RegExp evaluation (through [`TextMatcher`]), fetch, timers and storage to
 //! the glue.
 
-use std::collections::BTreeMap;
-
 use crate::capabilities::Capabilities;
 use crate::command::{Command, Environment, FileInfo, FiltersArg, PageInfo, PreprocessorArg};
 use crate::config::WebChatConfig;
@@ -77,7 +75,8 @@ pub struct WebChat<M: TextMatcher> {
     roster: Roster,
     filters: Filters,
     poller: Poller,
-    requests: BTreeMap<RequestId, InFlight>,
+    /// Requests awaiting an answer; a handful at most, so a `Vec` (no tree code in the bundle).
+    requests: Vec<(RequestId, InFlight)>,
     next_request: u64,
     preview_registered: bool,
     preview_typing: bool,
@@ -106,7 +105,7 @@ impl<M: TextMatcher> WebChat<M> {
             roster: Roster::default(),
             filters: Filters::default(),
             poller: Poller::new(crate::config::DEFAULT_POLL_EXCEPTION_LIMIT),
-            requests: BTreeMap::new(),
+            requests: Vec::new(),
             next_request: 1,
             preview_registered: false,
             preview_typing: false,
@@ -211,7 +210,7 @@ impl<M: TextMatcher> WebChat<M> {
                 } else {
                     self.out.push(Effect::Http { id, request });
                 }
-                self.requests.insert(id, InFlight { op, purpose });
+                self.requests.push((id, InFlight { op, purpose }));
             }
             Outgoing::Socket(action) => {
                 self.out.push(Effect::Socket(action));
@@ -606,9 +605,10 @@ impl<M: TextMatcher> WebChat<M> {
     // ----- answers ----------------------------------------------------------------------------
 
     fn http(&mut self, id: RequestId, outcome: &HttpOutcome) {
-        let Some(InFlight { op, purpose }) = self.requests.remove(&id) else {
+        let Some(at) = self.requests.iter().position(|(r, _)| *r == id) else {
             return;
         };
+        let InFlight { op, purpose } = self.requests.remove(at).1;
         let Ok(setup) = &self.setup else { return };
         match setup.transport.parse(&op, self.keys.as_ref(), outcome) {
             TransportReply::Continue(steps) => {
@@ -626,7 +626,7 @@ impl<M: TextMatcher> WebChat<M> {
                 let id = RequestId(self.next_request);
                 self.next_request += 1;
                 self.out.push(Effect::Http { id, request });
-                self.requests.insert(id, InFlight { op, purpose });
+                self.requests.push((id, InFlight { op, purpose }));
             }
             Outgoing::Socket(a) => self.out.push(Effect::Socket(a)),
         }

@@ -4,8 +4,6 @@
 //! Published shape: `{index, type, text, timestamp, from: {name, type, participantId}, ...}` with
 //! transport extras (`url`, `file`, `userData`, `id`) flattened in.
 
-use std::collections::{BTreeSet, HashSet};
-
 use crate::json;
 use crate::json::{Json, Object};
 
@@ -127,12 +125,14 @@ impl Message {
     }
 }
 
-/// Every message accepted so far, de-duplicated by index and by id.
+/// Every message accepted so far, de-duplicated by index and by id. The seen indexes are a
+/// sorted `Vec` and the ids a plain one: a chat has at most a few hundred messages, and the bundle
+/// then needs no tree or hash map code.
 #[derive(Debug, Default, Clone)]
 pub struct Transcript {
     messages: Vec<Message>,
-    indexes: BTreeSet<u64>,
-    ids: HashSet<String>,
+    indexes: Vec<u64>,
+    ids: Vec<String>,
 }
 
 impl Transcript {
@@ -143,14 +143,14 @@ impl Transcript {
             return None;
         }
         let index = match msg.index {
-            Some(i) if self.indexes.contains(&i) => return None,
+            Some(i) if self.has_seen(i) => return None,
             Some(i) => i,
             None => self.highest_index() + 1,
         };
         msg.index = Some(index);
-        self.indexes.insert(index);
+        self.mark_seen(index);
         if let Some(id) = &msg.id {
-            self.ids.insert(id.clone());
+            self.ids.push(id.clone());
         }
         self.messages.push(msg);
         self.messages.last()
@@ -159,12 +159,14 @@ impl Transcript {
     /// Marks an index as seen without keeping a message (filtered messages still advance the
     /// transcript position).
     pub fn mark_seen(&mut self, index: u64) {
-        self.indexes.insert(index);
+        if let Err(at) = self.indexes.binary_search(&index) {
+            self.indexes.insert(at, index);
+        }
     }
 
     /// Whether an index has been seen.
     pub fn has_seen(&self, index: u64) -> bool {
-        self.indexes.contains(&index)
+        self.indexes.binary_search(&index).is_ok()
     }
 
     /// The highest index seen, 0 when none.
