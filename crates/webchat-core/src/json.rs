@@ -371,22 +371,20 @@ pub fn number_text(n: f64) -> String {
     if n.is_nan() {
         return "NaN".to_owned();
     }
-    let sign = if n < 0.0 { "-" } else { "" };
+    let mut out = String::from(if n < 0.0 { "-" } else { "" });
     let x = n.abs();
     if x.is_infinite() {
-        return format!("{sign}Infinity");
-    }
-    if x == 0.0 {
+        out.push_str("Infinity");
+    } else if x == 0.0 {
         return "0".to_owned();
+    } else if x.fract() == 0.0 && x <= 9_007_199_254_740_992.0 {
+        // Whole numbers up to 2^53 are exact integers; above, JavaScript too prints the shortest
+        // digits (padded with zeros below 10^21), not the exact integer.
+        out.push_str(&(x as u64).to_string());
+    } else {
+        let (digits, exp10) = shortest_digits(x);
+        js_layout(&mut out, &digits, exp10);
     }
-    // Whole numbers up to 2^53 are exact integers; above, JavaScript too prints the shortest
-    // digits (padded with zeros below 10^21), not the exact integer.
-    if x.fract() == 0.0 && x <= 9_007_199_254_740_992.0 {
-        return format!("{sign}{}", x as u64);
-    }
-    let (digits, exp10) = shortest_digits(x);
-    let mut out = String::from(sign);
-    out.push_str(&js_layout(&digits, exp10));
     out
 }
 
@@ -443,8 +441,12 @@ fn shortest_digits(x: f64) -> (Vec<u8>, i32) {
         r *= 10;
         m_plus *= 10;
         m_minus *= 10;
-        let mut d = (r / s) as u8;
-        r %= s;
+        // The next digit, r / s < 10, by subtraction: no 128-bit division in the bundle.
+        let mut d = 0u8;
+        while r >= s {
+            r -= s;
+            d += 1;
+        }
         let low = if even { r <= m_minus } else { r < m_minus };
         let high = high_reached(r, m_plus, s);
         if !low && !high {
@@ -460,23 +462,31 @@ fn shortest_digits(x: f64) -> (Vec<u8>, i32) {
     (digits, exp10 + shift)
 }
 
-/// Lays out `0.digits × 10^n` as ECMAScript `Number::toString` does.
-fn js_layout(digits: &[u8], n: i32) -> String {
+/// Appends `0.digits × 10^n` laid out as ECMAScript `Number::toString` does.
+fn js_layout(out: &mut String, digits: &[u8], n: i32) {
     let k = digits.len() as i32;
-    let text: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
-    if k <= n && n <= 21 {
-        text + &"0".repeat((n - k) as usize)
-    } else if 0 < n && n <= 21 {
-        let (int, frac) = text.split_at(n as usize);
-        format!("{int}.{frac}")
-    } else if -6 < n && n <= 0 {
-        format!("0.{}{text}", "0".repeat((-n) as usize))
+    let digit = |i: usize| char::from(b'0' + digits.get(i).copied().unwrap_or(0));
+    if (-6 < n) && n <= 21 {
+        // Plain notation: "ddd000", "dd.ddd" or "0.000ddd".
+        if n <= 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', n.unsigned_abs() as usize));
+        }
+        for i in 0..k.max(n) {
+            if i == n && n > 0 {
+                out.push('.');
+            }
+            out.push(digit(i as usize));
+        }
     } else {
-        let e = n - 1;
-        let sign = if e < 0 { '-' } else { '+' };
-        let (first, rest) = text.split_at(1);
-        let dot = if rest.is_empty() { "" } else { "." };
-        format!("{first}{dot}{rest}e{sign}{}", e.unsigned_abs())
+        // Exponent notation: "d.ddde+nn".
+        out.push(digit(0));
+        if k > 1 {
+            out.push('.');
+            out.extend((1..k as usize).map(digit));
+        }
+        out.push_str(if n > 0 { "e+" } else { "e-" });
+        out.push_str(&(n - 1).unsigned_abs().to_string());
     }
 }
 
