@@ -152,7 +152,7 @@ pub fn bracket_encode(prefix: &str, value: &Json, out: &mut Vec<(String, String)
     match value {
         Json::Object(m) => {
             for (k, v) in m {
-                bracket_encode(&[prefix, "[", k, "]"].concat(), v, out);
+                bracket_encode(&concat(&[prefix, "[", k, "]"]), v, out);
             }
         }
         Json::Array(a) => {
@@ -162,11 +162,20 @@ pub fn bracket_encode(prefix: &str, value: &Json, out: &mut Vec<(String, String)
                 } else {
                     String::new()
                 };
-                bracket_encode(&[prefix, "[", &index, "]"].concat(), v, out);
+                bracket_encode(&concat(&[prefix, "[", &index, "]"]), v, out);
             }
         }
         other => out.push((prefix.to_owned(), scalar_text(other))),
     }
+}
+
+/// The parts joined. (`[..].concat()` does the same with a kilobyte more code in the bundle.)
+pub(crate) fn concat(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        out.push_str(part);
+    }
+    out
 }
 
 /// The text JavaScript would give a scalar in a form field (`String(value)`, `null` as empty).

@@ -11,7 +11,7 @@ use crate::config::WebChatConfig;
 use crate::drive::{CommandId, Effect, Input, Reply, RequestId, Timer};
 use crate::error::CoreError;
 use crate::filter::{Filters, TextMatcher};
-use crate::http::HttpOutcome;
+use crate::http::{HttpOutcome, concat};
 use crate::json;
 use crate::json::{Json, Object};
 use crate::message::{Message, SenderType, Transcript, kind};
@@ -1033,14 +1033,13 @@ fn check_limits(limits: &FileLimits, files: &[FileInfo]) -> Result<(), Json> {
         let body = json!({"errors": [{"code": code, "message": message}]});
         // The texts have no characters JSON escapes, so the server's text is spelled out here.
         let code = code.to_string();
-        let text = [
+        let text = concat(&[
             r#"{"errors":[{"code":"#,
             &code,
             r#","message":""#,
             message,
             r#""}]}"#,
-        ]
-        .concat();
+        ]);
         json!({"readyState": 4, "status": 400, "statusText": "error",
                "responseText": text, "responseJSON": body})
     };

@@ -51,7 +51,10 @@ fn browser(agent: &str) -> String {
         if let Some(rest) = find_end(agent, needle).and_then(|at| agent.get(at..)) {
             let end = rest.bytes().position(|b| b == b'.' || b == b' ');
             let major = rest.get(..end.unwrap_or(rest.len())).unwrap_or_default();
-            return [name, " ", major].concat();
+            let mut text = String::from(name);
+            text.push(' ');
+            text.push_str(major);
+            return text;
         }
     }
     "Unknown".to_owned()
