@@ -1,8 +1,8 @@
-//! Commands as the core receives them. Plain-object payloads arrive as `serde_json::Value`; where
+//! Commands as the core receives them. Plain-object payloads arrive as [`Json`]; where
 //! the JS value is a DOM element, RegExp, File or function, the glue inspects it and passes one of
 //! the small enums below instead.
 
-use serde_json::Value;
+use crate::json::Json;
 
 use crate::filter::Pattern;
 
@@ -26,12 +26,13 @@ pub struct PageInfo {
 }
 
 /// What the glue knows at configure time besides `_genesys.widgets.webchat`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Environment {
     /// `_genesys.widgets.main.header` pairs, attached when `enableCustomHeader` is set.
     pub custom_headers: Vec<(String, String)>,
-    /// The text stored under [`crate::STORAGE_KEY`], if any.
-    pub stored_session: Option<String>,
+    /// What is stored under [`crate::STORAGE_KEY`], as `JSON.parse` read it: `None` when nothing
+    /// (or only whitespace) is stored, [`Json::Null`] when the text is not JSON.
+    pub stored_session: Option<Json>,
 }
 
 /// addPrefilter's `filters`, as the glue found it.
@@ -83,36 +84,36 @@ pub enum Command {
     /// Internal configure with `_genesys.widgets.webchat`.
     Configure {
         /// The webchat config object.
-        webchat: Value,
+        webchat: Json,
         /// Page-level facts.
         env: Environment,
     },
     /// `{nickname, firstname, lastname, email, subject, userData}` flat or under `form`.
     StartChat {
         /// The command data.
-        data: Value,
+        data: Json,
         /// Page facts for the `_genesys_*` keys.
         page: PageInfo,
     },
     /// endChat.
     EndChat,
     /// `{message}`.
-    SendMessage(Value),
+    SendMessage(Json),
     /// `{message}`.
-    SendCustomNotice(Value),
+    SendCustomNotice(Json),
     /// `{message}`.
-    SendTyping(Value),
+    SendTyping(Json),
     /// `{message, regex}`.
     SendFilteredMessage {
         /// `message`.
-        message: Value,
+        message: Json,
         /// `regex`, when it is a RegExp.
         regex: Option<Pattern>,
     },
     /// `{filters}`.
     AddPrefilter(FiltersArg),
     /// A userData object.
-    UpdateUserData(Value),
+    UpdateUserData(Json),
     /// Private poll.
     Poll,
     /// startPoll.
@@ -122,7 +123,7 @@ pub enum Command {
     /// resetPollExceptions.
     ResetPollExceptions,
     /// `{sessionData}`.
-    Restore(Value),
+    Restore(Json),
     /// getTranscript.
     GetTranscript,
     /// getAgents.
@@ -132,7 +133,7 @@ pub enum Command {
     /// `{files}`: `None` when it was not an input element, File or FileList.
     SendFile(Option<Vec<FileInfo>>),
     /// `{fileId, fileName}`.
-    DownloadFile(Value),
+    DownloadFile(Json),
     /// getSessionData.
     GetSessionData,
     /// fetchHistory.
@@ -150,7 +151,7 @@ impl Command {
     /// JS-only values (addPrefilter, sendFilteredMessage's regex, sendFile, registerTypingPreviewInput,
     /// registerPreProcessor) and the two that need page facts (configure, startChat) return `None`:
     /// the glue builds those variants itself.
-    pub fn from_plain(name: &str, data: Value) -> Option<Self> {
+    pub fn from_plain(name: &str, data: Json) -> Option<Self> {
         Some(match name {
             "endChat" => Self::EndChat,
             "sendMessage" => Self::SendMessage(data),

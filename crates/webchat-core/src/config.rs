@@ -1,13 +1,12 @@
 //! Typed `_genesys.widgets.webchat` configuration for the three transports.
 //!
 //! [`WebChatConfig::parse`] never panics: a bad object yields a [`CoreError`] whose message names
-//! the key at fault. The glue converts the JS object to a `serde_json::Value` first; functions (the
+//! the key at fault. The glue converts the JS object to a [`Json`] first; functions (the
 //! async callbacks of Engage v3) do not survive that conversion, so the glue reports their presence
 //! through `transport.async` flags it keeps itself.
 
-use serde_json::{Map, Value};
-
 use crate::error::CoreError;
+use crate::json::{Json, Object, number_text};
 
 /// Default `ajaxTimeout` in milliseconds.
 pub const DEFAULT_AJAX_TIMEOUT_MS: u64 = 3000;
@@ -27,7 +26,7 @@ pub const CLOUD_TYPE: &str = "purecloud-v2-sockets";
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebChatConfig {
     /// Top-level `userData`, sent with every startChat (the command's userData is merged over it).
-    pub user_data: Map<String, Value>,
+    pub user_data: Object,
     /// `ajaxTimeout`: how long the glue lets a request run before giving up.
     pub ajax_timeout_ms: u64,
     /// `pollExceptionLimit`: consecutive failed polls before `chatServerWentOffline`.
@@ -124,11 +123,11 @@ pub struct CloudRouting {
 
 impl WebChatConfig {
     /// Parses `_genesys.widgets.webchat`.
-    pub fn parse(value: &Value) -> Result<Self, CoreError> {
+    pub fn parse(value: &Json) -> Result<Self, CoreError> {
         let obj = value.as_object().ok_or(CoreError::ConfigNotObject)?;
         let user_data = match obj.get("userData") {
-            None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(m)) => m.clone(),
+            None | Some(Json::Null) => Object::new(),
+            Some(Json::Object(m)) => m.clone(),
             Some(_) => return Err(wrong("userData", "an object")),
         };
         let ajax_timeout_ms =
@@ -140,8 +139,8 @@ impl WebChatConfig {
         let restore_timeout_ms =
             opt_u64(obj, "restoreTimeout", "restoreTimeout")?.unwrap_or(DEFAULT_RESTORE_TIMEOUT_MS);
         let transport = match obj.get("transport") {
-            None | Some(Value::Null) => TransportConfig::Gms(parse_gms(obj)?),
-            Some(Value::Object(t)) => parse_transport(obj, t)?,
+            None | Some(Json::Null) => TransportConfig::Gms(parse_gms(obj)?),
+            Some(Json::Object(t)) => parse_transport(obj, t)?,
             Some(_) => return Err(wrong("transport", "an object")),
         };
         Ok(Self {
@@ -154,24 +153,19 @@ impl WebChatConfig {
     }
 }
 
-fn parse_transport(
-    top: &Map<String, Value>,
-    t: &Map<String, Value>,
-) -> Result<TransportConfig, CoreError> {
+fn parse_transport(top: &Object, t: &Object) -> Result<TransportConfig, CoreError> {
     match t.get("type") {
-        None | Some(Value::Null) => Ok(TransportConfig::Gms(parse_gms(top)?)),
-        Some(Value::String(s)) if s == ENGAGE_V3_TYPE => {
-            Ok(TransportConfig::EngageV3(parse_v3(t)?))
-        }
-        Some(Value::String(s)) if s == CLOUD_TYPE => Ok(TransportConfig::Cloud(parse_cloud(t)?)),
-        Some(Value::String(s)) => Err(CoreError::UnknownTransport(s.clone())),
+        None | Some(Json::Null) => Ok(TransportConfig::Gms(parse_gms(top)?)),
+        Some(Json::String(s)) if s == ENGAGE_V3_TYPE => Ok(TransportConfig::EngageV3(parse_v3(t)?)),
+        Some(Json::String(s)) if s == CLOUD_TYPE => Ok(TransportConfig::Cloud(parse_cloud(t)?)),
+        Some(Json::String(s)) => Err(CoreError::UnknownTransport(s.clone())),
         Some(_) => Err(wrong("transport.type", "a string")),
     }
 }
 
-fn parse_gms(obj: &Map<String, Value>) -> Result<GmsConfig, CoreError> {
+fn parse_gms(obj: &Object) -> Result<GmsConfig, CoreError> {
     let comet = match obj.get("cometD") {
-        Some(Value::Object(c)) if opt_bool(c, "enabled", "cometD.enabled")?.unwrap_or(false) => {
+        Some(Json::Object(c)) if opt_bool(c, "enabled", "cometD.enabled")?.unwrap_or(false) => {
             Some(CometConfig {
                 comet_url: req_str(c, "cometURL", "cometD.cometURL")?,
                 channel: opt_str(c, "channel", "cometD.channel")?,
@@ -179,7 +173,7 @@ fn parse_gms(obj: &Map<String, Value>) -> Result<GmsConfig, CoreError> {
                     .unwrap_or(true),
             })
         }
-        None | Some(Value::Null) | Some(Value::Object(_)) => None,
+        None | Some(Json::Null) | Some(Json::Object(_)) => None,
         Some(_) => return Err(wrong("cometD", "an object")),
     };
     // With CometD enabled the dataURL is ignored, so it is only required without it.
@@ -189,10 +183,10 @@ fn parse_gms(obj: &Map<String, Value>) -> Result<GmsConfig, CoreError> {
         req_str(obj, "dataURL", "dataURL")?
     };
     let with_credentials = match obj.get("xhrFields") {
-        Some(Value::Object(x)) => {
+        Some(Json::Object(x)) => {
             opt_bool(x, "withCredentials", "xhrFields.withCredentials")?.unwrap_or(false)
         }
-        None | Some(Value::Null) => false,
+        None | Some(Json::Null) => false,
         Some(_) => return Err(wrong("xhrFields", "an object")),
     };
     Ok(GmsConfig {
@@ -206,17 +200,17 @@ fn parse_gms(obj: &Map<String, Value>) -> Result<GmsConfig, CoreError> {
     })
 }
 
-fn parse_v3(t: &Map<String, Value>) -> Result<EngageV3Config, CoreError> {
+fn parse_v3(t: &Object) -> Result<EngageV3Config, CoreError> {
     let headers = match t.get("headers") {
-        Some(Value::Object(h)) => h
+        Some(Json::Object(h)) => h
             .iter()
             .filter_map(|(k, v)| match v {
-                Value::String(s) => Some((k.clone(), s.clone())),
-                Value::Number(n) => Some((k.clone(), n.to_string())),
+                Json::String(s) => Some((k.clone(), s.clone())),
+                Json::Number(n) => Some((k.clone(), number_text(*n))),
                 _ => None,
             })
             .collect::<Vec<_>>(),
-        None | Some(Value::Null) => Vec::new(),
+        None | Some(Json::Null) => Vec::new(),
         Some(_) => return Err(wrong("transport.headers", "an object")),
     };
     if !headers
@@ -226,10 +220,10 @@ fn parse_v3(t: &Map<String, Value>) -> Result<EngageV3Config, CoreError> {
         return Err(CoreError::MissingKey("transport.headers['x-api-key']"));
     }
     let async_enabled = match t.get("async") {
-        Some(Value::Object(a)) => opt_bool(a, "enabled", "transport.async.enabled")?
+        Some(Json::Object(a)) => opt_bool(a, "enabled", "transport.async.enabled")?
             .or(opt_bool(a, "enable", "transport.async.enable")?)
             .unwrap_or(false),
-        None | Some(Value::Null) => false,
+        None | Some(Json::Null) => false,
         Some(_) => return Err(wrong("transport.async", "an object")),
     };
     Ok(EngageV3Config {
@@ -242,9 +236,9 @@ fn parse_v3(t: &Map<String, Value>) -> Result<EngageV3Config, CoreError> {
     })
 }
 
-fn parse_cloud(t: &Map<String, Value>) -> Result<CloudConfig, CoreError> {
+fn parse_cloud(t: &Object) -> Result<CloudConfig, CoreError> {
     let routing = match t.get("interactionData").and_then(|i| i.get("routing")) {
-        Some(Value::Object(r)) => CloudRouting {
+        Some(Json::Object(r)) => CloudRouting {
             target_type: opt_str(
                 r,
                 "targetType",
@@ -257,8 +251,8 @@ fn parse_cloud(t: &Map<String, Value>) -> Result<CloudConfig, CoreError> {
                 "transport.interactionData.routing.targetAddress",
             )?,
             priority: match r.get("priority") {
-                Some(Value::Number(n)) => n.as_i64(),
-                None | Some(Value::Null) => None,
+                Some(n @ Json::Number(_)) => n.as_i64(),
+                None | Some(Json::Null) => None,
                 Some(_) => {
                     return Err(wrong(
                         "transport.interactionData.routing.priority",
@@ -267,11 +261,11 @@ fn parse_cloud(t: &Map<String, Value>) -> Result<CloudConfig, CoreError> {
                 }
             },
             skills: match r.get("skills") {
-                Some(Value::Array(a)) => a
+                Some(Json::Array(a)) => a
                     .iter()
                     .filter_map(|s| s.as_str().map(str::to_owned))
                     .collect(),
-                None | Some(Value::Null) => Vec::new(),
+                None | Some(Json::Null) => Vec::new(),
                 Some(_) => {
                     return Err(wrong(
                         "transport.interactionData.routing.skills",
@@ -303,51 +297,36 @@ fn wrong(key: &'static str, expected: &'static str) -> CoreError {
     CoreError::WrongType { key, expected }
 }
 
-fn req_str(obj: &Map<String, Value>, name: &str, key: &'static str) -> Result<String, CoreError> {
+fn req_str(obj: &Object, name: &str, key: &'static str) -> Result<String, CoreError> {
     match opt_str(obj, name, key)? {
         Some(s) if !s.trim().is_empty() => Ok(s),
         _ => Err(CoreError::MissingKey(key)),
     }
 }
 
-fn opt_str(
-    obj: &Map<String, Value>,
-    name: &str,
-    key: &'static str,
-) -> Result<Option<String>, CoreError> {
+fn opt_str(obj: &Object, name: &str, key: &'static str) -> Result<Option<String>, CoreError> {
     match obj.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(wrong(key, "a string")),
     }
 }
 
-fn opt_bool(
-    obj: &Map<String, Value>,
-    name: &str,
-    key: &'static str,
-) -> Result<Option<bool>, CoreError> {
+fn opt_bool(obj: &Object, name: &str, key: &'static str) -> Result<Option<bool>, CoreError> {
     match obj.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::Bool(b)) => Ok(Some(*b)),
         Some(_) => Err(wrong(key, "a boolean")),
     }
 }
 
 /// A non-negative number; fractional values are truncated, numeric strings accepted.
-fn opt_u64(
-    obj: &Map<String, Value>,
-    name: &str,
-    key: &'static str,
-) -> Result<Option<u64>, CoreError> {
+fn opt_u64(obj: &Object, name: &str, key: &'static str) -> Result<Option<u64>, CoreError> {
     let bad = || wrong(key, "a non-negative number");
     match obj.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(f) if f.is_finite() && f >= 0.0 => Ok(Some(f as u64)),
-            _ => Err(bad()),
-        },
-        Some(Value::String(s)) => s.trim().parse::<u64>().map(Some).map_err(|_| bad()),
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::Number(f)) if f.is_finite() && *f >= 0.0 => Ok(Some(*f as u64)),
+        Some(Json::String(s)) => s.trim().parse::<u64>().map(Some).map_err(|_| bad()),
         Some(_) => Err(bad()),
     }
 }
@@ -355,7 +334,7 @@ fn opt_u64(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn no_transport_type_means_gms_with_documented_defaults() {

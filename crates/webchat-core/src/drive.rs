@@ -1,7 +1,7 @@
 //! The drive loop's vocabulary: what the glue feeds in ([`Input`]) and what comes out
 //! ([`Effect`]).
 
-use serde_json::Value;
+use crate::json::Json;
 
 use crate::command::Command;
 use crate::filter::Pattern;
@@ -68,7 +68,7 @@ pub enum Reply {
     /// `undefined`.
     Undefined,
     /// A JSON value (string texts, objects).
-    Json(Value),
+    Json(Json),
     /// The preprocessor function of the registerPreProcessor call being answered.
     RegisteredPreprocessor,
     /// All prefilters, which the glue turns back into RegExp objects.
@@ -78,7 +78,7 @@ pub enum Reply {
 impl Reply {
     /// A text reply.
     pub fn text(s: impl Into<String>) -> Self {
-        Self::Json(Value::String(s.into()))
+        Self::Json(Json::String(s.into()))
     }
 }
 
@@ -126,12 +126,12 @@ pub enum Effect {
     },
     /// Stop a timer if running.
     CancelTimer(Timer),
-    /// Write `value` to local storage under `key`.
+    /// Write `value` to local storage under `key`, as `JSON.stringify` text.
     StorageWrite {
         /// Key.
         key: &'static str,
         /// Value.
-        value: String,
+        value: Json,
     },
     /// Remove `key` from local storage.
     StorageRemove {
@@ -143,21 +143,21 @@ pub enum Effect {
         /// Event short name.
         event: &'static str,
         /// Payload.
-        payload: Value,
+        payload: Json,
     },
     /// Publish `WebChatService.messageReceived`, after running every registered preprocessor,
     /// in registration order, over each element of `payload.messages` (replacing it with the
     /// returned value when that is an object).
     PublishMessages {
         /// `{originalMessages, messages, restoring, sessionData}`.
-        payload: Value,
+        payload: Json,
     },
     /// Set the plugin data `WebChatService.<key>` (`sessionActive`, `userData`).
     SetData {
         /// Key.
         key: &'static str,
         /// Value.
-        value: Value,
+        value: Json,
     },
     /// Keep the preprocessor function of command `id` (registerPreProcessor succeeded).
     KeepPreprocessor(CommandId),

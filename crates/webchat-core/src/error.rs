@@ -37,5 +37,5 @@ pub enum CoreError {
     BadResponse(String),
     /// The stored session record could not be read.
     #[error("stored chat session is unreadable: {0}")]
-    BadStoredSession(String),
+    BadStoredSession(&'static str),
 }

@@ -2,10 +2,8 @@
 //! keeps their `source` and `flags` (which persist across restore) and asks a [`TextMatcher`] the
 //! glue supplies (backed by `js_sys::RegExp`) whether one matches.
 
-use serde::{Deserialize, Serialize};
-
 /// A JavaScript regular expression, by `source` and `flags`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pattern {
     /// `RegExp.prototype.source`.
     pub source: String,
@@ -31,7 +29,7 @@ pub trait TextMatcher {
 }
 
 /// The two filter lists of a session.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Filters {
     /// addPrefilter patterns, applied first.
     pub prefilters: Vec<Pattern>,

@@ -1,15 +1,17 @@
 //! The pure core of WebChatService: configuration, command rules, the session state machine,
 //! message normalisation and de-duplication, and sans-IO protocol codecs. No JavaScript, no IO.
 //!
+//! Payloads are [`Json`] values; the core never reads or prints JSON text, so the bundle carries
+//! no JSON parser or float formatter (the glue walks JavaScript values instead).
+//!
 //! The glue (`webchat-web`) decodes bus commands into [`Command`]s, feeds them and everything else
 //! that happens ([`Input`]) to [`WebChat::handle`], and carries out the returned [`Effect`]s:
 //! HTTP requests, timers, storage writes, events, command resolutions.
 //!
 //! ```
-//! use serde_json::json;
 //! use webchat_core::{
-//!     Command, CommandId, Effect, Environment, HttpOutcome, Input, PageInfo, SubstringMatcher,
-//!     WebChat,
+//!     Command, CommandId, Effect, Environment, HttpOutcome, Input, PageInfo, ResponseBody,
+//!     SubstringMatcher, WebChat, json,
 //! };
 //!
 //! let mut chat = WebChat::new(SubstringMatcher);
@@ -27,11 +29,14 @@
 //! assert_eq!(request.url, "http://gms/genesys/2/chat/customer-support/");
 //! assert_eq!(request.body.form_field("nickname"), Some("Jonny"));
 //!
-//! // The glue answers; the core publishes `started`, resolves the command and starts polling.
-//! let body = r#"{"statusCode":0,"alias":"117","userId":"007555677B20000A","secureKey":"4ee15d7e1c343c8e",
-//!   "messages":[{"from":{"nickname":"Jonny","participantId":1,"type":"Client"},"index":1,
-//!   "type":"ParticipantJoined","utcTime":1432845088000}],"chatId":"00048aAPEQJ8000U"}"#;
-//! let fx = chat.handle(Input::Http { id: *id, outcome: HttpOutcome::Response { status: 200, body: body.into() } }, 20);
+//! // The glue answers with the body's text and what `JSON.parse` made of it; the core publishes
+//! // `started`, resolves the command and starts polling.
+//! let json = json!({"statusCode": 0, "alias": "117", "userId": "007555677B20000A",
+//!   "secureKey": "4ee15d7e1c343c8e", "chatId": "00048aAPEQJ8000U",
+//!   "messages": [{"from": {"nickname": "Jonny", "participantId": 1, "type": "Client"}, "index": 1,
+//!   "type": "ParticipantJoined", "utcTime": 1432845088000u64}]});
+//! let body = ResponseBody { text: "(the text the server sent)".into(), json: Some(json) };
+//! let fx = chat.handle(Input::Http { id: *id, outcome: HttpOutcome::Response { status: 200, body } }, 20);
 //! assert!(fx.iter().any(|e| matches!(e, Effect::Publish { event: "started", .. })));
 //! assert!(fx.iter().any(|e| matches!(e, Effect::Publish { event: "clientConnected", .. })));
 //! assert!(fx.iter().any(|e| matches!(e, Effect::SetTimer { .. })));
@@ -44,6 +49,7 @@ mod drive;
 mod error;
 mod filter;
 mod http;
+pub mod json;
 mod machine;
 pub mod message;
 mod persist;
@@ -65,7 +71,8 @@ pub use config::{
 pub use drive::{CommandId, Effect, Input, Reply, RequestId, SocketAction, Timer};
 pub use error::CoreError;
 pub use filter::{Filters, Pattern, SubstringMatcher, TextMatcher};
-pub use http::{Body, HttpOutcome, HttpRequest, Method, Part};
+pub use http::{Body, HttpOutcome, HttpRequest, Method, Part, ResponseBody};
+pub use json::{Json, Object, ToJson};
 pub use machine::WebChat;
 pub use message::{Message, Sender, SenderType};
 pub use persist::{PersistedSession, STORAGE_KEY, SessionKeys};

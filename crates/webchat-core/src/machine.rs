@@ -5,17 +5,15 @@
 //! leaves preprocessors, RegExp evaluation (through [`TextMatcher`]), fetch, timers and storage to
 //! the glue.
 
-use std::collections::BTreeMap;
-
-use serde_json::{Map, Value, json};
-
 use crate::capabilities::Capabilities;
 use crate::command::{Command, Environment, FileInfo, FiltersArg, PageInfo, PreprocessorArg};
 use crate::config::WebChatConfig;
 use crate::drive::{CommandId, Effect, Input, Reply, RequestId, Timer};
 use crate::error::CoreError;
 use crate::filter::{Filters, TextMatcher};
-use crate::http::HttpOutcome;
+use crate::http::{HttpOutcome, concat};
+use crate::json;
+use crate::json::{Json, Object};
 use crate::message::{Message, SenderType, Transcript, kind};
 use crate::persist::{
     self, PersistedSession, RECORD_VERSION, RestoreDecision, STORAGE_KEY, SessionKeys,
@@ -72,17 +70,18 @@ pub struct WebChat<M: TextMatcher> {
     setup: Result<Setup, CoreError>,
     phase: Phase,
     keys: Option<SessionKeys>,
-    pending_user_data: Map<String, Value>,
+    pending_user_data: Object,
     transcript: Transcript,
     roster: Roster,
     filters: Filters,
     poller: Poller,
-    requests: BTreeMap<RequestId, InFlight>,
+    /// Requests awaiting an answer; a handful at most, so a `Vec` (no tree code in the bundle).
+    requests: Vec<(RequestId, InFlight)>,
     next_request: u64,
     preview_registered: bool,
     preview_typing: bool,
     preview_text: String,
-    agent_typing: Option<Value>,
+    agent_typing: Option<Json>,
     socket_down: bool,
     start_time: Option<u64>,
     end_time: Option<u64>,
@@ -101,12 +100,12 @@ impl<M: TextMatcher> WebChat<M> {
             setup: Err(CoreError::NotConfigured),
             phase: Phase::Idle,
             keys: None,
-            pending_user_data: Map::new(),
+            pending_user_data: Object::new(),
             transcript: Transcript::default(),
             roster: Roster::default(),
             filters: Filters::default(),
             poller: Poller::new(crate::config::DEFAULT_POLL_EXCEPTION_LIMIT),
-            requests: BTreeMap::new(),
+            requests: Vec::new(),
             next_request: 1,
             preview_registered: false,
             preview_typing: false,
@@ -161,7 +160,7 @@ impl<M: TextMatcher> WebChat<M> {
             Input::SocketFrame(text) => self.socket_frame(&text),
             Input::SocketOpened => {
                 if std::mem::take(&mut self.socket_down) {
-                    self.publish("reconnected", Value::Null);
+                    self.publish("reconnected", Json::Null);
                 }
             }
             Input::SocketClosed => self.socket_closed(),
@@ -171,7 +170,7 @@ impl<M: TextMatcher> WebChat<M> {
 
     // ----- small helpers -------------------------------------------------------------------
 
-    fn publish(&mut self, event: &'static str, payload: Value) {
+    fn publish(&mut self, event: &'static str, payload: Json) {
         self.out.push(Effect::Publish { event, payload });
     }
 
@@ -183,11 +182,11 @@ impl<M: TextMatcher> WebChat<M> {
         self.out.push(Effect::Reject { id, reply });
     }
 
-    fn resolve_json(&mut self, id: CommandId, v: Value) {
+    fn resolve_json(&mut self, id: CommandId, v: Json) {
         self.resolve(id, Reply::Json(v));
     }
 
-    fn session_data(&self) -> Value {
+    fn session_data(&self) -> Json {
         match &self.setup {
             Ok(s) => s.transport.session_data(self.keys.as_ref()),
             Err(_) => json!({}),
@@ -211,7 +210,7 @@ impl<M: TextMatcher> WebChat<M> {
                 } else {
                     self.out.push(Effect::Http { id, request });
                 }
-                self.requests.insert(id, InFlight { op, purpose });
+                self.requests.push((id, InFlight { op, purpose }));
             }
             Outgoing::Socket(action) => {
                 self.out.push(Effect::Socket(action));
@@ -250,7 +249,7 @@ impl<M: TextMatcher> WebChat<M> {
         let polls = self.capabilities().is_some_and(|c| c.polling);
         if polls && !self.poller.enabled {
             self.poller.enabled = true;
-            self.publish("pollingStarted", Value::Null);
+            self.publish("pollingStarted", Json::Null);
         }
         self.schedule_poll();
     }
@@ -259,7 +258,7 @@ impl<M: TextMatcher> WebChat<M> {
         if self.poller.enabled {
             self.poller.enabled = false;
             self.out.push(Effect::CancelTimer(Timer::Poll));
-            self.publish("pollingStopped", Value::Null);
+            self.publish("pollingStopped", Json::Null);
         }
     }
 
@@ -298,7 +297,7 @@ impl<M: TextMatcher> WebChat<M> {
         self.replaying = false;
         self.out.push(Effect::StorageRemove { key: STORAGE_KEY });
         self.set_session_active(false);
-        self.publish("ended", Value::Null);
+        self.publish("ended", Json::Null);
     }
 
     fn begin_session(&mut self) {
@@ -350,7 +349,7 @@ impl<M: TextMatcher> WebChat<M> {
             Command::SendTyping(data) => {
                 let text = validate::message_text(&data).unwrap_or_default();
                 let position = self.transcript.next_position();
-                self.publish("clientTypingStarted", Value::Null);
+                self.publish("clientTypingStarted", Json::Null);
                 self.send(Op::StartTyping { position, text }, Purpose::Answer(id));
             }
             Command::SendFilteredMessage { message, regex } => {
@@ -379,7 +378,7 @@ impl<M: TextMatcher> WebChat<M> {
             Command::StartPoll => {
                 if !self.poller.enabled {
                     self.poller.enabled = true;
-                    self.publish("pollingStarted", Value::Null);
+                    self.publish("pollingStarted", Json::Null);
                     self.schedule_poll();
                 }
                 self.resolve(id, Reply::Undefined);
@@ -394,7 +393,7 @@ impl<M: TextMatcher> WebChat<M> {
             }
             Command::Restore(_) => self.restore_command(id),
             Command::GetTranscript => {
-                let messages: Vec<Value> = self
+                let messages: Vec<Json> = self
                     .transcript
                     .messages()
                     .iter()
@@ -416,7 +415,7 @@ impl<M: TextMatcher> WebChat<M> {
                 let file_id = validate::file_id(&data).unwrap_or_default();
                 let file_name = data
                     .get("fileName")
-                    .and_then(Value::as_str)
+                    .and_then(Json::as_str)
                     .unwrap_or(file_id.as_str())
                     .to_owned();
                 self.send(
@@ -447,7 +446,7 @@ impl<M: TextMatcher> WebChat<M> {
         }
     }
 
-    fn configure(&mut self, id: CommandId, webchat: &Value, env: &Environment) {
+    fn configure(&mut self, id: CommandId, webchat: &Json, env: &Environment) {
         if self.configured {
             return self.reject(id, Reply::text(texts::ALREADY_CONFIGURED));
         }
@@ -467,26 +466,26 @@ impl<M: TextMatcher> WebChat<M> {
         };
         self.poller = Poller::new(limit);
         self.resolve(id, Reply::Undefined);
-        match persist::decide(env.stored_session.as_deref(), self.now, timeout) {
+        match persist::decide(env.stored_session.as_ref(), self.now, timeout) {
             RestoreDecision::Nothing => {}
             RestoreDecision::Unreadable => {
                 self.out.push(Effect::StorageRemove { key: STORAGE_KEY })
             }
             RestoreDecision::TooOld => {
                 self.out.push(Effect::StorageRemove { key: STORAGE_KEY });
-                self.publish("restoreTimeout", Value::Null);
+                self.publish("restoreTimeout", Json::Null);
             }
             RestoreDecision::Restore(rec) => self.begin_restore(*rec, None),
         }
     }
 
-    fn start_chat(&mut self, id: CommandId, data: &Value, page: &PageInfo) {
+    fn start_chat(&mut self, id: CommandId, data: &Json, page: &PageInfo) {
         let form_obj = data.get("form").filter(|f| f.is_object()).unwrap_or(data);
         let field = |k: &str| {
             form_obj
                 .get(k)
                 .or_else(|| data.get(k))
-                .and_then(Value::as_str)
+                .and_then(Json::as_str)
                 .map(str::to_owned)
         };
         let form = StartForm {
@@ -501,10 +500,10 @@ impl<M: TextMatcher> WebChat<M> {
             .as_ref()
             .map(|s| s.config.user_data.clone())
             .unwrap_or_default();
-        user_data.extend(self.pending_user_data.clone());
+        user_data.assign(&self.pending_user_data);
         let cmd_ud = data.get("userData").or_else(|| form_obj.get("userData"));
-        if let Some(Value::Object(m)) = cmd_ud {
-            user_data.extend(m.clone());
+        if let Some(Json::Object(m)) = cmd_ud {
+            user_data.assign(m);
         }
         let page_keys = [
             (
@@ -524,7 +523,7 @@ impl<M: TextMatcher> WebChat<M> {
             ("_genesys_widgets", page.widgets_version.as_str()),
         ];
         for (k, v) in page_keys {
-            user_data.entry(k).or_insert_with(|| json!(v));
+            user_data.insert_if_absent(k, || json!(v));
         }
         self.phase = Phase::Starting;
         self.send(Op::StartChat { form, user_data }, Purpose::Start(id));
@@ -534,25 +533,25 @@ impl<M: TextMatcher> WebChat<M> {
         if self.preview_typing {
             self.preview_typing = false;
             self.out.push(Effect::CancelTimer(Timer::TypingIdle));
-            self.publish("clientTypingStopped", Value::Null);
+            self.publish("clientTypingStopped", Json::Null);
         }
         self.poller.activity();
         self.send(Op::Send { text }, purpose);
     }
 
-    fn update_user_data(&mut self, id: CommandId, data: Value) {
-        let Value::Object(m) = data else { return };
+    fn update_user_data(&mut self, id: CommandId, data: Json) {
+        let Json::Object(m) = data else { return };
         if self.phase == Phase::Active {
             return self.send(Op::UpdateData { user_data: m }, Purpose::Answer(id));
         }
-        self.pending_user_data.extend(m);
+        self.pending_user_data.assign(&m);
         let mut merged = self
             .setup
             .as_ref()
             .map(|s| s.config.user_data.clone())
             .unwrap_or_default();
-        merged.extend(self.pending_user_data.clone());
-        let merged = Value::Object(merged);
+        merged.assign(&self.pending_user_data);
+        let merged = Json::Object(merged);
         self.out.push(Effect::SetData {
             key: "userData",
             value: merged.clone(),
@@ -606,9 +605,10 @@ impl<M: TextMatcher> WebChat<M> {
     // ----- answers ----------------------------------------------------------------------------
 
     fn http(&mut self, id: RequestId, outcome: &HttpOutcome) {
-        let Some(InFlight { op, purpose }) = self.requests.remove(&id) else {
+        let Some(at) = self.requests.iter().position(|(r, _)| *r == id) else {
             return;
         };
+        let InFlight { op, purpose } = self.requests.remove(at).1;
         let Ok(setup) = &self.setup else { return };
         match setup.transport.parse(&op, self.keys.as_ref(), outcome) {
             TransportReply::Continue(steps) => {
@@ -626,7 +626,7 @@ impl<M: TextMatcher> WebChat<M> {
                 let id = RequestId(self.next_request);
                 self.next_request += 1;
                 self.out.push(Effect::Http { id, request });
-                self.requests.insert(id, InFlight { op, purpose });
+                self.requests.push((id, InFlight { op, purpose }));
             }
             Outgoing::Socket(a) => self.out.push(Effect::Socket(a)),
         }
@@ -767,8 +767,8 @@ impl<M: TextMatcher> WebChat<M> {
                     .iter()
                     .any(|m| m.index.is_some_and(|i| !self.transcript.has_seen(i)));
                 if self.poller.succeeded(fresh) == Connection::BackOnline {
-                    self.publish("chatServerBackOnline", Value::Null);
-                    self.publish("connectionRestored", Value::Null);
+                    self.publish("chatServerBackOnline", Json::Null);
+                    self.publish("connectionRestored", Json::Null);
                 }
                 if let Some(k) = &a.keys {
                     self.keys = Some(k.clone());
@@ -797,8 +797,8 @@ impl<M: TextMatcher> WebChat<M> {
             }
             TransportReply::Failed { error, .. } | TransportReply::Transient(error) => {
                 if self.poller.failed() == Connection::WentOffline {
-                    self.publish("connectionPending", Value::Null);
-                    self.publish("chatServerWentOffline", Value::Null);
+                    self.publish("connectionPending", Json::Null);
+                    self.publish("chatServerWentOffline", Json::Null);
                 }
                 if let Some(c) = cmd {
                     self.reject(c, Reply::Json(error));
@@ -820,7 +820,7 @@ impl<M: TextMatcher> WebChat<M> {
                 if let Some(k) = &a.keys {
                     self.keys = Some(k.clone());
                 }
-                self.publish("restored", Value::Null);
+                self.publish("restored", Json::Null);
                 self.set_session_active(true);
                 self.replaying = false;
                 self.deliver(a.messages, a.raw_messages, true);
@@ -834,7 +834,7 @@ impl<M: TextMatcher> WebChat<M> {
                 // Server down: the session is kept and polling goes on until it answers.
                 self.phase = Phase::Active;
                 self.poller.set_offline();
-                self.publish("restoredOffline", Value::Null);
+                self.publish("restoredOffline", Json::Null);
                 self.set_session_active(true);
                 if let Some(c) = cmd {
                     self.resolve(c, Reply::Undefined);
@@ -849,7 +849,7 @@ impl<M: TextMatcher> WebChat<M> {
                 self.replaying = false;
                 self.filters = Filters::default();
                 self.out.push(Effect::StorageRemove { key: STORAGE_KEY });
-                self.publish("restoreFailed", Value::Null);
+                self.publish("restoreFailed", Json::Null);
                 if let Some(c) = cmd {
                     self.reject(c, Reply::Undefined);
                 }
@@ -889,9 +889,9 @@ impl<M: TextMatcher> WebChat<M> {
     /// Runs a batch through de-duplication and the filters, updates roster and typing, and
     /// publishes messageReceived (the glue applies preprocessors) followed by the per-message
     /// events.
-    fn deliver(&mut self, messages: Vec<Message>, raw: Vec<Value>, restoring: bool) {
+    fn deliver(&mut self, messages: Vec<Message>, raw: Vec<Json>, restoring: bool) {
         let mut published = Vec::new();
-        let mut events: Vec<(&'static str, Value)> = Vec::new();
+        let mut events: Vec<(&'static str, Json)> = Vec::new();
         for msg in messages {
             if msg.index.is_some_and(|i| self.transcript.has_seen(i)) {
                 continue;
@@ -956,7 +956,7 @@ impl<M: TextMatcher> WebChat<M> {
                 if std::mem::take(&mut self.preview_typing) && self.phase == Phase::Active {
                     let position = self.transcript.next_position();
                     let text = std::mem::take(&mut self.preview_text);
-                    self.publish("clientTypingStopped", Value::Null);
+                    self.publish("clientTypingStopped", Json::Null);
                     self.send(Op::StopTyping { position, text }, Purpose::Fire);
                 }
             }
@@ -989,7 +989,7 @@ impl<M: TextMatcher> WebChat<M> {
         if !self.preview_typing {
             self.preview_typing = true;
             let position = self.transcript.next_position();
-            self.publish("clientTypingStarted", Value::Null);
+            self.publish("clientTypingStarted", Json::Null);
             self.send(Op::StartTyping { position, text }, Purpose::Fire);
         }
         self.out.push(Effect::SetTimer {
@@ -1017,7 +1017,7 @@ impl<M: TextMatcher> WebChat<M> {
     fn socket_closed(&mut self) {
         if self.phase == Phase::Active && !self.socket_down {
             self.socket_down = true;
-            self.publish("disconnected", Value::Null);
+            self.publish("disconnected", Json::Null);
             self.out.push(Effect::SetTimer {
                 timer: Timer::Reconnect,
                 after_ms: 2000,
@@ -1028,11 +1028,20 @@ impl<M: TextMatcher> WebChat<M> {
 
 /// Checks files against the server's limits; the error mimics the server's 400 answer so customer
 /// code sees the same "AJAX Response Object" either way.
-fn check_limits(limits: &FileLimits, files: &[FileInfo]) -> Result<(), Value> {
-    let error = |code: u32, message: &str| {
+fn check_limits(limits: &FileLimits, files: &[FileInfo]) -> Result<(), Json> {
+    let error = |code: u16, message: &str| {
         let body = json!({"errors": [{"code": code, "message": message}]});
+        // The texts have no characters JSON escapes, so the server's text is spelled out here.
+        let code = code.to_string();
+        let text = concat(&[
+            r#"{"errors":[{"code":"#,
+            &code,
+            r#","message":""#,
+            message,
+            r#""}]}"#,
+        ]);
         json!({"readyState": 4, "status": 400, "statusText": "error",
-               "responseText": body.to_string(), "responseJSON": body})
+               "responseText": text, "responseJSON": body})
     };
     if limits.used_files + files.len() as u64 > limits.max_files {
         return Err(error(201, texts::TOO_MANY_FILES));

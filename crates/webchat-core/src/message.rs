@@ -4,9 +4,8 @@
 //! Published shape: `{index, type, text, timestamp, from: {name, type, participantId}, ...}` with
 //! transport extras (`url`, `file`, `userData`, `id`) flattened in.
 
-use std::collections::{BTreeSet, HashSet};
-
-use serde_json::{Map, Value, json};
+use crate::json;
+use crate::json::{Json, Object};
 
 /// `from.type` of a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -100,38 +99,40 @@ pub struct Message {
     /// Sender.
     pub from: Sender,
     /// Transport extras, flattened into the published object.
-    pub extra: Map<String, Value>,
+    pub extra: Object,
 }
 
 impl Message {
     /// The published JSON object.
-    pub fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("index".into(), json!(self.index));
+    pub fn to_json(&self) -> Json {
+        let mut m = Object::new();
+        m.insert("index", json!(self.index));
         if let Some(id) = &self.id {
-            m.insert("id".into(), json!(id));
+            m.insert("id", json!(id));
         }
-        m.insert("type".into(), json!(self.kind));
-        m.insert("text".into(), json!(self.text));
-        m.insert("timestamp".into(), json!(self.timestamp));
+        m.insert("type", json!(self.kind));
+        m.insert("text", json!(self.text));
+        m.insert("timestamp", json!(self.timestamp));
         m.insert(
-            "from".into(),
+            "from",
             json!({"name": self.from.name, "type": self.from.kind.as_str(),
                    "participantId": self.from.participant_id}),
         );
         for (k, v) in &self.extra {
-            m.entry(k.clone()).or_insert_with(|| v.clone());
+            m.insert_if_absent(k, || v.clone());
         }
-        Value::Object(m)
+        Json::Object(m)
     }
 }
 
-/// Every message accepted so far, de-duplicated by index and by id.
+/// Every message accepted so far, de-duplicated by index and by id. The seen indexes are a
+/// sorted `Vec` and the ids a plain one: a chat has at most a few hundred messages, and the bundle
+/// then needs no tree or hash map code.
 #[derive(Debug, Default, Clone)]
 pub struct Transcript {
     messages: Vec<Message>,
-    indexes: BTreeSet<u64>,
-    ids: HashSet<String>,
+    indexes: Vec<u64>,
+    ids: Vec<String>,
 }
 
 impl Transcript {
@@ -142,14 +143,14 @@ impl Transcript {
             return None;
         }
         let index = match msg.index {
-            Some(i) if self.indexes.contains(&i) => return None,
+            Some(i) if self.has_seen(i) => return None,
             Some(i) => i,
             None => self.highest_index() + 1,
         };
         msg.index = Some(index);
-        self.indexes.insert(index);
+        self.mark_seen(index);
         if let Some(id) = &msg.id {
-            self.ids.insert(id.clone());
+            self.ids.push(id.clone());
         }
         self.messages.push(msg);
         self.messages.last()
@@ -158,12 +159,14 @@ impl Transcript {
     /// Marks an index as seen without keeping a message (filtered messages still advance the
     /// transcript position).
     pub fn mark_seen(&mut self, index: u64) {
-        self.indexes.insert(index);
+        if let Err(at) = self.indexes.binary_search(&index) {
+            self.indexes.insert(at, index);
+        }
     }
 
     /// Whether an index has been seen.
     pub fn has_seen(&self, index: u64) -> bool {
-        self.indexes.contains(&index)
+        self.indexes.binary_search(&index).is_ok()
     }
 
     /// The highest index seen, 0 when none.
@@ -200,7 +203,7 @@ pub(crate) fn test_message(index: u64, kind: &str, who: SenderType, text: &str) 
             kind: who,
             participant_id: format!("{who:?}"),
         },
-        extra: Map::new(),
+        extra: Object::new(),
     }
 }
 

@@ -1,22 +1,21 @@
 //! The session record kept in browser storage so a chat survives page loads, and the restore
 //! decision made from it.
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::CoreError;
-use crate::filter::Filters;
+use crate::filter::{Filters, Pattern};
+use crate::json;
+use crate::json::Json;
 
 /// The storage key the glue reads at configure time and the machine writes to.
 pub const STORAGE_KEY: &str = "_genesys.widgets.webchat.session";
 /// Record format version; a different version is ignored.
 pub const RECORD_VERSION: u32 = 1;
 
-/// The keys that identify a session on the server, per transport.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "transport", rename_all = "camelCase")]
+/// The keys that identify a session on the server, per transport. Stored as
+/// `{"transport": "gms", "chatId", "userId", "secureKey", "alias"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionKeys {
     /// GMS Chat API v2.
-    #[serde(rename_all = "camelCase")]
     Gms {
         /// `chatId`.
         chat_id: String,
@@ -29,9 +28,10 @@ pub enum SessionKeys {
     },
 }
 
-/// What is stored: session keys, last index, filters and the last-activity stamp.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// What is stored: session keys, last index, filters and the last-activity stamp. Stored as
+/// `{"version", "keys", "lastIndex", "filters": {"prefilters", "filtered"}, "startTime",
+/// "lastActivity"}`, patterns as `{"source", "flags"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersistedSession {
     /// [`RECORD_VERSION`].
     pub version: u32,
@@ -48,23 +48,88 @@ pub struct PersistedSession {
 }
 
 impl PersistedSession {
-    /// The JSON text to store.
-    pub fn to_storage(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    /// The value to store (the glue writes it with `JSON.stringify`).
+    pub fn to_storage(&self) -> Json {
+        let SessionKeys::Gms {
+            chat_id,
+            user_id,
+            secure_key,
+            alias,
+        } = &self.keys;
+        let patterns =
+            |list: &[Pattern]| -> Vec<Json> { list.iter().map(pattern_to_json).collect() };
+        json!({
+            "version": self.version,
+            "keys": {"transport": "gms", "chatId": chat_id, "userId": user_id,
+                     "secureKey": secure_key, "alias": alias},
+            "lastIndex": self.last_index,
+            "filters": {"prefilters": patterns(&self.filters.prefilters),
+                        "filtered": patterns(&self.filters.filtered)},
+            "startTime": self.start_time,
+            "lastActivity": self.last_activity,
+        })
     }
 
-    /// Reads a stored record.
-    pub fn from_storage(text: &str) -> Result<Self, CoreError> {
-        let rec: Self =
-            serde_json::from_str(text).map_err(|e| CoreError::BadStoredSession(e.to_string()))?;
-        if rec.version != RECORD_VERSION {
-            return Err(CoreError::BadStoredSession(format!(
-                "version {}",
-                rec.version
-            )));
+    /// Reads a stored record (as `JSON.parse` read it). Every field must be there with its type;
+    /// unknown fields are ignored.
+    pub fn from_storage(value: &Json) -> Result<Self, CoreError> {
+        let version = whole(value, "version")?;
+        if version != u64::from(RECORD_VERSION) {
+            return Err(CoreError::BadStoredSession("unknown version"));
         }
-        Ok(rec)
+        let keys = value
+            .get("keys")
+            .ok_or(CoreError::BadStoredSession("keys"))?;
+        if keys.get("transport").and_then(Json::as_str) != Some("gms") {
+            return Err(CoreError::BadStoredSession("keys.transport"));
+        }
+        let filters = value
+            .get("filters")
+            .ok_or(CoreError::BadStoredSession("filters"))?;
+        Ok(Self {
+            version: RECORD_VERSION,
+            keys: SessionKeys::Gms {
+                chat_id: text(keys, "chatId")?,
+                user_id: text(keys, "userId")?,
+                secure_key: text(keys, "secureKey")?,
+                alias: text(keys, "alias")?,
+            },
+            last_index: whole(value, "lastIndex")?,
+            filters: Filters {
+                prefilters: patterns(filters, "prefilters")?,
+                filtered: patterns(filters, "filtered")?,
+            },
+            start_time: whole(value, "startTime")?,
+            last_activity: whole(value, "lastActivity")?,
+        })
     }
+}
+
+fn pattern_to_json(p: &Pattern) -> Json {
+    json!({"source": p.source, "flags": p.flags})
+}
+
+fn whole(v: &Json, key: &'static str) -> Result<u64, CoreError> {
+    v.get(key)
+        .and_then(Json::as_u64)
+        .ok_or(CoreError::BadStoredSession(key))
+}
+
+fn text(v: &Json, key: &'static str) -> Result<String, CoreError> {
+    v.get(key)
+        .and_then(Json::as_str)
+        .map(str::to_owned)
+        .ok_or(CoreError::BadStoredSession(key))
+}
+
+fn patterns(v: &Json, key: &'static str) -> Result<Vec<Pattern>, CoreError> {
+    let bad = || CoreError::BadStoredSession(key);
+    v.get(key)
+        .and_then(Json::as_array)
+        .ok_or_else(bad)?
+        .iter()
+        .map(|p| Ok(Pattern::new(text(p, "source")?, text(p, "flags")?)))
+        .collect()
 }
 
 /// What to do with what storage held at startup.
@@ -81,11 +146,13 @@ pub enum RestoreDecision {
 }
 
 /// Decides whether a stored record is restored, `now_ms` and `timeout_ms` in milliseconds.
-pub fn decide(stored: Option<&str>, now_ms: u64, timeout_ms: u64) -> RestoreDecision {
-    let Some(text) = stored.filter(|s| !s.trim().is_empty()) else {
+/// `stored` is what the glue read: `None` for nothing (or blank text), [`Json::Null`] for text
+/// that is not JSON.
+pub fn decide(stored: Option<&Json>, now_ms: u64, timeout_ms: u64) -> RestoreDecision {
+    let Some(value) = stored else {
         return RestoreDecision::Nothing;
     };
-    match PersistedSession::from_storage(text) {
+    match PersistedSession::from_storage(value) {
         Err(_) => RestoreDecision::Unreadable,
         Ok(rec) if now_ms.saturating_sub(rec.last_activity) > timeout_ms => RestoreDecision::TooOld,
         Ok(rec) => RestoreDecision::Restore(Box::new(rec)),
@@ -95,7 +162,12 @@ pub fn decide(stored: Option<&str>, now_ms: u64, timeout_ms: u64) -> RestoreDeci
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filter::Pattern;
+    use crate::json::testing;
+
+    /// What the glue hands over for stored `text`.
+    fn read(text: &str) -> Option<Json> {
+        (!text.trim().is_empty()).then(|| testing::parse(text).unwrap_or(Json::Null))
+    }
 
     fn record(last_activity: u64) -> PersistedSession {
         PersistedSession {
@@ -119,30 +191,39 @@ mod tests {
     #[test]
     fn a_record_round_trips_through_storage_text() {
         let r = record(5);
-        let text = r.to_storage();
+        let text = testing::text(&r.to_storage());
         assert!(text.contains("\"chatId\":\"c\""));
         assert!(text.contains("\"transport\":\"gms\""));
-        assert_eq!(PersistedSession::from_storage(&text), Ok(r));
+        assert_eq!(
+            read(&text).map(|v| PersistedSession::from_storage(&v)),
+            Some(Ok(r))
+        );
     }
 
     #[test]
     fn a_session_within_restore_timeout_is_restored_and_an_older_one_times_out() {
-        let text = record(1_000).to_storage();
+        let text = read(&testing::text(&record(1_000).to_storage()));
         assert!(matches!(
-            decide(Some(&text), 61_000, 60_000),
+            decide(text.as_ref(), 61_000, 60_000),
             RestoreDecision::Restore(_)
         ));
-        assert_eq!(decide(Some(&text), 61_001, 60_000), RestoreDecision::TooOld);
+        assert_eq!(
+            decide(text.as_ref(), 61_001, 60_000),
+            RestoreDecision::TooOld
+        );
     }
 
     #[test]
     fn garbage_in_storage_is_unreadable_not_a_panic() {
-        assert_eq!(decide(Some("{not json"), 0, 1), RestoreDecision::Unreadable);
         assert_eq!(
-            decide(Some(r#"{"version":2}"#), 0, 1),
+            decide(read("{not json").as_ref(), 0, 1),
+            RestoreDecision::Unreadable
+        );
+        assert_eq!(
+            decide(read(r#"{"version":2}"#).as_ref(), 0, 1),
             RestoreDecision::Unreadable
         );
         assert_eq!(decide(None, 0, 1), RestoreDecision::Nothing);
-        assert_eq!(decide(Some(""), 0, 1), RestoreDecision::Nothing);
+        assert_eq!(decide(read("").as_ref(), 0, 1), RestoreDecision::Nothing);
     }
 }

@@ -1,7 +1,8 @@
 //! Who is in the chat: the participant roster behind getAgents and the connected/disconnected
 //! events.
 
-use serde_json::{Map, Value, json};
+use crate::json;
+use crate::json::{Json, Object};
 
 use crate::message::{Message, SenderType, kind};
 
@@ -67,21 +68,21 @@ impl Roster {
 
     /// `{<participantId>: {name, connected, supervisor, connectedTime, disconnectedTime}}` for every
     /// non-client participant.
-    pub fn agents_json(&self) -> Value {
-        let mut m = Map::new();
+    pub fn agents_json(&self) -> Json {
+        let mut m = Object::new();
         for (id, p) in self
             .entries
             .iter()
             .filter(|(_, p)| p.kind != SenderType::Client)
         {
             m.insert(
-                id.clone(),
+                id.as_str(),
                 json!({"name": p.name, "connected": p.connected,
                        "supervisor": p.kind == SenderType::Supervisor,
                        "connectedTime": p.connected_time, "disconnectedTime": p.disconnected_time}),
             );
         }
-        Value::Object(m)
+        Json::Object(m)
     }
 
     /// How many non-client participants are connected.
@@ -93,7 +94,7 @@ impl Roster {
     }
 
     /// The `{message, agents, numAgentsConnected}` payload of the connected/disconnected events.
-    pub fn event_payload(&self, msg: &Message) -> Value {
+    pub fn event_payload(&self, msg: &Message) -> Json {
         json!({"message": msg.to_json(), "agents": self.agents_json(),
                "numAgentsConnected": self.connected_agents()})
     }
@@ -167,7 +168,7 @@ mod tests {
             "",
         ));
         let agents = r.agents_json();
-        assert_eq!(agents.as_object().map(Map::len), Some(1));
+        assert_eq!(agents.as_object().map(Object::len), Some(1));
         assert_eq!(agents["Supervisor"]["supervisor"], true);
         assert_eq!(agents["Supervisor"]["connected"], true);
         assert_eq!(agents["Supervisor"]["connectedTime"], 1002);

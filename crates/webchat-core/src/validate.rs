@@ -7,6 +7,9 @@
 use crate::capabilities::Capabilities;
 use crate::command::{Command, FiltersArg, PreprocessorArg, PreviewInput};
 use crate::error::CoreError;
+use crate::http::scalar_text;
+use crate::json;
+use crate::json::{Json, number_text};
 use crate::texts;
 
 /// The plugin name private commands are reserved to.
@@ -59,10 +62,7 @@ pub fn validate(cmd: &Command, ctx: &Context<'_>) -> Result<(), String> {
                 .get("userData")
                 .or_else(|| data.get("form").and_then(|f| f.get("userData")));
             need(
-                matches!(
-                    user_data,
-                    None | Some(serde_json::Value::Null | serde_json::Value::Object(_))
-                ),
+                matches!(user_data, None | Some(Json::Null | Json::Object(_))),
                 texts::MALFORMED_USER_DATA,
             )
         }
@@ -87,7 +87,7 @@ pub fn validate(cmd: &Command, ctx: &Context<'_>) -> Result<(), String> {
             caps()?;
             need_session(texts::NO_ACTIVE_CHAT_SESSION)?;
             need(
-                message_text(&serde_json::json!({ "message": message })).is_some(),
+                message_text(&json!({ "message": message })).is_some(),
                 texts::NO_MESSAGE_TEXT,
             )
         }
@@ -161,21 +161,20 @@ pub fn validate(cmd: &Command, ctx: &Context<'_>) -> Result<(), String> {
 
 /// The `message` of a send command as text: a non-empty string, or a number/boolean as JS would
 /// print it. `None` when missing or empty.
-pub fn message_text(data: &serde_json::Value) -> Option<String> {
+pub fn message_text(data: &Json) -> Option<String> {
     let m = data.get("message")?;
     let text = match m {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => m.to_string(),
+        Json::String(_) | Json::Number(_) | Json::Bool(_) => scalar_text(m),
         _ => return None,
     };
     (!text.is_empty()).then_some(text)
 }
 
 /// downloadFile's `fileId` as text.
-pub fn file_id(data: &serde_json::Value) -> Option<String> {
+pub fn file_id(data: &Json) -> Option<String> {
     match data.get("fileId")? {
-        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
+        Json::String(s) if !s.is_empty() => Some(s.clone()),
+        Json::Number(n) => Some(number_text(*n)),
         _ => None,
     }
 }

@@ -4,12 +4,13 @@
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AbortSignal, Blob, File, FormData, Headers, HtmlAnchorElement, RequestCredentials, RequestInit,
     Response, Url, UrlSearchParams,
 };
-use webchat_core::{Body, HttpOutcome, HttpRequest, Part};
+use webchat_core::{Body, HttpOutcome, HttpRequest, Part, ResponseBody};
+
+use crate::convert;
 
 /// Looks up the `index`-th file kept for a sendFile command.
 pub type FileLookup<'a> = &'a dyn Fn(webchat_core::CommandId, usize) -> Option<File>;
@@ -70,7 +71,7 @@ pub fn prepare(request: &HttpRequest, files: FileLookup<'_>) -> Prepared {
             if let Some(h) = &headers {
                 let _ = h.set("Content-Type", "application/json");
             }
-            init.set_body(&JsValue::from_str(&value.to_string()));
+            init.set_body(&JsValue::from_str(&convert::stringify(value)));
         }
     }
     if let Some(h) = &headers {
@@ -91,6 +92,24 @@ extern "C" {
     /// The global `fetch`, so it works in windows and workers alike.
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(url: &str, init: &RequestInit) -> Promise;
+
+    /// A promise, seen only through `then`.
+    type Thenable;
+
+    /// `promise.then(callback, callback)`: one function for both outcomes.
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_either(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue);
+}
+
+/// Calls `then` once with what `promise` fulfils or rejects with. One self-freeing callback
+/// serves both outcomes, because exactly one of them happens; the caller tells them apart by
+/// type (a fetch resolves to a `Response`, `text()` to a string, `blob()` to a `Blob`, and
+/// rejections are errors). No futures executor is needed in the bundle.
+fn settle(promise: &Promise, then: impl FnOnce(JsValue) + 'static) {
+    let callback = Closure::once_into_js(then);
+    promise
+        .unchecked_ref::<Thenable>()
+        .then_either(&callback, &callback);
 }
 
 fn failure(signal: &AbortSignal) -> HttpOutcome {
@@ -101,67 +120,76 @@ fn failure(signal: &AbortSignal) -> HttpOutcome {
     }
 }
 
-async fn respond(p: &Prepared) -> Result<Response, HttpOutcome> {
-    let response = JsFuture::from(global_fetch(&p.url, &p.init))
-        .await
-        .map_err(|_| failure(&p.signal))?;
-    response
-        .dyn_into::<Response>()
-        .map_err(|_| HttpOutcome::NetworkError)
+/// Fetches, then calls `then` with the `Response`, or `done` with the failure.
+fn respond(
+    p: Prepared,
+    done: impl FnOnce(HttpOutcome) + 'static,
+    then: impl FnOnce(Response, AbortSignal, Box<dyn FnOnce(HttpOutcome)>) + 'static,
+) {
+    let promise = global_fetch(&p.url, &p.init);
+    let signal = p.signal;
+    settle(&promise, move |value| match value.dyn_into::<Response>() {
+        Ok(response) => then(response, signal, Box::new(done)),
+        Err(_) => done(failure(&signal)),
+    });
 }
 
-/// Sends the request; the answer's text is read whatever the status.
-pub async fn send(p: Prepared) -> HttpOutcome {
-    let response = match respond(&p).await {
-        Ok(r) => r,
-        Err(outcome) => return outcome,
-    };
-    let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(e) => Err(e),
-    };
-    match text {
-        Ok(body) => HttpOutcome::Response {
-            status,
-            body: body.as_string().unwrap_or_default(),
-        },
-        Err(_) => failure(&p.signal),
-    }
-}
-
-/// Fetches a file and saves it as `file_name` (a temporary `<a download>` link). Answers the
-/// status with an empty body, as the core only needs to know it worked.
-pub async fn download(p: Prepared, file_name: String) -> HttpOutcome {
-    let response = match respond(&p).await {
-        Ok(r) => r,
-        Err(outcome) => return outcome,
-    };
-    let status = response.status();
-    if !response.ok() {
-        let body = match response.text() {
-            Ok(promise) => JsFuture::from(promise).await.ok(),
-            Err(_) => None,
-        };
-        return HttpOutcome::Response {
-            status,
-            body: body.and_then(|b| b.as_string()).unwrap_or_default(),
-        };
-    }
-    let blob = match response.blob() {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(e) => Err(e),
-    };
-    match blob.ok().and_then(|b| b.dyn_into::<Blob>().ok()) {
-        Some(blob) => {
-            save(&blob, &file_name);
-            HttpOutcome::Response {
+/// Reads the answer's text and calls `done` with `status` and it.
+fn read_text(
+    response: &Response,
+    status: u16,
+    signal: AbortSignal,
+    done: Box<dyn FnOnce(HttpOutcome)>,
+) {
+    match response.text() {
+        Ok(promise) => settle(&promise, move |text| match text.as_string() {
+            Some(text) => done(HttpOutcome::Response {
                 status,
-                body: String::new(),
-            }
-        }
-        None => failure(&p.signal),
+                body: read_body(text),
+            }),
+            None => done(failure(&signal)),
+        }),
+        Err(_) => done(failure(&signal)),
     }
+}
+
+/// An answer's text, with `JSON.parse`'s reading of it when it is JSON.
+fn read_body(text: String) -> ResponseBody {
+    let json = convert::parse(&text);
+    ResponseBody { text, json }
+}
+
+/// Sends the request and calls `done` once with the outcome; the answer's text is read whatever
+/// the status.
+pub fn send(p: Prepared, done: impl FnOnce(HttpOutcome) + 'static) {
+    respond(p, done, |response, signal, done| {
+        read_text(&response, response.status(), signal, done);
+    });
+}
+
+/// Fetches a file and saves it as `file_name` (a temporary `<a download>` link), then calls
+/// `done` with the status and an empty body, as the core only needs to know it worked. A failed
+/// status answers with the server's text instead.
+pub fn download(p: Prepared, file_name: String, done: impl FnOnce(HttpOutcome) + 'static) {
+    respond(p, done, move |response, signal, done| {
+        let status = response.status();
+        if !response.ok() {
+            return read_text(&response, status, signal, done);
+        }
+        match response.blob() {
+            Ok(promise) => settle(&promise, move |blob| match blob.dyn_into::<Blob>() {
+                Ok(blob) => {
+                    save(&blob, &file_name);
+                    done(HttpOutcome::Response {
+                        status,
+                        body: ResponseBody::default(),
+                    });
+                }
+                Err(_) => done(failure(&signal)),
+            }),
+            Err(_) => done(failure(&signal)),
+        }
+    });
 }
 
 /// Offers `blob` to the user as a download named `file_name`.
@@ -179,14 +207,13 @@ fn save(blob: &Blob, file_name: &str) {
         a.set_download(file_name);
         a.click();
     }
-    // The download has taken its reference to the blob; a second later the URL can go.
-    let revoke = Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 1000);
-        }
-    });
-    wasm_bindgen_futures::spawn_local(async move {
-        let _ = JsFuture::from(revoke).await;
-        let _ = Url::revoke_object_url(&url);
-    });
+    // The download has taken its reference to the blob; a second later the URL can go. The
+    // timeout always fires, so the self-freeing callback is freed.
+    if let Some(w) = web_sys::window() {
+        let revoke = Closure::once_into_js(move || {
+            let _ = Url::revoke_object_url(&url);
+        });
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 1000);
+    }
 }

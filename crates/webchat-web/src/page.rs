@@ -26,10 +26,21 @@ const SYSTEMS: [(&str, &str); 6] = [
     ("Linux", "Linux"),
 ];
 
+/// Where `needle` first ends in `agent`. A byte-window search: `str::contains` or `split` with a
+/// `&str` pattern would link core's two-way searcher and its slicing panics into the bundle.
+fn find_end(agent: &str, needle: &str) -> Option<usize> {
+    let n = needle.len();
+    agent
+        .as_bytes()
+        .windows(n)
+        .position(|w| w == needle.as_bytes())
+        .map(|at| at + n)
+}
+
 fn first_match(agent: &str, table: &[(&str, &str)]) -> String {
     table
         .iter()
-        .find(|(needle, _)| agent.contains(needle))
+        .find(|(needle, _)| find_end(agent, needle).is_some())
         .map_or("Unknown", |(_, name)| name)
         .to_owned()
 }
@@ -37,9 +48,13 @@ fn first_match(agent: &str, table: &[(&str, &str)]) -> String {
 /// Browser "name version" from a user agent, e.g. "Chrome 124".
 fn browser(agent: &str) -> String {
     for (needle, name) in BROWSERS {
-        if let Some(rest) = agent.split(needle).nth(1) {
-            let major = rest.split(['.', ' ']).next().unwrap_or_default();
-            return format!("{name} {major}");
+        if let Some(rest) = find_end(agent, needle).and_then(|at| agent.get(at..)) {
+            let end = rest.bytes().position(|b| b == b'.' || b == b' ');
+            let major = rest.get(..end.unwrap_or(rest.len())).unwrap_or_default();
+            let mut text = String::from(name);
+            text.push(' ');
+            text.push_str(major);
+            return text;
         }
     }
     "Unknown".to_owned()

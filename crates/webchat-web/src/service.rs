@@ -179,10 +179,7 @@ impl Service {
             Effect::Http { id, request } => {
                 let prepared = fetch::prepare(&request, &|cmd, i| self.file(cmd, i));
                 let weak = self.me.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let outcome = fetch::send(prepared).await;
-                    answer(&weak, id, outcome);
-                });
+                fetch::send(prepared, move |outcome| answer(&weak, id, outcome));
             }
             Effect::Download {
                 id,
@@ -191,8 +188,7 @@ impl Service {
             } => {
                 let prepared = fetch::prepare(&request, &|_, _| None);
                 let weak = self.me.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let outcome = fetch::download(prepared, file_name).await;
+                fetch::download(prepared, file_name, move |outcome| {
                     answer(&weak, id, outcome);
                 });
             }

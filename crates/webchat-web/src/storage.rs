@@ -2,7 +2,9 @@
 //! frames) or full; then the chat still works, it just cannot survive a reload.
 
 use web_sys::Storage;
+use webchat_core::Json;
 
+use crate::convert;
 use crate::error::WebError;
 
 fn local() -> Result<Storage, WebError> {
@@ -14,15 +16,17 @@ fn local() -> Result<Storage, WebError> {
         .ok_or(WebError::NoStorage)
 }
 
-/// The text stored under `key`, if any.
-pub fn read(key: &str) -> Option<String> {
-    local().ok()?.get_item(key).ok().flatten()
+/// What is stored under `key`, read with `JSON.parse`: `None` when nothing (or only whitespace)
+/// is stored, `null` when the text is not JSON.
+pub fn read(key: &str) -> Option<Json> {
+    let text = local().ok()?.get_item(key).ok().flatten()?;
+    (!text.trim().is_empty()).then(|| convert::parse(&text).unwrap_or(Json::Null))
 }
 
-/// Stores `value` under `key`; a refusal (quota, disabled) is ignored.
-pub fn write(key: &str, value: &str) {
+/// Stores `value` under `key` as `JSON.stringify` text; a refusal (quota, disabled) is ignored.
+pub fn write(key: &str, value: &Json) {
     if let Ok(s) = local() {
-        let _ = s.set_item(key, value);
+        let _ = s.set_item(key, &convert::stringify(value));
     }
 }
 

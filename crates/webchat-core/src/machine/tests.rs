@@ -1,11 +1,12 @@
 //! State machine tests, driven through `WebChat::handle` as the glue would.
 
-use serde_json::{Value, json};
+use crate::json;
+use crate::json::{Json, testing};
 
 use super::*;
 use crate::command::PreviewInput;
 use crate::filter::{Pattern, SubstringMatcher};
-use crate::http::{Body, HttpRequest, Part};
+use crate::http::{Body, HttpRequest, Part, ResponseBody};
 
 const DATA_URL: &str = "http://h/genesys/2/chat/cs";
 const CHAT: &str = "http://h/genesys/2/chat/cs/00048aAPEQJ8000U";
@@ -19,17 +20,17 @@ struct Harness {
     next_cmd: u64,
 }
 
-fn msg(index: u64, kind: &str, who: &str, pid: u64, text: &str) -> Value {
+fn msg(index: u64, kind: &str, who: &str, pid: u64, text: &str) -> Json {
     json!({"index": index, "type": kind, "text": text, "utcTime": 1000 + index,
            "from": {"nickname": who, "participantId": pid, "type": who}})
 }
 
-fn envelope(messages: &[Value]) -> String {
+fn envelope(messages: &[Json]) -> String {
     json!({"statusCode": 0, "chatEnded": false, "alias": "117", "messages": messages}).to_string()
 }
 
 impl Harness {
-    fn configured_with(webchat: Value, stored: Option<String>) -> (Self, Vec<Effect>) {
+    fn configured_with(webchat: Json, stored: Option<String>) -> (Self, Vec<Effect>) {
         let mut h = Self {
             chat: WebChat::new(SubstringMatcher),
             now: 1_000_000,
@@ -37,7 +38,10 @@ impl Harness {
         };
         let env = Environment {
             custom_headers: vec![],
-            stored_session: stored,
+            // What the glue reads: blank is nothing, text that is not JSON is `null`.
+            stored_session: stored
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| testing::parse(&t).unwrap_or(Json::Null)),
         };
         let fx = h.cmd(SELF_NAME_, Command::Configure { webchat, env }).1;
         (h, fx)
@@ -78,7 +82,7 @@ impl Harness {
         self.cmd("MyPlugin", command)
     }
 
-    fn start(&mut self, data: Value) -> Vec<Effect> {
+    fn start(&mut self, data: Json) -> Vec<Effect> {
         let page = PageInfo {
             language: "fr".into(),
             url: "http://page/".into(),
@@ -91,7 +95,7 @@ impl Harness {
         self.now += 10;
         let outcome = HttpOutcome::Response {
             status,
-            body: body.into(),
+            body: testing::body(body),
         };
         self.chat.handle(Input::Http { id, outcome }, self.now)
     }
@@ -145,7 +149,7 @@ fn events(fx: &[Effect]) -> Vec<&'static str> {
         .collect()
 }
 
-fn payload(fx: &[Effect], name: &str) -> Value {
+fn payload(fx: &[Effect], name: &str) -> Json {
     fx.iter()
         .find_map(|e| match e {
             Effect::Publish { event, payload } if *event == name => Some(payload.clone()),
@@ -931,7 +935,7 @@ fn download_file_asks_the_glue_to_save_the_named_file() {
 // ----- restore -----------------------------------------------------------------------------------
 
 fn record(last_activity: u64, last_index: u64, prefilters: Vec<Pattern>) -> String {
-    PersistedSession {
+    let record = PersistedSession {
         version: crate::persist::RECORD_VERSION,
         keys: SessionKeys::Gms {
             chat_id: "00048aAPEQJ8000U".into(),
@@ -946,8 +950,8 @@ fn record(last_activity: u64, last_index: u64, prefilters: Vec<Pattern>) -> Stri
         },
         start_time: 5,
         last_activity,
-    }
-    .to_storage()
+    };
+    testing::text(&record.to_storage())
 }
 
 fn restoring(stored: String) -> (Harness, RequestId, HttpRequest) {
@@ -1152,8 +1156,8 @@ impl Transport for StubPush {
         }))
     }
     fn parse_frame(&self, frame: &str) -> TransportReply {
-        let Ok(v) = serde_json::from_str::<Value>(frame) else {
-            return TransportReply::Transient(Value::Null);
+        let Some(v) = testing::parse(frame) else {
+            return TransportReply::Transient(Json::Null);
         };
         let mut m = crate::message::test_message(
             0,
@@ -1173,7 +1177,7 @@ impl Transport for StubPush {
             url: "wss://cloud/stream".into(),
         })
     }
-    fn session_data(&self, _keys: Option<&SessionKeys>) -> Value {
+    fn session_data(&self, _keys: Option<&SessionKeys>) -> Json {
         json!({})
     }
 }
@@ -1200,7 +1204,7 @@ fn pushed_frames_are_delivered_once_and_a_dropped_socket_reconnects() {
             id: rid,
             outcome: HttpOutcome::Response {
                 status: 200,
-                body: String::new(),
+                body: ResponseBody::default(),
             },
         },
         1,
@@ -1246,7 +1250,7 @@ fn pushed_frames_are_delivered_once_and_a_dropped_socket_reconnects() {
         fx[0],
         Effect::Socket(crate::drive::SocketAction::Send("yo".into()))
     );
-    assert_eq!(resolution(&fx, CommandId(2)), Reply::Json(Value::Null));
+    assert_eq!(resolution(&fx, CommandId(2)), Reply::Json(Json::Null));
     let fx = chat.handle(cmd(Command::StartPoll), 8);
     assert_eq!(
         rejection(&fx, CommandId(1)),

@@ -5,8 +5,6 @@
 //! Answers share the envelope `{statusCode, alias, chatEnded, chatId, userId, secureKey,
 //! nextPosition, messages}`; errors are HTTP 400 `{errors: [{code, message}]}`.
 
-use serde_json::{Map, Value, json};
-
 use super::{Answer, FileLimits, Op, Outgoing, StartForm, Transport, TransportReply};
 use crate::capabilities::Capabilities;
 use crate::command::Environment;
@@ -14,6 +12,8 @@ use crate::config::GmsConfig;
 use crate::http::{
     Body, HttpOutcome, HttpRequest, Method, Part, ajax_error, bracket_encode, scalar_text,
 };
+use crate::json;
+use crate::json::{Json, Object};
 use crate::message::{Message, Sender, SenderType, kind};
 use crate::persist::SessionKeys;
 
@@ -81,7 +81,7 @@ fn key_fields(keys: Option<&SessionKeys>) -> Vec<(String, String)> {
     ]
 }
 
-fn start_fields(form: &StartForm, user_data: &Map<String, Value>) -> Vec<(String, String)> {
+fn start_fields(form: &StartForm, user_data: &Object) -> Vec<(String, String)> {
     let first = form.first_name.clone().unwrap_or_default();
     let last = form.last_name.clone().unwrap_or_default();
     let nickname = match form.nickname.as_deref().filter(|n| !n.trim().is_empty()) {
@@ -105,7 +105,7 @@ fn start_fields(form: &StartForm, user_data: &Map<String, Value>) -> Vec<(String
         ("userId".to_owned(), String::new()),
         ("text".to_owned(), String::new()),
     ];
-    bracket_encode("userData", &Value::Object(user_data.clone()), &mut f);
+    bracket_encode("userData", &Json::Object(user_data.clone()), &mut f);
     f
 }
 
@@ -160,7 +160,7 @@ impl Transport for GmsTransport {
             ),
             Op::UpdateData { user_data } => {
                 let mut f = key_fields(keys);
-                bracket_encode("userData", &Value::Object(user_data.clone()), &mut f);
+                bracket_encode("userData", &Json::Object(user_data.clone()), &mut f);
                 self.request(self.session_url(keys, "updateData"), Body::Form(f))
             }
             Op::FileLimits => self.request(self.session_url(keys, "file/limits"), with(vec![])),
@@ -200,14 +200,14 @@ impl Transport for GmsTransport {
             }
             _ => return TransportReply::Transient(ajax_error(outcome)),
         }
-        if matches!(op, Op::DownloadFile { .. }) || body.trim().is_empty() {
+        if matches!(op, Op::DownloadFile { .. }) || body.text.trim().is_empty() {
             return TransportReply::Done(Box::default());
         }
-        let Ok(Value::Object(env)) = serde_json::from_str::<Value>(body) else {
+        let Some(Json::Object(env)) = &body.json else {
             return TransportReply::Transient(ajax_error(outcome));
         };
-        let chat_ended = env.get("chatEnded").and_then(Value::as_bool);
-        match env.get("statusCode").and_then(Value::as_i64).unwrap_or(0) {
+        let chat_ended = env.get("chatEnded").and_then(Json::as_bool);
+        match env.get("statusCode").and_then(Json::as_i64).unwrap_or(0) {
             0 => {}
             1 => return TransportReply::Transient(ajax_error(outcome)),
             _ => {
@@ -218,7 +218,7 @@ impl Transport for GmsTransport {
             }
         }
         let raw_messages = match env.get("messages") {
-            Some(Value::Array(a)) => a.clone(),
+            Some(Json::Array(a)) => a.clone(),
             _ => Vec::new(),
         };
         let messages = raw_messages.iter().filter_map(normalise).collect();
@@ -231,8 +231,8 @@ impl Transport for GmsTransport {
             })
             .flatten();
         TransportReply::Done(Box::new(Answer {
-            keys: keys_from(&env, keys),
-            body: Value::Object(env),
+            keys: keys_from(env, keys),
+            body: Json::Object(env.clone()),
             messages,
             raw_messages,
             chat_ended,
@@ -240,7 +240,7 @@ impl Transport for GmsTransport {
         }))
     }
 
-    fn session_data(&self, keys: Option<&SessionKeys>) -> Value {
+    fn session_data(&self, keys: Option<&SessionKeys>) -> Json {
         match keys {
             Some(SessionKeys::Gms {
                 chat_id,
@@ -258,7 +258,7 @@ impl Transport for GmsTransport {
 
 /// Session keys from an envelope merged over the current ones: request chat brings all of them,
 /// later answers may bring only some, and the alias may change mid-session.
-fn keys_from(env: &Map<String, Value>, current: Option<&SessionKeys>) -> Option<SessionKeys> {
+fn keys_from(env: &Object, current: Option<&SessionKeys>) -> Option<SessionKeys> {
     let text = |k: &str| env.get(k).map(scalar_text).filter(|s| !s.is_empty());
     match current {
         Some(SessionKeys::Gms {
@@ -282,48 +282,49 @@ fn keys_from(env: &Map<String, Value>, current: Option<&SessionKeys>) -> Option<
 }
 
 /// A wire transcript event to the published shape; `None` without a usable index.
-fn normalise(raw: &Value) -> Option<Message> {
+fn normalise(raw: &Json) -> Option<Message> {
     let index = match raw.get("index")? {
-        Value::Number(n) => n.as_u64()?,
-        Value::String(s) => s.trim().parse().ok()?,
+        n @ Json::Number(_) => n.as_u64()?,
+        Json::String(s) => s.trim().parse().ok()?,
         _ => return None,
     };
-    let wire_type = raw.get("type").and_then(Value::as_str).unwrap_or_default();
+    let wire_type = raw.get("type").and_then(Json::as_str).unwrap_or_default();
     let kind = match wire_type {
         "ParticipantRejoined" => kind::PARTICIPANT_JOINED,
         other => other,
     };
     let from = raw.get("from");
-    let bot = raw
-        .pointer("/eventAttributes/GCTI_SYSTEM/party-info/style")
-        .and_then(Value::as_str)
+    let bot = ["eventAttributes", "GCTI_SYSTEM", "party-info", "style"]
+        .iter()
+        .try_fold(raw, |v, k| v.get(k))
+        .and_then(Json::as_str)
         .is_some_and(|s| s.eq_ignore_ascii_case("BOT"));
     let sender_kind = if bot {
         SenderType::Bot
     } else {
         SenderType::parse(
             from.and_then(|f| f.get("type"))
-                .and_then(Value::as_str)
+                .and_then(Json::as_str)
                 .unwrap_or_default(),
         )
     };
     let text = raw.get("text").map(scalar_text).unwrap_or_default();
-    let mut extra = Map::new();
+    let mut extra = Object::new();
     if let Some(ud) = raw.get("userData").filter(|v| v.is_object()) {
-        extra.insert("userData".into(), ud.clone());
+        extra.insert("userData", ud.clone());
         if wire_type == kind::FILE_UPLOADED {
-            let get = |k: &str| ud.get(k).cloned().unwrap_or(Value::Null);
+            let get = |k: &str| ud.get(k).cloned().unwrap_or(Json::Null);
             extra.insert(
-                "file".into(),
+                "file",
                 json!({"id": get("file-id"), "name": get("file-name"), "size": get("file-size")}),
             );
         }
     }
     if wire_type == kind::PUSH_URL {
-        extra.insert("url".into(), json!(text));
+        extra.insert("url", json!(text));
     }
     if kind != wire_type {
-        extra.insert("originalType".into(), json!(wire_type));
+        extra.insert("originalType", json!(wire_type));
     }
     Some(Message {
         index: Some(index),
@@ -332,7 +333,7 @@ fn normalise(raw: &Value) -> Option<Message> {
         text,
         timestamp: raw
             .get("utcTime")
-            .and_then(Value::as_f64)
+            .and_then(Json::as_f64)
             .map_or(0, |t| t.max(0.0) as u64),
         from: Sender {
             name: from
@@ -349,10 +350,10 @@ fn normalise(raw: &Value) -> Option<Message> {
     })
 }
 
-fn parse_limits(ud: &Value) -> FileLimits {
+fn parse_limits(ud: &Json) -> FileLimits {
     let num = |k: &str| match ud.get(k) {
-        Some(Value::Number(n)) => n.as_f64().map(|f| f.max(0.0) as u64),
-        Some(Value::String(s)) => s.trim().parse().ok(),
+        Some(Json::Number(f)) => Some(f.max(0.0) as u64),
+        Some(Json::String(s)) => s.trim().parse().ok(),
         _ => None,
     };
     let d = FileLimits::default();
@@ -364,7 +365,7 @@ fn parse_limits(ud: &Value) -> FileLimits {
         used_total_size: num("used-upload-max-total-size").unwrap_or(0),
         file_types: ud
             .get("upload-file-types")
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .map(|s| {
                 s.split([':', ';', ',', ' '])
                     .map(|t| t.trim().trim_start_matches('.').to_ascii_lowercase())
@@ -382,7 +383,10 @@ fn encode_segment(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
     out

@@ -11,14 +11,13 @@
 
 pub mod gms;
 
-use serde_json::{Map, Value};
-
 use crate::capabilities::Capabilities;
 use crate::command::Environment;
 use crate::config::{TransportConfig, WebChatConfig};
 use crate::drive::{CommandId, SocketAction};
 use crate::error::CoreError;
 use crate::http::{HttpOutcome, HttpRequest};
+use crate::json::{Json, Object};
 use crate::message::Message;
 use crate::persist::SessionKeys;
 
@@ -45,7 +44,7 @@ pub enum Op {
         /// Entry form.
         form: StartForm,
         /// Merged userData.
-        user_data: Map<String, Value>,
+        user_data: Object,
     },
     /// Send a chat message.
     Send {
@@ -83,7 +82,7 @@ pub enum Op {
     /// Update userData during the session.
     UpdateData {
         /// The new userData.
-        user_data: Map<String, Value>,
+        user_data: Object,
     },
     /// Ask for the upload limits.
     FileLimits,
@@ -146,13 +145,13 @@ impl Default for FileLimits {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Answer {
     /// The parsed body, used as the "AJAX Response Object" resolutions carry.
-    pub body: Value,
+    pub body: Json,
     /// Session keys, when the answer carries (possibly updated) ones.
     pub keys: Option<SessionKeys>,
     /// Normalised messages, in server order.
     pub messages: Vec<Message>,
     /// The wire messages, for `originalMessages`.
-    pub raw_messages: Vec<Value>,
+    pub raw_messages: Vec<Json>,
     /// `chatEnded`, when present.
     pub chat_ended: Option<bool>,
     /// Upload limits, for [`Op::FileLimits`].
@@ -167,11 +166,11 @@ pub enum TransportReply {
     /// More steps are needed; their answers belong to the same operation.
     Continue(Vec<Outgoing>),
     /// A transient failure (network, timeout, 5xx, GMS statusCode 1); the value is the AJAX error.
-    Transient(Value),
+    Transient(Json),
     /// A permanent failure (4xx, GMS statusCode 2); `chat_ended` when the server says so.
     Failed {
         /// The AJAX error.
-        error: Value,
+        error: Json,
         /// The session is over.
         chat_ended: bool,
     },
@@ -194,7 +193,7 @@ pub trait Transport {
         None
     }
     /// getSessionData's answer and messageReceived's `sessionData`.
-    fn session_data(&self, keys: Option<&SessionKeys>) -> Value;
+    fn session_data(&self, keys: Option<&SessionKeys>) -> Json;
 }
 
 /// Builds the codec the configuration selects.

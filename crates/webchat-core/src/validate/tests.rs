@@ -1,6 +1,6 @@
 //! Validation tests: every rejection text, per state and per transport.
 
-use serde_json::json;
+use crate::json;
 
 use super::*;
 use crate::command::{FileInfo, PageInfo};

@@ -1,6 +1,8 @@
 //! GMS v2 codec tests: exact form fields and envelope parsing.
 
-use serde_json::{Map, Value, json};
+use crate::http::ResponseBody;
+use crate::json;
+use crate::json::{Json, Object, testing};
 
 use super::*;
 use crate::config::WebChatConfig;
@@ -10,7 +12,7 @@ const EXAMPLE: &str = r#"{"statusCode":0,"alias":"117","userId":"007555677B20000
 "messages":[{"from":{"nickname":"First Last","participantId":1,"type":"Client"},"index":1,
 "type":"ParticipantJoined","utcTime":1432845088000}],"chatId":"00048aAPEQJ8000U"}"#;
 
-fn gms(config: Value, env: &Environment) -> GmsTransport {
+fn gms(config: Json, env: &Environment) -> GmsTransport {
     let c = WebChatConfig::parse(&config).unwrap();
     let crate::config::TransportConfig::Gms(g) = &c.transport else {
         panic!("not gms")
@@ -57,7 +59,7 @@ fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
 fn ok(body: &str) -> HttpOutcome {
     HttpOutcome::Response {
         status: 200,
-        body: body.into(),
+        body: testing::body(body),
     }
 }
 
@@ -70,9 +72,9 @@ fn done(reply: TransportReply) -> Answer {
 
 #[test]
 fn request_chat_posts_to_data_url_slash_with_empty_keys_and_text() {
-    let mut ud = Map::new();
-    ud.insert("GCTI_LanguageCode".into(), json!("en"));
-    ud.insert("_genesys_url".into(), json!("http://page/"));
+    let mut ud = Object::new();
+    ud.insert("GCTI_LanguageCode", json!("en"));
+    ud.insert("_genesys_url", json!("http://page/"));
     let form = StartForm {
         nickname: Some("Jonny".into()),
         first_name: Some("Johnathan".into()),
@@ -118,7 +120,7 @@ fn request_chat_without_nickname_uses_first_and_last_name() {
     let r = http(codec().build(
         &Op::StartChat {
             form,
-            user_data: Map::new(),
+            user_data: Object::new(),
         },
         None,
     ));
@@ -196,8 +198,8 @@ fn typing_disconnect_notice_limits_and_update_use_their_paths() {
     assert_eq!(typing.body.form_field("message"), Some("a"));
     let notice = http(c.build(&Op::CustomNotice { text: "bye".into() }, k.as_ref()));
     assert_eq!(notice.body.form_field("message"), Some("bye"));
-    let mut ud = Map::new();
-    ud.insert("firstname".into(), json!("Joe"));
+    let mut ud = Object::new();
+    ud.insert("firstname", json!("Joe"));
     let upd = http(c.build(&Op::UpdateData { user_data: ud }, k.as_ref()));
     assert_eq!(upd.url, format!("{base}/updateData"));
     assert_eq!(upd.body.form_field("userData[firstname]"), Some("Joe"));
@@ -263,7 +265,7 @@ fn the_documented_example_envelope_parses_into_keys_and_a_client_join() {
     let a = done(codec().parse(
         &Op::StartChat {
             form: StartForm::default(),
-            user_data: Map::new(),
+            user_data: Object::new(),
         },
         None,
         &ok(EXAMPLE),
@@ -322,7 +324,7 @@ fn status_codes_one_and_two_and_http_400_are_classified() {
     ));
     let bad = HttpOutcome::Response {
         status: 400,
-        body: r#"{"errors":[{"code":161,"message":"name required"}]}"#.into(),
+        body: testing::body(r#"{"errors":[{"code":161,"message":"name required"}]}"#),
     };
     let TransportReply::Failed {
         error,
@@ -339,7 +341,7 @@ fn status_codes_one_and_two_and_http_400_are_classified() {
     ));
     let down = HttpOutcome::Response {
         status: 503,
-        body: String::new(),
+        body: ResponseBody::default(),
     };
     assert!(matches!(
         c.parse(&op, None, &down),
@@ -440,7 +442,7 @@ fn an_empty_answer_to_disconnect_is_success() {
         Some(&keys()),
         &HttpOutcome::Response {
             status: 204,
-            body: String::new(),
+            body: ResponseBody::default(),
         },
     );
     assert!(matches!(reply, TransportReply::Done(_)));
