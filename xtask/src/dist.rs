@@ -40,18 +40,32 @@ pub(crate) enum Bundle {
     BusOnly,
 }
 
+/// Whether being over the gzip budget is an error (in `cargo xtask test`) or only reported.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Budget {
+    /// Print the verdict; building over budget still succeeds (`dist`, `demo`, `bench`).
+    Report,
+    /// Fail when over budget (`test`), so a size regression cannot land unnoticed.
+    Enforce,
+}
+
 /// Builds the shipped `dist/` from scratch and prints the size table.
 pub(crate) fn run_dist() -> Res {
-    build(Bundle::Full)
+    build(Bundle::Full, Budget::Report)
 }
 
 /// `cargo xtask dist --bus-only`: builds `dist/` with the bus alone and prints its size against
 /// the bus's own budget. Run `cargo xtask dist` again for the shipped bundle.
 pub(crate) fn run_dist_bus_only() -> Res {
-    build(Bundle::BusOnly)
+    build(Bundle::BusOnly, Budget::Report)
 }
 
-fn build(bundle: Bundle) -> Res {
+/// Builds `dist/` as `bundle` and fails if it is over its gzip budget.
+pub(crate) fn run_dist_within_budget(bundle: Bundle) -> Res {
+    build(bundle, Budget::Enforce)
+}
+
+fn build(bundle: Bundle, budget: Budget) -> Res {
     let root = root();
     for (path, who) in [
         ("crates/widgets/Cargo.toml", "the `widgets` crate"),
@@ -160,7 +174,14 @@ fn build(bundle: Bundle) -> Res {
         note("bus-shim/widgets.d.ts is missing; skipped");
     }
 
-    print_sizes_for(bundle)
+    let within = print_sizes_for(bundle)?;
+    if budget == Budget::Enforce && !within {
+        return fail(
+            "the bundle is over its gzip budget (table above). Shrink it before landing: \
+             `twiggy top` on a `wasm-bindgen --keep-debug` build shows what is big.",
+        );
+    }
+    Ok(())
 }
 
 /// Gzip (level 9) size of some bytes.
@@ -202,10 +223,11 @@ fn read(path: &Path) -> Res<Vec<u8>> {
 
 /// Prints raw and gzip sizes of every downloaded file in `dist/`, against the shipped budget.
 pub(crate) fn print_sizes() -> Res {
-    print_sizes_for(Bundle::Full)
+    print_sizes_for(Bundle::Full).map(|_| ())
 }
 
-fn print_sizes_for(bundle: Bundle) -> Res {
+/// Prints the size table for `bundle`; returns whether it is within its budget.
+fn print_sizes_for(bundle: Bundle) -> Res<bool> {
     let (budget, what) = match bundle {
         Bundle::Full => (BUS_AND_CHAT_BUDGET_GZIP_BYTES, "bus + chat"),
         Bundle::BusOnly => (BUS_BUDGET_GZIP_BYTES, "the bus alone"),
@@ -237,5 +259,5 @@ fn print_sizes_for(bundle: Bundle) -> Res {
         "(budget for {what}; `cargo xtask dist --bus-only` checks the bus's own {} KB)",
         BUS_BUDGET_GZIP_BYTES / 1024
     ));
-    Ok(())
+    Ok(gz_total <= budget)
 }
