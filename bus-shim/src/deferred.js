@@ -43,7 +43,7 @@ function withCell(facade, call) {
   else slot.early.push(call);
 }
 
-/** The cell behind a facade, creating one through `enableCells` if needed (wasm is ready). */
+/** The cell behind a facade; every slot has one once `enableCells` has run (wasm is ready). */
 export function cellOf(facade) {
   return facade[SLOT].cell;
 }

@@ -437,27 +437,12 @@ impl<H: Host> Bus<H> {
     }
 
     /// A load asked for by [`Sent::LoadNeeded`] has finished. If the plugin registered, its
-    /// waiting commands already moved to its buffer (see [`Bus::register`]); any still waiting
-    /// are rejected with the plugin-file text. Hooks are not run again.
+    /// waiting commands already moved to its buffer (see [`Bus::register`]), so any still
+    /// waiting here found no plugin: they are rejected with the plugin-file text. Hooks are
+    /// not run again.
     pub fn load_finished(&mut self, name: &str) {
-        let Some(waiting) = self.loading.remove(name) else {
-            return;
-        };
-        match self.plugin(name) {
-            Some(target) => {
-                for w in waiting {
-                    if self.plugins[target.0].ready {
-                        self.route_to(target, w);
-                    } else {
-                        self.plugins[target.0].buffered.push(w);
-                    }
-                }
-            }
-            None => {
-                for w in waiting {
-                    self.reject_waiting(w, Rejection::PluginNotLoaded);
-                }
-            }
+        for w in self.loading.remove(name).unwrap_or_default() {
+            self.reject_waiting(w, Rejection::PluginNotLoaded);
         }
     }
 

@@ -226,15 +226,12 @@ impl Runtime {
         }
         let config = self.shared.config.borrow();
         let file = self.shared.loader.plugin_file(&config, &name);
-        let default_file = format!(
-            "{}{}.min.js",
-            config.plugins_path,
-            name.to_ascii_lowercase()
-        );
-        drop(config);
         let Some(file) = file else {
-            return cell.reject(&[load_text::plugin_file(&default_file).into()]);
+            // Blocked by `pluginMap: {name: false}`: name the file that would have loaded.
+            let blocked = loader::default_file(&config, &name);
+            return cell.reject(&[load_text::plugin_file(&blocked).into()]);
         };
+        drop(config);
         let cell = cell.clone();
         let shared = self.shared.clone();
         let text = load_text::plugin_file(&file);
@@ -281,11 +278,7 @@ impl Runtime {
         if let Some(module) = self.shared.loader.module(&name) {
             return cell.resolve(&[module]);
         }
-        let file = format!(
-            "{}{}.min.js",
-            self.shared.config.borrow().plugins_path,
-            name.to_ascii_lowercase()
-        );
+        let file = loader::default_file(&self.shared.config.borrow(), &name);
         let cell = cell.clone();
         let shared = self.shared.clone();
         self.shared

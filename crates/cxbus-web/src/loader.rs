@@ -19,9 +19,9 @@ impl Loader {
     /// The file for a plugin: `pluginMap[lower-case name]` when it is a string, `None` when it
     /// is `false` (loading blocked), else `pluginsPath + lower-case name + ".min.js"`.
     pub fn plugin_file(&self, config: &Config, name: &str) -> Option<String> {
-        let lower = name.to_ascii_lowercase();
         if let Some(map) = &config.plugin_map {
-            let mapped = Reflect::get(map, &JsValue::from_str(&lower)).unwrap_or_default();
+            let lower = JsValue::from_str(&name.to_ascii_lowercase());
+            let mapped = Reflect::get(map, &lower).unwrap_or_default();
             if mapped == JsValue::FALSE {
                 return None;
             }
@@ -29,7 +29,7 @@ impl Loader {
                 return Some(file);
             }
         }
-        Some(format!("{}{lower}.min.js", config.plugins_path))
+        Some(default_file(config, name))
     }
 
     /// Whether this exact path was requested before.
@@ -73,6 +73,15 @@ impl Loader {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
     }
+}
+
+/// Where a plugin's or module's file is by default: `pluginsPath + lower-case name + ".min.js"`.
+pub fn default_file(config: &Config, name: &str) -> String {
+    format!(
+        "{}{}.min.js",
+        config.plugins_path,
+        name.to_ascii_lowercase()
+    )
 }
 
 /// Applies `CXBus.configure` options of the right type; others are ignored.

@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use cxbus_core::{Access, Bus, DataEntry, PluginId, RegisterError, Rejection, Sent, Task, names};
+use cxbus_core::{Access, Bus, DataEntry, PluginId, Rejection, Sent, Task, names};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -99,7 +99,7 @@ impl Shared {
                 Some(id)
             }
             Err(error) => {
-                self.debug(|| format!("registerPlugin refused: {}", describe(&error)));
+                self.debug(|| format!("registerPlugin refused: {error}"));
                 None
             }
         }
@@ -411,10 +411,6 @@ fn coerce_payload(data: JsValue) -> Option<JsValue> {
 /// A non-null object or array (not a function).
 pub fn is_object(value: &JsValue) -> bool {
     value.is_object() && !value.is_function()
-}
-
-fn describe(error: &RegisterError) -> String {
-    error.to_string()
 }
 
 fn entry_object(entry: &DataEntry<JsValue>) -> Object {
