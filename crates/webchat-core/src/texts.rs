@@ -58,6 +58,12 @@ pub const NO_FILES: &str = "No file provided.";
 /// *Ours*: downloadFile without a `fileId`.
 pub const NO_FILE_ID: &str = "No fileId provided.";
 
+/// Our text: a Genesys Cloud message body over the server's 4,000-character limit.
+pub const CLOUD_MESSAGE_TOO_LONG: &str =
+    "Message is too long: Genesys Cloud accepts at most 4000 characters.";
+/// Our text: an operation this transport's session has no wire call for (only reachable when
+/// validation was bypassed).
+pub const UNSUPPORTED_BY_TRANSPORT: &str = "This transport doesn't support this operation.";
 /// *Ours*: sendFile over the server's file count (sent as error code 201).
 pub const TOO_MANY_FILES: &str = "Too many files";
 /// *Ours*: sendFile over the server's per-file or total size (sent as error code 202).
@@ -164,5 +170,13 @@ mod tests {
         assert_eq!(ALREADY_CONFIGURED, "WebChatService is already configured.");
         assert_eq!(NO_FILES, "No file provided.");
         assert_eq!(NO_FILE_ID, "No fileId provided.");
+        assert_eq!(
+            CLOUD_MESSAGE_TOO_LONG,
+            "Message is too long: Genesys Cloud accepts at most 4000 characters."
+        );
+        assert_eq!(
+            UNSUPPORTED_BY_TRANSPORT,
+            "This transport doesn't support this operation."
+        );
     }
 }
