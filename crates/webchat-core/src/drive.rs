@@ -4,6 +4,8 @@
 use crate::json::Json;
 
 use crate::command::Command;
+use crate::event::Event;
+use crate::session::SocketEvent;
 use crate::filter::Pattern;
 use crate::http::{HttpOutcome, HttpRequest};
 
@@ -14,19 +16,6 @@ pub struct CommandId(pub u64);
 /// Identifies a request, chosen by the core; the glue answers with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RequestId(pub u64);
-
-/// The timers the core uses; at most one of each runs. Setting one replaces it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Timer {
-    /// Next automatic poll.
-    Poll,
-    /// Typing preview idle: send typing stop.
-    TypingIdle,
-    /// Agent typing timeout.
-    AgentTyping,
-    /// Socket reconnect (push transports).
-    Reconnect,
-}
 
 /// Everything the glue feeds the machine.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,19 +36,15 @@ pub enum Input {
         /// What happened.
         outcome: HttpOutcome,
     },
-    /// A timer set through [`Effect::SetTimer`] fired.
-    Timer(Timer),
+    /// The deadline from [`crate::WebChat::poll_timeout`] passed (the glue arms one timer for it).
+    Timeout,
     /// A key was pressed in the registered typing-preview input; `text` is its current value.
     PreviewKey {
         /// The input's value.
         text: String,
     },
-    /// The socket opened.
-    SocketOpened,
-    /// A text frame arrived on the socket.
-    SocketFrame(String),
-    /// The socket closed or errored.
-    SocketClosed,
+    /// Something happened to the socket opened through [`Effect::Socket`].
+    Socket(SocketEvent),
 }
 
 /// What a command settles with.
@@ -82,10 +67,10 @@ impl Reply {
     }
 }
 
-/// Socket actions for push transports.
+/// What to do with the session's one WebSocket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SocketAction {
-    /// Open (or reopen) a WebSocket.
+    /// Open a WebSocket, replacing (and closing) any open one.
     Open {
         /// `ws(s)://` URL.
         url: String,
@@ -115,33 +100,20 @@ pub enum Effect {
         /// Name to save under.
         file_name: String,
     },
-    /// A socket action.
+    /// Open, write to or close the WebSocket; report what happens with [`Input::Socket`].
     Socket(SocketAction),
-    /// Start (or restart) a timer; answer with [`Input::Timer`] when it fires.
-    SetTimer {
-        /// Which.
-        timer: Timer,
-        /// Delay.
-        after_ms: u64,
-    },
-    /// Stop a timer if running.
-    CancelTimer(Timer),
-    /// Write `value` to local storage under `key`, as `JSON.stringify` text.
-    StorageWrite {
-        /// Key.
-        key: &'static str,
-        /// Value.
+    /// Keep the session record (a [`crate::PersistedSession`] as JSON) where the configured sink
+    /// keeps it (localStorage under [`crate::STORAGE_KEY`]).
+    SaveSession {
+        /// The record.
         value: Json,
     },
-    /// Remove `key` from local storage.
-    StorageRemove {
-        /// Key.
-        key: &'static str,
-    },
+    /// Drop the kept session record.
+    ClearSession,
     /// Publish `WebChatService.<event>`; a `Null` payload means no data.
     Publish {
-        /// Event short name.
-        event: &'static str,
+        /// The event.
+        event: Event,
         /// Payload.
         payload: Json,
     },

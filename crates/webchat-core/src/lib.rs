@@ -46,6 +46,7 @@ mod capabilities;
 mod command;
 mod config;
 mod drive;
+mod event;
 mod error;
 mod filter;
 mod http;
@@ -57,26 +58,27 @@ mod roster;
 pub mod session;
 pub mod texts;
 pub mod timing;
-pub mod transport;
 mod validate;
 
 pub use capabilities::Capabilities;
 pub use command::{
-    COMMAND_NAMES, Command, EVENT_NAMES, Environment, FileInfo, FiltersArg, PageInfo,
+    COMMAND_NAMES, Command, Environment, FileInfo, FiltersArg, PageInfo,
     PreprocessorArg, PreviewInput,
 };
 pub use config::{
     CloudConfig, CloudRouting, CometConfig, EngageV3Config, GmsConfig, TransportConfig,
     WebChatConfig,
 };
-pub use drive::{CommandId, Effect, Input, Reply, RequestId, SocketAction, Timer};
+pub use drive::{CommandId, Effect, Input, Reply, RequestId, SocketAction};
+pub use event::Event;
 pub use error::CoreError;
 pub use filter::{Filters, Pattern, SubstringMatcher, TextMatcher};
 pub use http::{Body, HttpOutcome, HttpRequest, Method, Part, ResponseBody};
 pub use json::{Json, Object, ToJson};
 pub use machine::WebChat;
 pub use message::{Message, Sender, SenderType};
-pub use persist::{PersistedSession, STORAGE_KEY, SessionKeys};
+pub use persist::{PersistedSession, STORAGE_KEY};
 pub use session::{Io, Link, Op, OpId, OpOutcome, Session, SessionEvent, SocketEvent, StartForm};
-pub use timing::{AGENT_TYPING_TIMEOUT_MS, POLL_ACTIVE_MS, POLL_IDLE_MS, TYPING_IDLE_MS};
+pub use session::gms::{POLL_ACTIVE_MS, POLL_IDLE_MS};
+pub use timing::{AGENT_TYPING_TIMEOUT_MS, TYPING_IDLE_MS};
 pub use validate::{Phase, SELF_NAME, validate};

@@ -1,5 +1,6 @@
 //! The session record kept in browser storage so a chat survives page loads, and the restore
-//! decision made from it.
+//! decision made from it. The server keys inside are the session's own record
+//! ([`crate::Session::record`]): opaque here, tagged with the transport.
 
 use crate::error::CoreError;
 use crate::filter::{Filters, Pattern};
@@ -11,32 +12,15 @@ pub const STORAGE_KEY: &str = "_genesys.widgets.webchat.session";
 /// Record format version; a different version is ignored.
 pub const RECORD_VERSION: u32 = 1;
 
-/// The keys that identify a session on the server, per transport. Stored as
-/// `{"transport": "gms", "chatId", "userId", "secureKey", "alias"}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SessionKeys {
-    /// GMS Chat API v2.
-    Gms {
-        /// `chatId`.
-        chat_id: String,
-        /// `userId`.
-        user_id: String,
-        /// `secureKey`.
-        secure_key: String,
-        /// `alias`; may change during a session.
-        alias: String,
-    },
-}
-
 /// What is stored: session keys, last index, filters and the last-activity stamp. Stored as
 /// `{"version", "keys", "lastIndex", "filters": {"prefilters", "filtered"}, "startTime",
 /// "lastActivity"}`, patterns as `{"source", "flags"}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PersistedSession {
     /// [`RECORD_VERSION`].
     pub version: u32,
-    /// Server session keys.
-    pub keys: SessionKeys,
+    /// The session's own record (`{"transport": ..., ...}`), opaque here.
+    pub keys: Json,
     /// Highest transcript index seen.
     pub last_index: u64,
     /// Prefilters and filtered-message patterns.
@@ -50,18 +34,11 @@ pub struct PersistedSession {
 impl PersistedSession {
     /// The value to store (the glue writes it with `JSON.stringify`).
     pub fn to_storage(&self) -> Json {
-        let SessionKeys::Gms {
-            chat_id,
-            user_id,
-            secure_key,
-            alias,
-        } = &self.keys;
         let patterns =
             |list: &[Pattern]| -> Vec<Json> { list.iter().map(pattern_to_json).collect() };
         json!({
             "version": self.version,
-            "keys": {"transport": "gms", "chatId": chat_id, "userId": user_id,
-                     "secureKey": secure_key, "alias": alias},
+            "keys": self.keys,
             "lastIndex": self.last_index,
             "filters": {"prefilters": patterns(&self.filters.prefilters),
                         "filtered": patterns(&self.filters.filtered)},
@@ -80,7 +57,7 @@ impl PersistedSession {
         let keys = value
             .get("keys")
             .ok_or(CoreError::BadStoredSession("keys"))?;
-        if keys.get("transport").and_then(Json::as_str) != Some("gms") {
+        if keys.get("transport").and_then(Json::as_str).is_none() {
             return Err(CoreError::BadStoredSession("keys.transport"));
         }
         let filters = value
@@ -88,12 +65,7 @@ impl PersistedSession {
             .ok_or(CoreError::BadStoredSession("filters"))?;
         Ok(Self {
             version: RECORD_VERSION,
-            keys: SessionKeys::Gms {
-                chat_id: text(keys, "chatId")?,
-                user_id: text(keys, "userId")?,
-                secure_key: text(keys, "secureKey")?,
-                alias: text(keys, "alias")?,
-            },
+            keys: keys.clone(),
             last_index: whole(value, "lastIndex")?,
             filters: Filters {
                 prefilters: patterns(filters, "prefilters")?,
@@ -133,7 +105,7 @@ fn patterns(v: &Json, key: &'static str) -> Result<Vec<Pattern>, CoreError> {
 }
 
 /// What to do with what storage held at startup.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RestoreDecision {
     /// Nothing stored.
     Nothing,
@@ -172,12 +144,8 @@ mod tests {
     fn record(last_activity: u64) -> PersistedSession {
         PersistedSession {
             version: RECORD_VERSION,
-            keys: SessionKeys::Gms {
-                chat_id: "c".into(),
-                user_id: "u".into(),
-                secure_key: "s".into(),
-                alias: "117".into(),
-            },
+            keys: json!({"transport": "gms", "chatId": "c", "userId": "u", "secureKey": "s",
+                         "alias": "117"}),
             last_index: 9,
             filters: Filters {
                 prefilters: vec![Pattern::new("a", "i")],

@@ -4,6 +4,7 @@
 use crate::json;
 use crate::json::{Json, Object};
 
+use crate::event::Event;
 use crate::message::{Message, SenderType, kind};
 
 /// One participant, as getAgents reports it.
@@ -29,7 +30,7 @@ pub struct Roster {
 
 impl Roster {
     /// Applies a join or leave message; returns the event to publish (`agentConnected`, ...).
-    pub fn apply(&mut self, msg: &Message) -> Option<&'static str> {
+    pub fn apply(&mut self, msg: &Message) -> Option<Event> {
         let joined = match msg.kind.as_str() {
             kind::PARTICIPANT_JOINED => true,
             kind::PARTICIPANT_LEFT => false,
@@ -105,16 +106,16 @@ impl Roster {
     }
 }
 
-fn event_for(who: SenderType, joined: bool) -> &'static str {
+fn event_for(who: SenderType, joined: bool) -> Event {
     match (who, joined) {
-        (SenderType::Client, true) => "clientConnected",
-        (SenderType::Client, false) => "clientDisconnected",
-        (SenderType::Supervisor, true) => "supervisorConnected",
-        (SenderType::Supervisor, false) => "supervisorDisconnected",
-        (SenderType::Bot, true) => "botConnected",
-        (SenderType::Bot, false) => "botDisconnected",
-        (SenderType::Agent | SenderType::External, true) => "agentConnected",
-        (SenderType::Agent | SenderType::External, false) => "agentDisconnected",
+        (SenderType::Client, true) => Event::ClientConnected,
+        (SenderType::Client, false) => Event::ClientDisconnected,
+        (SenderType::Supervisor, true) => Event::SupervisorConnected,
+        (SenderType::Supervisor, false) => Event::SupervisorDisconnected,
+        (SenderType::Bot, true) => Event::BotConnected,
+        (SenderType::Bot, false) => Event::BotDisconnected,
+        (SenderType::Agent | SenderType::External, true) => Event::AgentConnected,
+        (SenderType::Agent | SenderType::External, false) => Event::AgentDisconnected,
     }
 }
 
@@ -129,20 +130,18 @@ mod tests {
         let cases = [
             (SenderType::Client, "clientConnected", "clientDisconnected"),
             (SenderType::Agent, "agentConnected", "agentDisconnected"),
-            (
-                SenderType::Supervisor,
-                "supervisorConnected",
-                "supervisorDisconnected",
-            ),
+            (SenderType::Supervisor, "supervisorConnected", "supervisorDisconnected"),
             (SenderType::Bot, "botConnected", "botDisconnected"),
         ];
         for (who, on, off) in cases {
             assert_eq!(
-                r.apply(&test_message(1, kind::PARTICIPANT_JOINED, who, "")),
+                r.apply(&test_message(1, kind::PARTICIPANT_JOINED, who, ""))
+                    .map(Event::name),
                 Some(on)
             );
             assert_eq!(
-                r.apply(&test_message(2, kind::PARTICIPANT_LEFT, who, "")),
+                r.apply(&test_message(2, kind::PARTICIPANT_LEFT, who, ""))
+                    .map(Event::name),
                 Some(off)
             );
         }

@@ -1,12 +1,21 @@
-//! State machine tests, driven through `WebChat::handle` as the glue would.
+//! GMS v2 REST end to end: the session driven through `WebChat::handle` as the glue would, with
+//! the exact form fields, envelopes, poll schedule and restore of the documented wire.
 
 use crate::json;
 use crate::json::{Json, testing};
 
-use super::*;
-use crate::command::PreviewInput;
-use crate::filter::{Pattern, SubstringMatcher};
-use crate::http::{Body, HttpRequest, Part, ResponseBody};
+use crate::command::{
+    Command, Environment, FileInfo, FiltersArg, PageInfo, PreprocessorArg, PreviewInput,
+};
+use crate::drive::{CommandId, Effect, Input, Reply, RequestId};
+use crate::filter::{Filters, Pattern, SubstringMatcher};
+use crate::http::{Body, HttpOutcome, HttpRequest, Part};
+use crate::machine::WebChat;
+use crate::persist::PersistedSession;
+use crate::session::gms::POLL_ACTIVE_MS;
+use crate::session::SocketEvent;
+use crate::timing::{AGENT_TYPING_TIMEOUT_MS, TYPING_IDLE_MS};
+use crate::validate::Phase;
 
 const DATA_URL: &str = "http://h/genesys/2/chat/cs";
 const CHAT: &str = "http://h/genesys/2/chat/cs/00048aAPEQJ8000U";
@@ -110,14 +119,23 @@ impl Harness {
         )
     }
 
-    fn fire(&mut self, t: Timer) -> Vec<Effect> {
-        self.now += 500;
-        self.chat.handle(Input::Timer(t), self.now)
+    /// Moves the clock to the next deadline (or 500 ms on without one) and fires it.
+    fn fire(&mut self) -> Vec<Effect> {
+        self.now = match self.chat.poll_timeout() {
+            Some(at) => at.max(self.now),
+            None => self.now + 500,
+        };
+        self.chat.handle(Input::Timeout, self.now)
     }
 
-    /// Fires the poll timer and returns the refresh request.
+    /// The delay until the next deadline.
+    fn due_in(&self) -> Option<u64> {
+        self.chat.poll_timeout().map(|at| at.saturating_sub(self.now))
+    }
+
+    /// Fires the poll deadline and returns the refresh request.
     fn poll(&mut self) -> (RequestId, HttpRequest) {
-        let fx = self.fire(Timer::Poll);
+        let fx = self.fire();
         request(&fx)
     }
 }
@@ -142,7 +160,7 @@ fn requests(fx: &[Effect]) -> usize {
 fn events(fx: &[Effect]) -> Vec<&'static str> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::Publish { event, .. } => Some(*event),
+            Effect::Publish { event, .. } => Some(event.name()),
             Effect::PublishMessages { .. } => Some("messageReceived"),
             _ => None,
         })
@@ -152,7 +170,7 @@ fn events(fx: &[Effect]) -> Vec<&'static str> {
 fn payload(fx: &[Effect], name: &str) -> Json {
     fx.iter()
         .find_map(|e| match e {
-            Effect::Publish { event, payload } if *event == name => Some(payload.clone()),
+            Effect::Publish { event, payload } if event.name() == name => Some(payload.clone()),
             Effect::PublishMessages { payload } if name == "messageReceived" => {
                 Some(payload.clone())
             }
@@ -192,7 +210,7 @@ fn rejection(fx: &[Effect], id: CommandId) -> Reply {
 
 fn stored(fx: &[Effect]) -> Option<PersistedSession> {
     fx.iter().rev().find_map(|e| match e {
-        Effect::StorageWrite { value, .. } => PersistedSession::from_storage(value).ok(),
+        Effect::SaveSession { value } => PersistedSession::from_storage(value).ok(),
         _ => None,
     })
 }
@@ -320,10 +338,7 @@ fn a_started_chat_publishes_started_connects_the_client_and_starts_polling() {
         key: "sessionActive",
         value: json!(true)
     }));
-    assert!(fx.contains(&Effect::SetTimer {
-        timer: Timer::Poll,
-        after_ms: 500
-    }));
+    assert_eq!(h.due_in(), Some(POLL_ACTIVE_MS), "polls quickly after the start");
     let rec = stored(&fx).expect("session stored");
     assert_eq!(rec.last_index, 1);
     assert_eq!(rec.last_activity, h.now);
@@ -405,20 +420,14 @@ fn a_message_seen_twice_is_published_once() {
 fn only_one_poll_is_in_flight_at_a_time() {
     let mut h = Harness::started();
     let (rid, _) = h.poll();
-    assert_eq!(requests(&h.fire(Timer::Poll)), 0);
+    assert_eq!(requests(&h.fire()), 0);
     let (id, fx) = h.cmd(SELF_NAME_, Command::Poll);
     assert_eq!(
         rejection(&fx, id),
         Reply::text("previous poll has not finished.")
     );
-    let fx = h.answer(rid, 200, &envelope(&[]));
-    assert!(fx.iter().any(|e| matches!(
-        e,
-        Effect::SetTimer {
-            timer: Timer::Poll,
-            ..
-        }
-    )));
+    h.answer(rid, 200, &envelope(&[]));
+    assert!(h.due_in().is_some(), "the next poll is scheduled");
     let (id, fx) = h.cmd(SELF_NAME_, Command::Poll);
     let (rid, _) = request(&fx);
     let fx = h.answer(rid, 200, &envelope(&[]));
@@ -431,16 +440,8 @@ fn the_poll_interval_backs_off_toward_three_seconds_when_quiet() {
     let delays: Vec<u64> = (0..3)
         .map(|_| {
             let (rid, _) = h.poll();
-            let fx = h.answer(rid, 200, &envelope(&[]));
-            fx.iter()
-                .find_map(|e| match e {
-                    Effect::SetTimer {
-                        timer: Timer::Poll,
-                        after_ms,
-                    } => Some(*after_ms),
-                    _ => None,
-                })
-                .unwrap_or(0)
+            h.answer(rid, 200, &envelope(&[]));
+            h.due_in().unwrap_or(0)
         })
         .collect();
     assert_eq!(delays, vec![600, 720, 864]);
@@ -500,7 +501,7 @@ fn an_alias_change_is_used_on_the_next_request_and_stored() {
         json!({"statusCode": 0, "alias": "205", "chatEnded": false, "messages": []}).to_string();
     let fx = h.answer(rid, 200, &body);
     assert!(
-        matches!(stored(&fx).map(|r| r.keys), Some(SessionKeys::Gms { alias, .. }) if alias == "205")
+        stored(&fx).is_some_and(|r| r.keys["alias"] == "205")
     );
     let (_, r) = h.poll();
     assert_eq!(r.body.form_field("alias"), Some("205"));
@@ -511,22 +512,16 @@ fn stop_and_start_poll_publish_their_events() {
     let mut h = Harness::started();
     let (id, fx) = h.user(Command::StopPoll);
     assert_eq!(events(&fx), vec!["pollingStopped"]);
-    assert!(fx.contains(&Effect::CancelTimer(Timer::Poll)));
+    assert_eq!(h.chat.poll_timeout(), None);
     assert_eq!(resolution(&fx, id), Reply::Undefined);
     assert_eq!(
-        requests(&h.fire(Timer::Poll)),
+        requests(&h.fire()),
         0,
         "a stale timer does not poll"
     );
     let (_, fx) = h.user(Command::StartPoll);
     assert_eq!(events(&fx), vec!["pollingStarted"]);
-    assert!(fx.iter().any(|e| matches!(
-        e,
-        Effect::SetTimer {
-            timer: Timer::Poll,
-            ..
-        }
-    )));
+    assert!(h.chat.poll_timeout().is_some());
 }
 
 // ----- participants and typing -------------------------------------------------------------------
@@ -569,15 +564,11 @@ fn agent_typing_times_out_or_stops_with_their_message() {
         &envelope(&[msg(2, "TypingStarted", "Agent", 7, "")]),
     );
     assert!(events(&fx).contains(&"agentTypingStarted"));
-    assert!(fx.contains(&Effect::SetTimer {
-        timer: Timer::AgentTyping,
-        after_ms: AGENT_TYPING_TIMEOUT_MS
-    }));
-    assert_eq!(
-        events(&h.fire(Timer::AgentTyping)),
-        vec!["agentTypingTimeout"]
-    );
-    assert!(events(&h.fire(Timer::AgentTyping)).is_empty());
+    h.user(Command::StopPoll);
+    assert_eq!(h.due_in(), Some(AGENT_TYPING_TIMEOUT_MS));
+    assert_eq!(events(&h.fire()), vec!["agentTypingTimeout"]);
+    assert!(events(&h.fire()).is_empty());
+    h.user(Command::StartPoll);
     let (rid, _) = h.poll();
     h.answer(
         rid,
@@ -591,12 +582,14 @@ fn agent_typing_times_out_or_stops_with_their_message() {
         &envelope(&[msg(4, "Message", "Agent", 7, "done")]),
     );
     assert!(events(&fx).contains(&"agentTypingStopped"));
-    assert!(fx.contains(&Effect::CancelTimer(Timer::AgentTyping)));
+    h.user(Command::StopPoll);
+    assert_eq!(h.chat.poll_timeout(), None, "no agent-typing deadline is left");
 }
 
 #[test]
 fn typing_preview_starts_on_the_first_key_and_stops_after_two_idle_seconds() {
     let mut h = Harness::started();
+    h.user(Command::StopPoll);
     let (id, fx) = h.user(Command::RegisterTypingPreviewInput(PreviewInput::TextField));
     assert!(fx.contains(&Effect::WatchPreviewInput(id)));
     let fx = h.chat.handle(Input::PreviewKey { text: "h".into() }, h.now);
@@ -604,19 +597,13 @@ fn typing_preview_starts_on_the_first_key_and_stops_after_two_idle_seconds() {
     assert_eq!(r.url, format!("{CHAT}/startTyping"));
     assert_eq!(r.body.form_field("message"), Some("h"));
     assert_eq!(events(&fx), vec!["clientTypingStarted"]);
-    assert!(fx.contains(&Effect::SetTimer {
-        timer: Timer::TypingIdle,
-        after_ms: 2000
-    }));
+    assert_eq!(h.due_in(), Some(TYPING_IDLE_MS));
     let fx = h
         .chat
         .handle(Input::PreviewKey { text: "he".into() }, h.now);
     assert_eq!(requests(&fx), 0);
-    assert!(fx.contains(&Effect::SetTimer {
-        timer: Timer::TypingIdle,
-        after_ms: 2000
-    }));
-    let fx = h.fire(Timer::TypingIdle);
+    assert_eq!(h.due_in(), Some(TYPING_IDLE_MS));
+    let fx = h.fire();
     let (_, r) = request(&fx);
     assert_eq!(r.url, format!("{CHAT}/stopTyping"));
     assert_eq!(r.body.form_field("message"), Some("he"));
@@ -759,7 +746,7 @@ fn messages_are_published_through_the_preprocessor_step() {
     assert!(!fx.iter().any(|e| matches!(
         e,
         Effect::Publish {
-            event: "messageReceived",
+            event: crate::event::Event::MessageReceived,
             ..
         }
     )));
@@ -776,7 +763,7 @@ fn end_chat_disconnects_publishes_ended_and_allows_a_new_chat() {
     assert_eq!(h.chat.phase(), Phase::Ending);
     let fx = h.answer(rid, 200, r#"{"statusCode":0,"chatEnded":true}"#);
     assert_eq!(events(&fx), vec!["pollingStopped", "ended"]);
-    assert!(fx.contains(&Effect::StorageRemove { key: STORAGE_KEY }));
+    assert!(fx.contains(&Effect::ClearSession));
     assert!(fx.contains(&Effect::SetData {
         key: "sessionActive",
         value: json!(false)
@@ -806,7 +793,7 @@ fn the_server_ending_the_chat_during_a_poll_ends_the_session() {
         ]
     );
     assert_eq!(h.chat.phase(), Phase::Idle);
-    assert_eq!(requests(&h.fire(Timer::Poll)), 0);
+    assert_eq!(requests(&h.fire()), 0);
 }
 
 #[test]
@@ -937,12 +924,9 @@ fn download_file_asks_the_glue_to_save_the_named_file() {
 fn record(last_activity: u64, last_index: u64, prefilters: Vec<Pattern>) -> String {
     let record = PersistedSession {
         version: crate::persist::RECORD_VERSION,
-        keys: SessionKeys::Gms {
-            chat_id: "00048aAPEQJ8000U".into(),
-            user_id: "007555677B20000A".into(),
-            secure_key: "4ee15d7e1c343c8e".into(),
-            alias: "117".into(),
-        },
+        keys: json!({"transport": "gms", "chatId": "00048aAPEQJ8000U",
+                     "userId": "007555677B20000A", "secureKey": "4ee15d7e1c343c8e",
+                     "alias": "117"}),
         last_index,
         filters: Filters {
             prefilters,
@@ -1016,7 +1000,7 @@ fn an_older_session_gives_restore_timeout() {
         Some(record(1_000_000 - 60_001, 3, vec![])),
     );
     assert_eq!(events(&fx), vec!["restoreTimeout"]);
-    assert!(fx.contains(&Effect::StorageRemove { key: STORAGE_KEY }));
+    assert!(fx.contains(&Effect::ClearSession));
     assert_eq!(requests(&fx), 0);
     assert_eq!(h.chat.phase(), Phase::Idle);
 }
@@ -1030,7 +1014,7 @@ fn a_restore_answer_without_chat_ended_false_is_restore_failed() {
         let (mut h, rid, _) = restoring(record(1_000_000, 3, vec![]));
         let fx = h.answer(rid, 200, body);
         assert_eq!(events(&fx), vec!["restoreFailed"]);
-        assert!(fx.contains(&Effect::StorageRemove { key: STORAGE_KEY }));
+        assert!(fx.contains(&Effect::ClearSession));
         assert_eq!(h.chat.phase(), Phase::Idle);
     }
     let (mut h, rid, _) = restoring(record(1_000_000, 3, vec![]));
@@ -1105,7 +1089,7 @@ fn unknown_request_ids_and_garbage_answers_do_not_panic() {
     assert_eq!(published_indexes(&fx), vec![2]);
     assert!(
         h.chat
-            .handle(Input::SocketFrame("not json".into()), 0)
+            .handle(Input::Socket(SocketEvent::Frame("not json".into())), 0)
             .is_empty()
     );
     for body in [
@@ -1118,142 +1102,4 @@ fn unknown_request_ids_and_garbage_answers_do_not_panic() {
         let (rid, _) = h.poll();
         let _ = h.answer(rid, 200, body);
     }
-}
-
-// ----- the push path, through a stub transport ---------------------------------------------------
-
-/// A push transport in the shape Genesys Cloud will take: start over HTTP, then socket frames.
-struct StubPush;
-
-impl Transport for StubPush {
-    fn capabilities(&self) -> Capabilities {
-        Capabilities::CLOUD
-    }
-    fn build(&self, op: &Op, _keys: Option<&SessionKeys>) -> Outgoing {
-        match op {
-            Op::StartChat { .. } => Outgoing::Http(HttpRequest {
-                method: crate::http::Method::Post,
-                url: "http://cloud/conversations".into(),
-                headers: vec![],
-                body: Body::Json(json!({})),
-                timeout_ms: 1,
-                with_credentials: false,
-            }),
-            Op::Send { text } => Outgoing::Socket(crate::drive::SocketAction::Send(text.clone())),
-            _ => Outgoing::Socket(crate::drive::SocketAction::Close),
-        }
-    }
-    fn parse(&self, _op: &Op, _keys: Option<&SessionKeys>, _o: &HttpOutcome) -> TransportReply {
-        TransportReply::Done(Box::new(Answer {
-            body: json!({"id": "conv"}),
-            keys: Some(SessionKeys::Gms {
-                chat_id: "conv".into(),
-                user_id: "me".into(),
-                secure_key: "jwt".into(),
-                alias: String::new(),
-            }),
-            ..Answer::default()
-        }))
-    }
-    fn parse_frame(&self, frame: &str) -> TransportReply {
-        let Some(v) = testing::parse(frame) else {
-            return TransportReply::Transient(Json::Null);
-        };
-        let mut m = crate::message::test_message(
-            0,
-            "Message",
-            SenderType::Agent,
-            v["text"].as_str().unwrap_or(""),
-        );
-        m.index = None;
-        m.id = v["id"].as_str().map(str::to_owned);
-        TransportReply::Done(Box::new(Answer {
-            messages: vec![m],
-            ..Answer::default()
-        }))
-    }
-    fn reconnect(&self, _keys: Option<&SessionKeys>) -> Option<crate::drive::SocketAction> {
-        Some(crate::drive::SocketAction::Open {
-            url: "wss://cloud/stream".into(),
-        })
-    }
-    fn session_data(&self, _keys: Option<&SessionKeys>) -> Json {
-        json!({})
-    }
-}
-
-#[test]
-fn pushed_frames_are_delivered_once_and_a_dropped_socket_reconnects() {
-    let config = WebChatConfig::parse(&json!({"dataURL": "unused"})).unwrap();
-    let mut chat = WebChat::with_transport(SubstringMatcher, config, Box::new(StubPush));
-    let cmd = |c| Input::Command {
-        id: CommandId(1),
-        caller: "MyPlugin".into(),
-        command: c,
-    };
-    let fx = chat.handle(
-        cmd(Command::StartChat {
-            data: json!({}),
-            page: PageInfo::default(),
-        }),
-        0,
-    );
-    let (rid, _) = request(&fx);
-    let fx = chat.handle(
-        Input::Http {
-            id: rid,
-            outcome: HttpOutcome::Response {
-                status: 200,
-                body: ResponseBody::default(),
-            },
-        },
-        1,
-    );
-    assert_eq!(
-        events(&fx),
-        vec!["started"],
-        "no polling on a push transport"
-    );
-    let frame = r#"{"id":"m1","text":"hi"}"#;
-    let fx = chat.handle(Input::SocketFrame(frame.into()), 2);
-    assert_eq!(published_indexes(&fx), vec![1]);
-    assert!(
-        chat.handle(Input::SocketFrame(frame.into()), 3).is_empty(),
-        "same id twice is published once"
-    );
-    let fx = chat.handle(Input::SocketClosed, 4);
-    assert_eq!(events(&fx), vec!["disconnected"]);
-    assert!(fx.contains(&Effect::SetTimer {
-        timer: Timer::Reconnect,
-        after_ms: 2000
-    }));
-    let fx = chat.handle(Input::Timer(Timer::Reconnect), 5);
-    assert_eq!(
-        fx,
-        vec![Effect::Socket(crate::drive::SocketAction::Open {
-            url: "wss://cloud/stream".into()
-        })]
-    );
-    assert_eq!(
-        events(&chat.handle(Input::SocketOpened, 6)),
-        vec!["reconnected"]
-    );
-    let fx = chat.handle(
-        Input::Command {
-            id: CommandId(2),
-            caller: "MyPlugin".into(),
-            command: Command::SendMessage(json!({"message": "yo"})),
-        },
-        7,
-    );
-    assert_eq!(
-        fx[0],
-        Effect::Socket(crate::drive::SocketAction::Send("yo".into()))
-    );
-    assert_eq!(resolution(&fx, CommandId(2)), Reply::Json(Json::Null));
-    let fx = chat.handle(cmd(Command::StartPoll), 8);
-    assert_eq!(
-        rejection(&fx, CommandId(1)),
-        Reply::text("This transport doesn't support polling")
-    );
 }

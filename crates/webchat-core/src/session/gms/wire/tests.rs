@@ -12,23 +12,23 @@ const EXAMPLE: &str = r#"{"statusCode":0,"alias":"117","userId":"007555677B20000
 "messages":[{"from":{"nickname":"First Last","participantId":1,"type":"Client"},"index":1,
 "type":"ParticipantJoined","utcTime":1432845088000}],"chatId":"00048aAPEQJ8000U"}"#;
 
-fn gms(config: Json, env: &Environment) -> GmsTransport {
+fn gms(config: Json, env: &Environment) -> GmsWire {
     let c = WebChatConfig::parse(&config).unwrap();
     let crate::config::TransportConfig::Gms(g) = &c.transport else {
         panic!("not gms")
     };
-    GmsTransport::new(g, c.ajax_timeout_ms, env)
+    GmsWire::new(g, c.ajax_timeout_ms, env)
 }
 
-fn codec() -> GmsTransport {
+fn codec() -> GmsWire {
     gms(
         json!({"dataURL": "http://h/genesys/2/chat/cs"}),
         &Environment::default(),
     )
 }
 
-fn keys() -> SessionKeys {
-    SessionKeys::Gms {
+fn keys() -> GmsKeys {
+    GmsKeys {
         chat_id: "00048aAPEQJ8000U".into(),
         user_id: "007555677B20000A".into(),
         secure_key: "4ee15d7e1c343c8e".into(),
@@ -36,11 +36,8 @@ fn keys() -> SessionKeys {
     }
 }
 
-fn http(o: Outgoing) -> HttpRequest {
-    match o {
-        Outgoing::Http(r) => r,
-        Outgoing::Socket(s) => panic!("unexpected socket {s:?}"),
-    }
+fn http(r: HttpRequest) -> HttpRequest {
+    r
 }
 
 fn fields(r: &HttpRequest) -> Vec<(String, String)> {
@@ -63,9 +60,9 @@ fn ok(body: &str) -> HttpOutcome {
     }
 }
 
-fn done(reply: TransportReply) -> Answer {
+fn done(reply: Reply) -> Answer {
     match reply {
-        TransportReply::Done(a) => *a,
+        Reply::Done(a) => *a,
         other => panic!("not done: {other:?}"),
     }
 }
@@ -83,7 +80,7 @@ fn request_chat_posts_to_data_url_slash_with_empty_keys_and_text() {
         subject: Some("questions".into()),
     };
     let r = http(codec().build(
-        &Op::StartChat {
+        &Call::RequestChat {
             form,
             user_data: ud,
         },
@@ -118,7 +115,7 @@ fn request_chat_without_nickname_uses_first_and_last_name() {
         ..StartForm::default()
     };
     let r = http(codec().build(
-        &Op::StartChat {
+        &Call::RequestChat {
             form,
             user_data: Object::new(),
         },
@@ -129,7 +126,7 @@ fn request_chat_without_nickname_uses_first_and_last_name() {
 
 #[test]
 fn send_carries_message_type_text_and_no_transcript_position() {
-    let r = http(codec().build(&Op::Send { text: "hi".into() }, Some(&keys())));
+    let r = http(codec().build(&Call::Send { text: "hi".into() }, Some(&keys())));
     assert_eq!(r.url, "http://h/genesys/2/chat/cs/00048aAPEQJ8000U/send");
     assert_eq!(
         fields(&r),
@@ -145,7 +142,7 @@ fn send_carries_message_type_text_and_no_transcript_position() {
 
 #[test]
 fn refresh_asks_for_the_given_transcript_position() {
-    let op = Op::Refresh {
+    let op = Call::Refresh {
         position: 8,
         preview: String::new(),
     };
@@ -159,36 +156,36 @@ fn refresh_asks_for_the_given_transcript_position() {
 fn typing_disconnect_notice_limits_and_update_use_their_paths() {
     let c = codec();
     let k = Some(keys());
-    let url = |op: Op| http(c.build(&op, k.as_ref())).url;
+    let url = |op: Call| http(c.build(&op, k.as_ref())).url;
     let base = "http://h/genesys/2/chat/cs/00048aAPEQJ8000U";
     assert_eq!(
-        url(Op::StartTyping {
+        url(Call::StartTyping {
             position: 3,
             text: "a".into()
         }),
         format!("{base}/startTyping")
     );
     assert_eq!(
-        url(Op::StopTyping {
+        url(Call::StopTyping {
             position: 3,
             text: String::new()
         }),
         format!("{base}/stopTyping")
     );
-    assert_eq!(url(Op::Disconnect), format!("{base}/disconnect"));
+    assert_eq!(url(Call::Disconnect), format!("{base}/disconnect"));
     assert_eq!(
-        url(Op::CustomNotice { text: "x".into() }),
+        url(Call::CustomNotice { text: "x".into() }),
         format!("{base}/customNotice")
     );
-    assert_eq!(url(Op::FileLimits), format!("{base}/file/limits"));
+    assert_eq!(url(Call::FileLimits), format!("{base}/file/limits"));
     assert_eq!(
-        url(Op::DownloadFile {
+        url(Call::DownloadFile {
             file_id: "f 1".into()
         }),
         format!("{base}/file/f%201/download")
     );
     let typing = http(c.build(
-        &Op::StartTyping {
+        &Call::StartTyping {
             position: 3,
             text: "a".into(),
         },
@@ -196,11 +193,11 @@ fn typing_disconnect_notice_limits_and_update_use_their_paths() {
     ));
     assert_eq!(typing.body.form_field("transcriptPosition"), Some("3"));
     assert_eq!(typing.body.form_field("message"), Some("a"));
-    let notice = http(c.build(&Op::CustomNotice { text: "bye".into() }, k.as_ref()));
+    let notice = http(c.build(&Call::CustomNotice { text: "bye".into() }, k.as_ref()));
     assert_eq!(notice.body.form_field("message"), Some("bye"));
     let mut ud = Object::new();
     ud.insert("firstname", json!("Joe"));
-    let upd = http(c.build(&Op::UpdateData { user_data: ud }, k.as_ref()));
+    let upd = http(c.build(&Call::UpdateData { user_data: ud }, k.as_ref()));
     assert_eq!(upd.url, format!("{base}/updateData"));
     assert_eq!(upd.body.form_field("userData[firstname]"), Some("Joe"));
     assert_eq!(upd.body.form_field("secureKey"), Some("4ee15d7e1c343c8e"));
@@ -209,7 +206,7 @@ fn typing_disconnect_notice_limits_and_update_use_their_paths() {
 #[test]
 fn file_upload_is_multipart_with_the_keys_and_the_glues_file() {
     let r = http(codec().build(
-        &Op::UploadFile {
+        &Call::UploadFile {
             command: CommandId(9),
             file_index: 1,
         },
@@ -247,7 +244,7 @@ fn apikey_and_custom_headers_are_attached_when_configured() {
         json!({"dataURL": "u", "apikey": "k", "enableCustomHeader": true, "ajaxTimeout": 100}),
         &env,
     );
-    let r = http(c.build(&Op::Disconnect, Some(&keys())));
+    let r = http(c.build(&Call::Disconnect, Some(&keys())));
     assert_eq!(
         r.headers,
         vec![
@@ -257,13 +254,13 @@ fn apikey_and_custom_headers_are_attached_when_configured() {
     );
     assert_eq!(r.timeout_ms, 100);
     let plain = gms(json!({"dataURL": "u"}), &env);
-    assert!(http(plain.build(&Op::Disconnect, None)).headers.is_empty());
+    assert!(http(plain.build(&Call::Disconnect, None)).headers.is_empty());
 }
 
 #[test]
 fn the_documented_example_envelope_parses_into_keys_and_a_client_join() {
     let a = done(codec().parse(
-        &Op::StartChat {
+        &Call::RequestChat {
             form: StartForm::default(),
             user_data: Object::new(),
         },
@@ -285,7 +282,7 @@ fn the_documented_example_envelope_parses_into_keys_and_a_client_join() {
 
 #[test]
 fn an_alias_change_is_followed_and_missing_keys_are_kept() {
-    let refresh = Op::Refresh {
+    let refresh = Call::Refresh {
         position: 2,
         preview: String::new(),
     };
@@ -294,7 +291,7 @@ fn an_alias_change_is_followed_and_missing_keys_are_kept() {
         Some(&keys()),
         &ok(r#"{"statusCode":0,"alias":"205","chatEnded":false}"#),
     ));
-    let Some(SessionKeys::Gms { alias, chat_id, .. }) = a.keys else {
+    let Some(GmsKeys { alias, chat_id, .. }) = a.keys else {
         panic!("no keys")
     };
     assert_eq!(
@@ -307,17 +304,17 @@ fn an_alias_change_is_followed_and_missing_keys_are_kept() {
 #[test]
 fn status_codes_one_and_two_and_http_400_are_classified() {
     let c = codec();
-    let op = Op::Refresh {
+    let op = Call::Refresh {
         position: 1,
         preview: String::new(),
     };
     assert!(matches!(
         c.parse(&op, None, &ok(r#"{"statusCode":1}"#)),
-        TransportReply::Transient(_)
+        Reply::Transient(_)
     ));
     assert!(matches!(
         c.parse(&op, None, &ok(r#"{"statusCode":2,"chatEnded":true}"#)),
-        TransportReply::Failed {
+        Reply::Failed {
             chat_ended: true,
             ..
         }
@@ -326,7 +323,7 @@ fn status_codes_one_and_two_and_http_400_are_classified() {
         status: 400,
         body: testing::body(r#"{"errors":[{"code":161,"message":"name required"}]}"#),
     };
-    let TransportReply::Failed {
+    let Reply::Failed {
         error,
         chat_ended: false,
     } = c.parse(&op, None, &bad)
@@ -337,7 +334,7 @@ fn status_codes_one_and_two_and_http_400_are_classified() {
     assert_eq!(error["status"], 400);
     assert!(matches!(
         c.parse(&op, None, &HttpOutcome::Timeout),
-        TransportReply::Transient(_)
+        Reply::Transient(_)
     ));
     let down = HttpOutcome::Response {
         status: 503,
@@ -345,11 +342,11 @@ fn status_codes_one_and_two_and_http_400_are_classified() {
     };
     assert!(matches!(
         c.parse(&op, None, &down),
-        TransportReply::Transient(_)
+        Reply::Transient(_)
     ));
     assert!(matches!(
         c.parse(&op, None, &ok("<html>")),
-        TransportReply::Transient(_)
+        Reply::Transient(_)
     ));
 }
 
@@ -359,7 +356,7 @@ fn a_bot_is_recognised_from_party_info_style() {
       "from":{"nickname":"Bot","participantId":3,"type":"External"},
       "eventAttributes":{"GCTI_SYSTEM":{"party-info":{"style":"BOT"}}}}]}"#;
     let a = done(codec().parse(
-        &Op::Refresh {
+        &Call::Refresh {
             position: 2,
             preview: String::new(),
         },
@@ -378,7 +375,7 @@ fn file_uploaded_carries_the_file_and_rejoined_maps_to_joined() {
       {"index":5,"type":"ParticipantRejoined","utcTime":6,"from":{"nickname":"A","participantId":2,"type":"Agent"}},
       {"type":"Message","text":"no index"}]}"#;
     let a = done(codec().parse(
-        &Op::Refresh {
+        &Call::Refresh {
             position: 4,
             preview: String::new(),
         },
@@ -407,7 +404,7 @@ fn file_limits_are_read_from_the_first_message_user_data() {
     let body = r#"{"statusCode":0,"messages":[{"index":0,"type":"Notice","userData":{
       "upload-max-files":"5","upload-max-file-size":"100","upload-max-total-size":"300",
       "used-upload-max-files":"1","used-upload-max-total-size":"50","upload-file-types":"jpg:PNG:txt"}}]}"#;
-    let a = done(codec().parse(&Op::FileLimits, Some(&keys()), &ok(body)));
+    let a = done(codec().parse(&Call::FileLimits, Some(&keys()), &ok(body)));
     let l = a.file_limits.unwrap();
     assert_eq!(
         (l.max_files, l.max_file_size, l.max_total_size),
@@ -421,29 +418,29 @@ fn file_limits_are_read_from_the_first_message_user_data() {
 fn file_types_separated_by_semicolons_are_understood() {
     let body = r#"{"statusCode":0,"messages":[{"index":0,"type":"Notice","userData":{
       "upload-file-types":"jpg;pdf;txt"}}]}"#;
-    let a = done(codec().parse(&Op::FileLimits, Some(&keys()), &ok(body)));
+    let a = done(codec().parse(&Call::FileLimits, Some(&keys()), &ok(body)));
     assert_eq!(a.file_limits.unwrap().file_types, vec!["jpg", "pdf", "txt"]);
 }
 
 #[test]
 fn get_session_data_names_gms_keys() {
-    let v = codec().session_data(Some(&keys()));
+    let v = GmsWire::session_data(Some(&keys()));
     assert_eq!(v["secureKey"], "4ee15d7e1c343c8e");
     assert_eq!(v["sessionID"], "00048aAPEQJ8000U");
     assert_eq!(v["alias"], "117");
     assert_eq!(v["userId"], "007555677B20000A");
-    assert_eq!(codec().session_data(None), json!({}));
+    assert_eq!(GmsWire::session_data(None), json!({}));
 }
 
 #[test]
 fn an_empty_answer_to_disconnect_is_success() {
     let reply = codec().parse(
-        &Op::Disconnect,
+        &Call::Disconnect,
         Some(&keys()),
         &HttpOutcome::Response {
             status: 204,
             body: ResponseBody::default(),
         },
     );
-    assert!(matches!(reply, TransportReply::Done(_)));
+    assert!(matches!(reply, Reply::Done(_)));
 }

@@ -1,13 +1,14 @@
-//! GMS Chat API v2 over REST (transports.md §1 and §5), sans-IO.
+//! The GMS Chat API v2 REST codec (transports.md §1 and §5): calls to requests, answers to
+//! [`Reply`]s. Pure and stateless; the session in `mod.rs` owns the keys and the steps.
 //!
 //! Every call is a form-encoded `POST`; request chat goes to `{dataURL}/` with empty `alias`,
 //! `secureKey`, `userId` and `text`, per-session calls to `{dataURL}/{chatId}/{op}` with the keys.
 //! Answers share the envelope `{statusCode, alias, chatEnded, chatId, userId, secureKey,
 //! nextPosition, messages}`; errors are HTTP 400 `{errors: [{code, message}]}`.
 
-use super::{Answer, FileLimits, Op, Outgoing, StartForm, Transport, TransportReply};
-use crate::capabilities::Capabilities;
+use super::files::{FileLimits, parse_limits};
 use crate::command::Environment;
+use crate::drive::CommandId;
 use crate::config::GmsConfig;
 use crate::http::{
     Body, HttpOutcome, HttpRequest, Method, Part, ajax_error, bracket_encode, scalar_text,
@@ -15,18 +16,128 @@ use crate::http::{
 use crate::json;
 use crate::json::{Json, Object};
 use crate::message::{Message, Sender, SenderType, kind};
-use crate::persist::SessionKeys;
+use crate::session::StartForm;
+
+/// The keys that identify a GMS session on the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GmsKeys {
+    /// `chatId`.
+    pub chat_id: String,
+    /// `userId`.
+    pub user_id: String,
+    /// `secureKey`.
+    pub secure_key: String,
+    /// `alias`; may change during a session.
+    pub alias: String,
+}
+
+/// One GMS call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    /// Request a new chat; `user_data` is already merged and carries the page keys.
+    RequestChat {
+        /// Entry form.
+        form: StartForm,
+        /// Merged userData.
+        user_data: Object,
+    },
+    /// `send` a chat message.
+    Send {
+        /// Text.
+        text: String,
+    },
+    /// `refresh` from `position`; `preview` is typing-preview text.
+    Refresh {
+        /// Next index wanted.
+        position: u64,
+        /// Preview text (usually empty).
+        preview: String,
+    },
+    /// `startTyping`.
+    StartTyping {
+        /// Transcript position.
+        position: u64,
+        /// Preview text.
+        text: String,
+    },
+    /// `stopTyping`.
+    StopTyping {
+        /// Transcript position.
+        position: u64,
+        /// Preview text.
+        text: String,
+    },
+    /// `disconnect`.
+    Disconnect,
+    /// `customNotice`.
+    CustomNotice {
+        /// Text.
+        text: String,
+    },
+    /// `updateData`.
+    UpdateData {
+        /// The new userData.
+        user_data: Object,
+    },
+    /// `file/limits`.
+    FileLimits,
+    /// `file`: one file of a sendFile call.
+    UploadFile {
+        /// The sendFile call.
+        command: CommandId,
+        /// Which of its files.
+        file_index: usize,
+    },
+    /// `file/{id}/download`.
+    DownloadFile {
+        /// Server file id.
+        file_id: String,
+    },
+}
+
+/// A successful answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Answer {
+    /// The parsed body, used as the "AJAX Response Object" resolutions carry.
+    pub body: Json,
+    /// Session keys, when the answer carries (possibly updated) ones.
+    pub keys: Option<GmsKeys>,
+    /// Normalised messages, in server order.
+    pub messages: Vec<Message>,
+    /// The wire messages, for `originalMessages`.
+    pub raw_messages: Vec<Json>,
+    /// `chatEnded`, when present.
+    pub chat_ended: Option<bool>,
+    /// Upload limits, for [`Call::FileLimits`].
+    pub file_limits: Option<FileLimits>,
+}
+
+/// The codec's reading of an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// The call succeeded.
+    Done(Box<Answer>),
+    /// A transient failure (network, timeout, 5xx, statusCode 1); the value is the AJAX error.
+    Transient(Json),
+    /// A permanent failure (4xx, statusCode 2); `chat_ended` when the server says so.
+    Failed {
+        /// The AJAX error.
+        error: Json,
+        /// The session is over.
+        chat_ended: bool,
+    },
+}
 
 /// The GMS v2 REST codec.
 #[derive(Debug, Clone)]
-pub struct GmsTransport {
+pub struct GmsWire {
     data_url: String,
     headers: Vec<(String, String)>,
     timeout_ms: u64,
     with_credentials: bool,
 }
 
-impl GmsTransport {
+impl GmsWire {
     /// A codec for `config`; `env.custom_headers` are attached when `enableCustomHeader` is set.
     pub fn new(config: &GmsConfig, timeout_ms: u64, env: &Environment) -> Self {
         let mut headers = Vec::new();
@@ -44,34 +155,27 @@ impl GmsTransport {
         }
     }
 
-    fn request(&self, url: String, body: Body) -> Outgoing {
-        Outgoing::Http(HttpRequest {
+    fn request(&self, url: String, body: Body) -> HttpRequest {
+        HttpRequest {
             method: Method::Post,
             url,
             headers: self.headers.clone(),
             body,
             timeout_ms: self.timeout_ms,
             with_credentials: self.with_credentials,
-        })
+        }
     }
 
-    fn session_url(&self, keys: Option<&SessionKeys>, op: &str) -> String {
-        let chat_id = keys
-            .map(|SessionKeys::Gms { chat_id, .. }| chat_id.as_str())
-            .unwrap_or("");
+    fn session_url(&self, keys: Option<&GmsKeys>, op: &str) -> String {
+        let chat_id = keys.map(|k| k.chat_id.as_str()).unwrap_or("");
         format!("{}/{}/{}", self.data_url, encode_segment(chat_id), op)
     }
 }
 
 /// `userId`, `secureKey`, `alias` fields, in that order.
-fn key_fields(keys: Option<&SessionKeys>) -> Vec<(String, String)> {
+fn key_fields(keys: Option<&GmsKeys>) -> Vec<(String, String)> {
     let (user_id, secure_key, alias) = match keys {
-        Some(SessionKeys::Gms {
-            user_id,
-            secure_key,
-            alias,
-            ..
-        }) => (user_id.clone(), secure_key.clone(), alias.clone()),
+        Some(k) => (k.user_id.clone(), k.secure_key.clone(), k.alias.clone()),
         None => Default::default(),
     };
     vec![
@@ -109,38 +213,35 @@ fn start_fields(form: &StartForm, user_data: &Object) -> Vec<(String, String)> {
     f
 }
 
-impl Transport for GmsTransport {
-    fn capabilities(&self) -> Capabilities {
-        Capabilities::GMS_REST
-    }
-
-    fn build(&self, op: &Op, keys: Option<&SessionKeys>) -> Outgoing {
+impl GmsWire {
+    /// The request for `op`.
+    pub fn build(&self, op: &Call, keys: Option<&GmsKeys>) -> HttpRequest {
         let with = |extra: Vec<(&str, String)>| {
             let mut f = key_fields(keys);
             f.extend(extra.into_iter().map(|(k, v)| (k.to_owned(), v)));
             Body::Form(f)
         };
         match op {
-            Op::StartChat { form, user_data } => self.request(
+            Call::RequestChat { form, user_data } => self.request(
                 format!("{}/", self.data_url),
                 Body::Form(start_fields(form, user_data)),
             ),
-            Op::Send { text } => self.request(
+            Call::Send { text } => self.request(
                 self.session_url(keys, "send"),
                 with(vec![
                     ("message", text.clone()),
                     ("messageType", "text".into()),
                 ]),
             ),
-            Op::Refresh { position, preview } => self.request(
+            Call::Refresh { position, preview } => self.request(
                 self.session_url(keys, "refresh"),
                 with(vec![
                     ("transcriptPosition", position.to_string()),
                     ("message", preview.clone()),
                 ]),
             ),
-            Op::StartTyping { position, text } | Op::StopTyping { position, text } => {
-                let op_name = if matches!(op, Op::StartTyping { .. }) {
+            Call::StartTyping { position, text } | Call::StopTyping { position, text } => {
+                let op_name = if matches!(op, Call::StartTyping { .. }) {
                     "startTyping"
                 } else {
                     "stopTyping"
@@ -153,18 +254,18 @@ impl Transport for GmsTransport {
                     ]),
                 )
             }
-            Op::Disconnect => self.request(self.session_url(keys, "disconnect"), with(vec![])),
-            Op::CustomNotice { text } => self.request(
+            Call::Disconnect => self.request(self.session_url(keys, "disconnect"), with(vec![])),
+            Call::CustomNotice { text } => self.request(
                 self.session_url(keys, "customNotice"),
                 with(vec![("message", text.clone())]),
             ),
-            Op::UpdateData { user_data } => {
+            Call::UpdateData { user_data } => {
                 let mut f = key_fields(keys);
                 bracket_encode("userData", &Json::Object(user_data.clone()), &mut f);
                 self.request(self.session_url(keys, "updateData"), Body::Form(f))
             }
-            Op::FileLimits => self.request(self.session_url(keys, "file/limits"), with(vec![])),
-            Op::UploadFile {
+            Call::FileLimits => self.request(self.session_url(keys, "file/limits"), with(vec![])),
+            Call::UploadFile {
                 command,
                 file_index,
             } => {
@@ -179,39 +280,40 @@ impl Transport for GmsTransport {
                 });
                 self.request(self.session_url(keys, "file"), Body::Multipart(parts))
             }
-            Op::DownloadFile { file_id } => self.request(
+            Call::DownloadFile { file_id } => self.request(
                 self.session_url(keys, &format!("file/{}/download", encode_segment(file_id))),
                 with(vec![]),
             ),
         }
     }
 
-    fn parse(&self, op: &Op, keys: Option<&SessionKeys>, outcome: &HttpOutcome) -> TransportReply {
+    /// Reads the answer to `op`; `keys` are the current ones, which answers may update.
+    pub fn parse(&self, op: &Call, keys: Option<&GmsKeys>, outcome: &HttpOutcome) -> Reply {
         let HttpOutcome::Response { status, body } = outcome else {
-            return TransportReply::Transient(ajax_error(outcome));
+            return Reply::Transient(ajax_error(outcome));
         };
         match status {
             200..=299 => {}
             400..=499 => {
-                return TransportReply::Failed {
+                return Reply::Failed {
                     error: ajax_error(outcome),
                     chat_ended: false,
                 };
             }
-            _ => return TransportReply::Transient(ajax_error(outcome)),
+            _ => return Reply::Transient(ajax_error(outcome)),
         }
-        if matches!(op, Op::DownloadFile { .. }) || body.text.trim().is_empty() {
-            return TransportReply::Done(Box::default());
+        if matches!(op, Call::DownloadFile { .. }) || body.text.trim().is_empty() {
+            return Reply::Done(Box::default());
         }
         let Some(Json::Object(env)) = &body.json else {
-            return TransportReply::Transient(ajax_error(outcome));
+            return Reply::Transient(ajax_error(outcome));
         };
         let chat_ended = env.get("chatEnded").and_then(Json::as_bool);
         match env.get("statusCode").and_then(Json::as_i64).unwrap_or(0) {
             0 => {}
-            1 => return TransportReply::Transient(ajax_error(outcome)),
+            1 => return Reply::Transient(ajax_error(outcome)),
             _ => {
-                return TransportReply::Failed {
+                return Reply::Failed {
                     error: ajax_error(outcome),
                     chat_ended: chat_ended.unwrap_or(false),
                 };
@@ -222,7 +324,7 @@ impl Transport for GmsTransport {
             _ => Vec::new(),
         };
         let messages = raw_messages.iter().filter_map(normalise).collect();
-        let file_limits = matches!(op, Op::FileLimits)
+        let file_limits = matches!(op, Call::FileLimits)
             .then(|| {
                 raw_messages
                     .first()
@@ -230,7 +332,7 @@ impl Transport for GmsTransport {
                     .map(parse_limits)
             })
             .flatten();
-        TransportReply::Done(Box::new(Answer {
+        Reply::Done(Box::new(Answer {
             keys: keys_from(env, keys),
             body: Json::Object(env.clone()),
             messages,
@@ -240,9 +342,10 @@ impl Transport for GmsTransport {
         }))
     }
 
-    fn session_data(&self, keys: Option<&SessionKeys>) -> Json {
+    /// getSessionData's answer: `{secureKey, sessionID, alias, userId}` (and `sessionId`).
+    pub fn session_data(keys: Option<&GmsKeys>) -> Json {
         match keys {
-            Some(SessionKeys::Gms {
+            Some(GmsKeys {
                 chat_id,
                 user_id,
                 secure_key,
@@ -258,21 +361,21 @@ impl Transport for GmsTransport {
 
 /// Session keys from an envelope merged over the current ones: request chat brings all of them,
 /// later answers may bring only some, and the alias may change mid-session.
-fn keys_from(env: &Object, current: Option<&SessionKeys>) -> Option<SessionKeys> {
+fn keys_from(env: &Object, current: Option<&GmsKeys>) -> Option<GmsKeys> {
     let text = |k: &str| env.get(k).map(scalar_text).filter(|s| !s.is_empty());
     match current {
-        Some(SessionKeys::Gms {
+        Some(GmsKeys {
             chat_id,
             user_id,
             secure_key,
             alias,
-        }) => Some(SessionKeys::Gms {
+        }) => Some(GmsKeys {
             chat_id: text("chatId").unwrap_or_else(|| chat_id.clone()),
             user_id: text("userId").unwrap_or_else(|| user_id.clone()),
             secure_key: text("secureKey").unwrap_or_else(|| secure_key.clone()),
             alias: text("alias").unwrap_or_else(|| alias.clone()),
         }),
-        None => Some(SessionKeys::Gms {
+        None => Some(GmsKeys {
             chat_id: text("chatId")?,
             user_id: text("userId")?,
             secure_key: text("secureKey")?,
@@ -348,32 +451,6 @@ fn normalise(raw: &Json) -> Option<Message> {
         },
         extra,
     })
-}
-
-fn parse_limits(ud: &Json) -> FileLimits {
-    let num = |k: &str| match ud.get(k) {
-        Some(Json::Number(f)) => Some(f.max(0.0) as u64),
-        Some(Json::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    };
-    let d = FileLimits::default();
-    FileLimits {
-        max_files: num("upload-max-files").unwrap_or(d.max_files),
-        max_file_size: num("upload-max-file-size").unwrap_or(d.max_file_size),
-        max_total_size: num("upload-max-total-size").unwrap_or(d.max_total_size),
-        used_files: num("used-upload-max-files").unwrap_or(0),
-        used_total_size: num("used-upload-max-total-size").unwrap_or(0),
-        file_types: ud
-            .get("upload-file-types")
-            .and_then(Json::as_str)
-            .map(|s| {
-                s.split([':', ';', ',', ' '])
-                    .map(|t| t.trim().trim_start_matches('.').to_ascii_lowercase())
-                    .filter(|t| !t.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default(),
-    }
 }
 
 /// Percent-encodes a URL path segment.

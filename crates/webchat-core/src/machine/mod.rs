@@ -1,0 +1,291 @@
+//! The WebChatService state machine: what is WebChatService and not wire.
+//!
+//! One call of [`WebChat::handle`] takes one [`Input`] and the current time, and returns the
+//! [`Effect`]s to carry out, in order; [`WebChat::poll_timeout`] then says when to feed
+//! [`Input::Timeout`]. The machine owns the phase, validation, the de-duplicated transcript,
+//! filters, roster, typing, events and the settling of commands. Everything on the wire belongs to
+//! the configured [`Session`], which the machine drives through `begin` and drains after every
+//! input. The machine never blocks and never calls user code.
+//!
+//! - `commands.rs`: bus commands in.
+//! - `session_events.rs`: what the session reports, out as events and settlements.
+//! - `deliver.rs`: messages through de-duplication and filters, then roster and typing.
+//! - `typing.rs`: the typing-preview input and the two typing deadlines.
+
+mod commands;
+mod deliver;
+mod session_events;
+mod typing;
+
+use crate::capabilities::Capabilities;
+use crate::config::WebChatConfig;
+use crate::drive::{CommandId, Effect, Input, Reply};
+use crate::error::CoreError;
+use crate::event::Event;
+use crate::filter::{Filters, TextMatcher};
+use crate::json;
+use crate::json::{Json, Object};
+use crate::message::Transcript;
+use crate::persist::{PersistedSession, RECORD_VERSION};
+use crate::roster::Roster;
+use crate::session::{Io, Op, OpId, Session};
+use crate::validate::Phase;
+
+/// A configured session with its options.
+struct Setup {
+    config: WebChatConfig,
+    session: Box<dyn Session>,
+}
+
+/// Who waits for an operation's end.
+#[derive(Debug, Clone, Copy)]
+enum Purpose {
+    Start(CommandId),
+    /// A command answered with the server's response (send, notice, typing, updateData, files).
+    Answer(CommandId),
+    /// sendFilteredMessage and downloadFile resolve with `undefined`.
+    AnswerEmpty(CommandId),
+    End(CommandId),
+    Restore(Option<CommandId>),
+    /// Typing notifications from the preview input: nobody waits.
+    Fire,
+}
+
+/// The WebChatService core. `M` evaluates JavaScript RegExps for the filters.
+pub struct WebChat<M: TextMatcher> {
+    matcher: M,
+    configured: bool,
+    setup: Result<Setup, CoreError>,
+    phase: Phase,
+    pending_user_data: Object,
+    transcript: Transcript,
+    roster: Roster,
+    filters: Filters,
+    /// Operations begun on the session and not finished yet; a handful at most.
+    ops: Vec<(OpId, Purpose)>,
+    next_op: u64,
+    preview_registered: bool,
+    preview_typing: bool,
+    preview_text: String,
+    /// When the customer's typing-stop is due.
+    typing_idle_at: Option<u64>,
+    /// The agent typing message, and when its timeout is due.
+    agent_typing: Option<(Json, u64)>,
+    start_time: Option<u64>,
+    end_time: Option<u64>,
+    record: Option<PersistedSession>,
+    now: u64,
+    out: Vec<Effect>,
+}
+
+impl<M: TextMatcher> WebChat<M> {
+    /// A fresh, unconfigured service.
+    pub fn new(matcher: M) -> Self {
+        Self {
+            matcher,
+            configured: false,
+            setup: Err(CoreError::NotConfigured),
+            phase: Phase::Idle,
+            pending_user_data: Object::new(),
+            transcript: Transcript::default(),
+            roster: Roster::default(),
+            filters: Filters::default(),
+            ops: Vec::new(),
+            next_op: 1,
+            preview_registered: false,
+            preview_typing: false,
+            preview_text: String::new(),
+            typing_idle_at: None,
+            agent_typing: None,
+            start_time: None,
+            end_time: None,
+            record: None,
+            now: 0,
+            out: Vec::new(),
+        }
+    }
+
+    /// A service already configured with `session`, for tests and for sessions the configuration
+    /// does not select. A later `configure` command is rejected as a second one.
+    pub fn with_session(matcher: M, config: WebChatConfig, session: Box<dyn Session>) -> Self {
+        let mut chat = Self::new(matcher);
+        chat.configured = true;
+        chat.setup = Ok(Setup { config, session });
+        chat
+    }
+
+    /// The session phase.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// The transport's capabilities, once configured successfully.
+    pub fn capabilities(&self) -> Option<Capabilities> {
+        self.setup.as_ref().ok().map(|s| s.session.capabilities())
+    }
+
+    /// Feeds one input at time `now_ms` (ms since the epoch) and returns the effects, in order.
+    pub fn handle(&mut self, input: Input, now_ms: u64) -> Vec<Effect> {
+        self.now = now_ms;
+        match input {
+            Input::Command {
+                id,
+                caller,
+                command,
+            } => self.command(id, &caller, command),
+            Input::Http { id, outcome } => {
+                if let Ok(s) = &mut self.setup {
+                    s.session.handle_http(id, outcome, now_ms);
+                }
+            }
+            Input::Timeout => self.timeout(),
+            Input::PreviewKey { text } => self.preview_key(text),
+            Input::Socket(event) => {
+                if let Ok(s) = &mut self.setup {
+                    s.session.handle_socket(event, now_ms);
+                }
+            }
+        }
+        self.drain();
+        std::mem::take(&mut self.out)
+    }
+
+    /// When to feed [`Input::Timeout`] next (ms since the epoch), if ever.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        let session = self
+            .setup
+            .as_ref()
+            .ok()
+            .and_then(|s| s.session.poll_timeout());
+        [
+            session,
+            self.typing_idle_at,
+            self.agent_typing.as_ref().map(|(_, at)| *at),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    // ----- small helpers -------------------------------------------------------------------
+
+    fn publish(&mut self, event: Event, payload: Json) {
+        self.out.push(Effect::Publish { event, payload });
+    }
+
+    fn resolve(&mut self, id: CommandId, reply: Reply) {
+        self.out.push(Effect::Resolve { id, reply });
+    }
+
+    fn reject(&mut self, id: CommandId, reply: Reply) {
+        self.out.push(Effect::Reject { id, reply });
+    }
+
+    fn resolve_json(&mut self, id: CommandId, v: Json) {
+        self.resolve(id, Reply::Json(v));
+    }
+
+    fn session_data(&self) -> Json {
+        match &self.setup {
+            Ok(s) => s.session.session_data(),
+            Err(_) => json!({}),
+        }
+    }
+
+    /// Runs `f` on the session, if configured.
+    fn with_session_mut(&mut self, f: impl FnOnce(&mut dyn Session, u64)) {
+        let now = self.now;
+        if let Ok(s) = &mut self.setup {
+            f(s.session.as_mut(), now);
+        }
+    }
+
+    /// Begins `what` on the session for `purpose`.
+    fn begin(&mut self, what: Op, purpose: Purpose) {
+        let op = OpId(self.next_op);
+        self.next_op = self.next_op.wrapping_add(1);
+        self.ops.push((op, purpose));
+        self.with_session_mut(|s, now| s.begin(op, what, now));
+    }
+
+    /// Moves the session's IO into the effects and handles its events until both are empty.
+    fn drain(&mut self) {
+        loop {
+            let Ok(setup) = &mut self.setup else { return };
+            while let Some(io) = setup.session.poll_io() {
+                self.out.push(match io {
+                    Io::Http { id, request } => Effect::Http { id, request },
+                    Io::Download {
+                        id,
+                        request,
+                        file_name,
+                    } => Effect::Download {
+                        id,
+                        request,
+                        file_name,
+                    },
+                    Io::Socket(action) => Effect::Socket(action),
+                });
+            }
+            match setup.session.poll_event() {
+                Some(event) => self.on_session_event(event),
+                None => return,
+            }
+        }
+    }
+
+    fn persist(&mut self) {
+        let Some(keys) = self.setup.as_ref().ok().and_then(|s| s.session.record()) else {
+            return;
+        };
+        let rec = PersistedSession {
+            version: RECORD_VERSION,
+            keys,
+            last_index: self.transcript.highest_index(),
+            filters: self.filters.clone(),
+            start_time: self.start_time.unwrap_or(self.now),
+            last_activity: self.now,
+        };
+        self.out.push(Effect::SaveSession {
+            value: rec.to_storage(),
+        });
+        self.record = Some(rec);
+    }
+
+    fn set_session_active(&mut self, active: bool) {
+        self.out.push(Effect::SetData {
+            key: "sessionActive",
+            value: json!(active),
+        });
+    }
+
+    /// Ends the session locally: polling and typing stop, the record is dropped, `ended`
+    /// published, and operations still in flight are settled by the session's reset.
+    fn finish_session(&mut self) {
+        if self.phase == Phase::Idle {
+            return;
+        }
+        self.with_session_mut(|s, now| s.set_polling(false, now));
+        self.drain();
+        self.typing_idle_at = None;
+        self.agent_typing = None;
+        self.preview_typing = false;
+        self.phase = Phase::Idle;
+        self.end_time = Some(self.now);
+        self.record = None;
+        self.out.push(Effect::ClearSession);
+        self.set_session_active(false);
+        self.publish(Event::Ended, Json::Null);
+        self.with_session_mut(|s, _| s.reset());
+    }
+
+    fn begin_session(&mut self) {
+        self.transcript.clear();
+        self.roster.clear();
+        self.start_time = Some(self.now);
+        self.end_time = None;
+    }
+}
+
+#[cfg(test)]
+mod stub_tests;

@@ -1,0 +1,161 @@
+//! What the session reports, turned into WebChatService events, phase changes and command
+//! settlements.
+
+use super::{Purpose, WebChat};
+use crate::drive::{CommandId, Reply};
+use crate::event::Event;
+use crate::filter::{Filters, TextMatcher};
+use crate::json::Json;
+use crate::session::{Link, OpId, OpOutcome, SessionEvent};
+use crate::validate::Phase;
+
+impl<M: TextMatcher> WebChat<M> {
+    pub(super) fn on_session_event(&mut self, event: SessionEvent) {
+        match event {
+            SessionEvent::Finished { op, outcome } => self.on_finished(op, outcome),
+            SessionEvent::Messages {
+                messages,
+                raw,
+                restoring,
+            } => {
+                if matches!(self.phase, Phase::Active | Phase::Ending) {
+                    self.deliver(messages, raw, restoring);
+                }
+            }
+            SessionEvent::Ended => self.finish_session(),
+            SessionEvent::Lost { error } => {
+                if self.phase != Phase::Idle {
+                    self.publish(Event::Error, error);
+                    self.finish_session();
+                }
+            }
+            SessionEvent::Link(link) => {
+                let events: &[Event] = match link {
+                    Link::Offline => &[Event::ConnectionPending, Event::ChatServerWentOffline],
+                    Link::BackOnline => &[Event::ChatServerBackOnline, Event::ConnectionRestored],
+                    Link::Disconnected => &[Event::Disconnected],
+                    Link::Reconnected => &[Event::Reconnected],
+                };
+                for e in events {
+                    self.publish(*e, Json::Null);
+                }
+            }
+            SessionEvent::Polling(on) => self.publish(
+                if on {
+                    Event::PollingStarted
+                } else {
+                    Event::PollingStopped
+                },
+                Json::Null,
+            ),
+            SessionEvent::RecordChanged => {
+                if matches!(self.phase, Phase::Active | Phase::Ending) {
+                    self.persist();
+                }
+            }
+        }
+    }
+
+    fn on_finished(&mut self, op: OpId, outcome: OpOutcome) {
+        let Some(at) = self.ops.iter().position(|(o, _)| *o == op) else {
+            return;
+        };
+        let purpose = self.ops.remove(at).1;
+        match purpose {
+            Purpose::Start(cmd) => self.on_started(cmd, outcome),
+            Purpose::Answer(cmd) | Purpose::AnswerEmpty(cmd) => match outcome {
+                OpOutcome::Done(body) => {
+                    let reply = if matches!(purpose, Purpose::AnswerEmpty(_)) {
+                        Reply::Undefined
+                    } else {
+                        Reply::Json(body)
+                    };
+                    self.resolve(cmd, reply);
+                }
+                OpOutcome::Failed(error) | OpOutcome::Unreachable(error) => {
+                    self.reject(cmd, Reply::Json(error));
+                }
+            },
+            Purpose::End(cmd) => self.on_ended(cmd, outcome),
+            Purpose::Restore(cmd) => self.on_restored(cmd, outcome),
+            Purpose::Fire => {}
+        }
+    }
+
+    fn on_started(&mut self, cmd: CommandId, outcome: OpOutcome) {
+        if self.phase != Phase::Starting {
+            return self.reject(cmd, Reply::Undefined);
+        }
+        match outcome {
+            OpOutcome::Done(body) => {
+                self.begin_session();
+                self.phase = Phase::Active;
+                self.pending_user_data.clear();
+                self.publish(Event::Started, body.clone());
+                self.set_session_active(true);
+                self.resolve_json(cmd, body);
+            }
+            OpOutcome::Failed(error) | OpOutcome::Unreachable(error) => {
+                self.phase = Phase::Idle;
+                self.publish(Event::Error, error.clone());
+                self.reject(cmd, Reply::Json(error));
+            }
+        }
+    }
+
+    fn on_ended(&mut self, cmd: CommandId, outcome: OpOutcome) {
+        if self.phase == Phase::Idle {
+            // The chat ended meanwhile, which is what was asked.
+            return self.resolve(cmd, Reply::Undefined);
+        }
+        match outcome {
+            OpOutcome::Done(body) => {
+                self.finish_session();
+                self.resolve_json(cmd, body);
+            }
+            OpOutcome::Failed(error) => {
+                // The server no longer knows the chat: it is over either way.
+                self.finish_session();
+                self.reject(cmd, Reply::Json(error));
+            }
+            OpOutcome::Unreachable(error) => {
+                self.phase = Phase::Active;
+                self.reject(cmd, Reply::Json(error));
+            }
+        }
+    }
+
+    fn on_restored(&mut self, cmd: Option<CommandId>, outcome: OpOutcome) {
+        if self.phase != Phase::Restoring {
+            return;
+        }
+        match outcome {
+            OpOutcome::Done(_) => {
+                self.phase = Phase::Active;
+                self.publish(Event::Restored, Json::Null);
+                self.set_session_active(true);
+            }
+            OpOutcome::Unreachable(_) => {
+                // Server down: the session is kept and the session keeps trying.
+                self.phase = Phase::Active;
+                self.publish(Event::RestoredOffline, Json::Null);
+                self.set_session_active(true);
+            }
+            OpOutcome::Failed(_) => {
+                self.phase = Phase::Idle;
+                self.record = None;
+                self.filters = Filters::default();
+                self.out.push(crate::drive::Effect::ClearSession);
+                self.publish(Event::RestoreFailed, Json::Null);
+                self.with_session_mut(|s, _| s.reset());
+                if let Some(c) = cmd {
+                    self.reject(c, Reply::Undefined);
+                }
+                return;
+            }
+        }
+        if let Some(c) = cmd {
+            self.resolve(c, Reply::Undefined);
+        }
+    }
+}
