@@ -19,8 +19,8 @@ const ABNORMAL: u16 = 1006;
 /// One open (or opening) WebSocket; dropping it detaches its listeners and closes it.
 pub struct Socket {
     ws: WebSocket,
-    /// The open, message, close and error listeners: only kept alive here, as the socket holds
-    /// them through its `on*` properties.
+    /// The open, message, close and error listeners. Never read: the socket's `on*` properties
+    /// only point at them, and this field keeps them alive until the socket is dropped.
     _listeners: Listeners,
 }
 
