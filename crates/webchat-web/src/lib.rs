@@ -25,7 +25,9 @@ mod matcher;
 mod page;
 mod preview;
 mod service;
+mod socket;
 mod storage;
+mod timer_slot;
 mod timers;
 
 use std::cell::RefCell;
@@ -35,6 +37,8 @@ use cxbus_web::{PluginHandle, Runtime};
 
 pub use error::WebError;
 pub use service::{NAME, Service};
+pub use socket::Socket;
+pub use timer_slot::TimerSlot;
 
 thread_local! {
     /// The page's service. The bus holds only weak references, so this owns it.
