@@ -202,4 +202,3 @@ pub const COMMAND_NAMES: [&str; 24] = [
     "registerPreProcessor",
     "verifySession",
 ];
-

@@ -5,9 +5,9 @@ use crate::json::Json;
 
 use crate::command::Command;
 use crate::event::Event;
-use crate::session::SocketEvent;
 use crate::filter::Pattern;
 use crate::http::{HttpOutcome, HttpRequest};
+use crate::session::SocketEvent;
 
 /// Identifies a command call, chosen by the glue; its resolution or rejection carries it back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

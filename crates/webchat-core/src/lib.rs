@@ -6,11 +6,13 @@
 //!
 //! The glue (`webchat-web`) decodes bus commands into [`Command`]s, feeds them and everything else
 //! that happens ([`Input`]) to [`WebChat::handle`], and carries out the returned [`Effect`]s:
-//! HTTP requests, timers, storage writes, events, command resolutions.
+//! HTTP requests, socket actions, session records, events, command resolutions; then it arms one
+//! timer for [`WebChat::poll_timeout`]. Under the machine, each protocol is a sans-IO
+//! [`Session`] in its own folder of [`session`]; the machine never sees a wire format.
 //!
 //! ```
 //! use webchat_core::{
-//!     Command, CommandId, Effect, Environment, HttpOutcome, Input, PageInfo, ResponseBody,
+//!     Command, CommandId, Effect, Environment, Event, HttpOutcome, Input, PageInfo, ResponseBody,
 //!     SubstringMatcher, WebChat, json,
 //! };
 //!
@@ -37,17 +39,18 @@
 //!   "type": "ParticipantJoined", "utcTime": 1432845088000u64}]});
 //! let body = ResponseBody { text: "(the text the server sent)".into(), json: Some(json) };
 //! let fx = chat.handle(Input::Http { id: *id, outcome: HttpOutcome::Response { status: 200, body } }, 20);
-//! assert!(fx.iter().any(|e| matches!(e, Effect::Publish { event: "started", .. })));
-//! assert!(fx.iter().any(|e| matches!(e, Effect::Publish { event: "clientConnected", .. })));
-//! assert!(fx.iter().any(|e| matches!(e, Effect::SetTimer { .. })));
+//! assert!(fx.iter().any(|e| matches!(e, Effect::Publish { event: Event::Started, .. })));
+//! assert!(fx.iter().any(|e| matches!(e, Effect::Publish { event: Event::ClientConnected, .. })));
+//! // The glue arms one timer for the next deadline: the first poll, 0.5 s after the answer.
+//! assert_eq!(chat.poll_timeout(), Some(520));
 //! ```
 
 mod capabilities;
 mod command;
 mod config;
 mod drive;
-mod event;
 mod error;
+mod event;
 mod filter;
 mod http;
 pub mod json;
@@ -62,23 +65,23 @@ mod validate;
 
 pub use capabilities::Capabilities;
 pub use command::{
-    COMMAND_NAMES, Command, Environment, FileInfo, FiltersArg, PageInfo,
-    PreprocessorArg, PreviewInput,
+    COMMAND_NAMES, Command, Environment, FileInfo, FiltersArg, PageInfo, PreprocessorArg,
+    PreviewInput,
 };
 pub use config::{
     CloudConfig, CloudRouting, CometConfig, EngageV3Config, GmsConfig, TransportConfig,
     WebChatConfig,
 };
 pub use drive::{CommandId, Effect, Input, Reply, RequestId, SocketAction};
-pub use event::Event;
 pub use error::CoreError;
+pub use event::Event;
 pub use filter::{Filters, Pattern, SubstringMatcher, TextMatcher};
 pub use http::{Body, HttpOutcome, HttpRequest, Method, Part, ResponseBody};
 pub use json::{Json, Object, ToJson};
 pub use machine::WebChat;
 pub use message::{Message, Sender, SenderType};
 pub use persist::{PersistedSession, STORAGE_KEY};
-pub use session::{Io, Link, Op, OpId, OpOutcome, Session, SessionEvent, SocketEvent, StartForm};
 pub use session::gms::{POLL_ACTIVE_MS, POLL_IDLE_MS};
+pub use session::{Io, Link, Op, OpId, OpOutcome, Session, SessionEvent, SocketEvent, StartForm};
 pub use timing::{AGENT_TYPING_TIMEOUT_MS, TYPING_IDLE_MS};
 pub use validate::{Phase, SELF_NAME, validate};

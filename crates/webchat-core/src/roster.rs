@@ -130,7 +130,11 @@ mod tests {
         let cases = [
             (SenderType::Client, "clientConnected", "clientDisconnected"),
             (SenderType::Agent, "agentConnected", "agentDisconnected"),
-            (SenderType::Supervisor, "supervisorConnected", "supervisorDisconnected"),
+            (
+                SenderType::Supervisor,
+                "supervisorConnected",
+                "supervisorDisconnected",
+            ),
             (SenderType::Bot, "botConnected", "botDisconnected"),
         ];
         for (who, on, off) in cases {

@@ -4,8 +4,9 @@
 //!
 //! A bus command arrives as a JS payload, is decoded into a core `Command` (live values such as
 //! `File`s, a RegExp or a preprocessor function are inspected here and kept beside the call), and
-//! is fed to `WebChat::handle`. The returned effects run in order: requests, timers, storage,
-//! events, and the settling of the caller's promise.
+//! is fed to `WebChat::handle`. The returned effects run in order: requests, socket actions,
+//! storage, events, and the settling of the caller's promise; then the one timer is armed at the
+//! core's next deadline (`WebChat::poll_timeout`).
 //!
 //! ```no_run
 //! # fn demo(runtime: &cxbus_web::Runtime) {
@@ -28,7 +29,6 @@ mod service;
 mod socket;
 mod storage;
 mod timer_slot;
-mod timers;
 
 use std::cell::RefCell;
 use std::rc::Rc;

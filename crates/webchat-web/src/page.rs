@@ -4,7 +4,7 @@
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
-use webchat_core::{Environment, PageInfo, STORAGE_KEY};
+use webchat_core::{Environment, PageInfo};
 
 use crate::convert::{get, get_string};
 use crate::storage;
@@ -101,7 +101,7 @@ pub fn environment(widgets: &JsValue, ajax: Vec<(String, String)>) -> Environmen
     }
     Environment {
         custom_headers,
-        stored_session: storage::read(STORAGE_KEY),
+        stored_session: storage::SessionStore::default().load(),
     }
 }
 

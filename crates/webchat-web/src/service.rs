@@ -3,6 +3,8 @@
 //! [`Service`] owns the core behind a `RefCell` that is borrowed only for the duration of
 //! [`WebChat::handle`]. Effects run afterwards with no borrow held, so customer code they call
 //! (promise callbacks, preprocessors) may send commands or type into the watched input freely.
+//! After each input the one timer slot is armed at the core's next deadline. The session's one
+//! WebSocket is a [`Socket`] handle owned here; replacing or dropping it detaches its listeners.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -12,7 +14,8 @@ use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use web_sys::File;
 use webchat_core::{
-    COMMAND_NAMES, Command, CommandId, EVENT_NAMES, Effect, Input, Reply, RequestId, WebChat,
+    COMMAND_NAMES, Command, CommandId, Effect, Event, Input, Reply, RequestId, SocketAction,
+    SocketEvent, WebChat,
 };
 
 use crate::commands::{Extra, decode};
@@ -21,8 +24,9 @@ use crate::fetch;
 use crate::matcher::{JsMatcher, regexp_array};
 use crate::page::environment;
 use crate::preview::PreviewWatcher;
-use crate::storage;
-use crate::timers::Timers;
+use crate::socket::Socket;
+use crate::storage::SessionStore;
+use crate::timer_slot::TimerSlot;
 
 /// The plugin's name on the bus.
 pub const NAME: &str = "WebChatService";
@@ -43,7 +47,9 @@ pub struct Service {
     /// bundle).
     calls: RefCell<Vec<(CommandId, Call)>>,
     next_call: Cell<u64>,
-    timers: Timers,
+    timer: TimerSlot,
+    socket: RefCell<Option<Rc<Socket>>>,
+    store: SessionStore,
     preprocessors: RefCell<Vec<Function>>,
     preview: RefCell<Option<PreviewWatcher>>,
     /// `_genesys.widgets`, as `App.ready` delivered it.
@@ -62,9 +68,9 @@ impl Service {
     pub fn install(plugin: PluginHandle, app: Rc<App>) -> Rc<Service> {
         let service = Rc::new_cyclic(|me: &Weak<Service>| {
             let weak = me.clone();
-            let timers = Timers::new(move |t| {
+            let timer = TimerSlot::new(move || {
                 if let Some(s) = weak.upgrade() {
-                    s.feed(Input::Timer(t));
+                    s.feed(Input::Timeout);
                 }
             });
             Service {
@@ -74,14 +80,16 @@ impl Service {
                 core: RefCell::new(WebChat::new(JsMatcher)),
                 calls: RefCell::new(Vec::new()),
                 next_call: Cell::new(1),
-                timers,
+                timer,
+                socket: RefCell::new(None),
+                store: SessionStore::default(),
                 preprocessors: RefCell::new(Vec::new()),
                 preview: RefCell::new(None),
                 widgets: RefCell::new(JsValue::UNDEFINED),
                 on_configured: RefCell::new(None),
             }
         });
-        service.plugin.register_events(&EVENT_NAMES);
+        service.plugin.register_events(&Event::ALL.map(Event::name));
         for name in COMMAND_NAMES {
             service.register(name, access(name, false));
         }
@@ -172,6 +180,52 @@ impl Service {
         for effect in effects {
             self.apply(effect);
         }
+        self.arm_timer();
+    }
+
+    /// Arms the one timer at the core's next deadline (or disarms it).
+    fn arm_timer(&self) {
+        let deadline = match self.core.try_borrow() {
+            Ok(core) => core.poll_timeout(),
+            Err(_) => return,
+        };
+        match deadline {
+            Some(at) => self.timer.arm(at),
+            None => self.timer.disarm(),
+        }
+    }
+
+    fn socket(&self, action: SocketAction) {
+        match action {
+            SocketAction::Open { url } => {
+                // The old handle is dropped (listeners detached, closed) outside the borrow.
+                let old = self.socket.replace(None);
+                drop(old);
+                let weak = self.me.clone();
+                let opened = Socket::open(&url, move |event| {
+                    if let Some(s) = weak.upgrade() {
+                        s.feed(Input::Socket(event));
+                    }
+                });
+                match opened {
+                    Ok(socket) => *self.socket.borrow_mut() = Some(Rc::new(socket)),
+                    Err(e) => {
+                        host::report("WebChatService could not open its WebSocket", &e);
+                        self.feed(Input::Socket(SocketEvent::Closed { code: 1006 }));
+                    }
+                }
+            }
+            SocketAction::Send(text) => {
+                let socket = self.socket.borrow().clone();
+                if let Some(socket) = socket {
+                    socket.send(&text);
+                }
+            }
+            SocketAction::Close => {
+                let old = self.socket.replace(None);
+                drop(old);
+            }
+        }
     }
 
     fn apply(&self, effect: Effect) {
@@ -192,17 +246,12 @@ impl Service {
                     answer(&weak, id, outcome);
                 });
             }
-            // Push transports are not wired yet: GMS REST never asks for a socket.
-            Effect::Socket(_) => {}
-            Effect::SetTimer { timer, after_ms } => {
-                self.timers.set(timer, after_ms);
+            Effect::Socket(action) => self.socket(action),
+            Effect::SaveSession { value } => self.store.save(&value),
+            Effect::ClearSession => self.store.clear(),
+            Effect::Publish { event, payload } => {
+                self.plugin.publish(event.name(), to_js(&payload));
             }
-            Effect::CancelTimer(timer) => {
-                self.timers.cancel(timer);
-            }
-            Effect::StorageWrite { key, value } => storage::write(key, &value),
-            Effect::StorageRemove { key } => storage::remove(key),
-            Effect::Publish { event, payload } => self.plugin.publish(event, to_js(&payload)),
             Effect::PublishMessages { payload } => {
                 let payload = to_js(&payload);
                 self.preprocess(&get(&payload, "messages"));

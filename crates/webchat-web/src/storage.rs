@@ -1,5 +1,7 @@
-//! The session record in `localStorage`. Storage may be disabled (privacy modes, sandboxed
-//! frames) or full; then the chat still works, it just cannot survive a reload.
+//! Where the session record is kept. Today that is `localStorage` under
+//! [`webchat_core::STORAGE_KEY`]; async transports will hand it to customer callbacks instead
+//! ([`SessionStore`] is the one place that choice is made). Storage may be disabled (privacy
+//! modes, sandboxed frames) or full; then the chat still works, it just cannot survive a reload.
 
 use web_sys::Storage;
 use webchat_core::Json;
@@ -34,5 +36,36 @@ pub fn write(key: &str, value: &Json) {
 pub fn remove(key: &str) {
     if let Ok(s) = local() {
         let _ = s.remove_item(key);
+    }
+}
+
+/// The sink the configuration chose for the session record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SessionStore {
+    /// `localStorage` under [`webchat_core::STORAGE_KEY`].
+    #[default]
+    Local,
+}
+
+impl SessionStore {
+    /// What the sink holds, as [`read`] gives it.
+    pub fn load(self) -> Option<Json> {
+        match self {
+            Self::Local => read(webchat_core::STORAGE_KEY),
+        }
+    }
+
+    /// Keeps `record`.
+    pub fn save(self, record: &Json) {
+        match self {
+            Self::Local => write(webchat_core::STORAGE_KEY, record),
+        }
+    }
+
+    /// Drops the record.
+    pub fn clear(self) {
+        match self {
+            Self::Local => remove(webchat_core::STORAGE_KEY),
+        }
     }
 }

@@ -265,12 +265,13 @@ impl<M: TextMatcher> WebChat<M> {
         if self.phase == Phase::Idle {
             return;
         }
+        // Idle first: events drained below (pollingStopped) must not end the chat twice.
+        self.phase = Phase::Idle;
         self.with_session_mut(|s, now| s.set_polling(false, now));
         self.drain();
         self.typing_idle_at = None;
         self.agent_typing = None;
         self.preview_typing = false;
-        self.phase = Phase::Idle;
         self.end_time = Some(self.now);
         self.record = None;
         self.out.push(Effect::ClearSession);

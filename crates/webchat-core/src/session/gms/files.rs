@@ -107,4 +107,3 @@ pub fn check_limits(limits: &FileLimits, files: &[FileInfo]) -> Result<(), Json>
     }
     Ok(())
 }
-

@@ -449,8 +449,10 @@ impl Session for GmsSession {
 
     fn record(&self) -> Option<Json> {
         let k = self.keys.as_ref()?;
-        Some(json!({"transport": "gms", "chatId": k.chat_id, "userId": k.user_id,
-                    "secureKey": k.secure_key, "alias": k.alias}))
+        Some(
+            json!({"transport": "gms", "chatId": k.chat_id, "userId": k.user_id,
+                    "secureKey": k.secure_key, "alias": k.alias}),
+        )
     }
 
     fn resume(&mut self, record: &Json) -> bool {

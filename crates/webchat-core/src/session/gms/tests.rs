@@ -12,8 +12,8 @@ use crate::filter::{Filters, Pattern, SubstringMatcher};
 use crate::http::{Body, HttpOutcome, HttpRequest, Part};
 use crate::machine::WebChat;
 use crate::persist::PersistedSession;
-use crate::session::gms::POLL_ACTIVE_MS;
 use crate::session::SocketEvent;
+use crate::session::gms::POLL_ACTIVE_MS;
 use crate::timing::{AGENT_TYPING_TIMEOUT_MS, TYPING_IDLE_MS};
 use crate::validate::Phase;
 
@@ -130,7 +130,9 @@ impl Harness {
 
     /// The delay until the next deadline.
     fn due_in(&self) -> Option<u64> {
-        self.chat.poll_timeout().map(|at| at.saturating_sub(self.now))
+        self.chat
+            .poll_timeout()
+            .map(|at| at.saturating_sub(self.now))
     }
 
     /// Fires the poll deadline and returns the refresh request.
@@ -338,7 +340,11 @@ fn a_started_chat_publishes_started_connects_the_client_and_starts_polling() {
         key: "sessionActive",
         value: json!(true)
     }));
-    assert_eq!(h.due_in(), Some(POLL_ACTIVE_MS), "polls quickly after the start");
+    assert_eq!(
+        h.due_in(),
+        Some(POLL_ACTIVE_MS),
+        "polls quickly after the start"
+    );
     let rec = stored(&fx).expect("session stored");
     assert_eq!(rec.last_index, 1);
     assert_eq!(rec.last_activity, h.now);
@@ -500,9 +506,7 @@ fn an_alias_change_is_used_on_the_next_request_and_stored() {
     let body =
         json!({"statusCode": 0, "alias": "205", "chatEnded": false, "messages": []}).to_string();
     let fx = h.answer(rid, 200, &body);
-    assert!(
-        stored(&fx).is_some_and(|r| r.keys["alias"] == "205")
-    );
+    assert!(stored(&fx).is_some_and(|r| r.keys["alias"] == "205"));
     let (_, r) = h.poll();
     assert_eq!(r.body.form_field("alias"), Some("205"));
 }
@@ -514,11 +518,7 @@ fn stop_and_start_poll_publish_their_events() {
     assert_eq!(events(&fx), vec!["pollingStopped"]);
     assert_eq!(h.chat.poll_timeout(), None);
     assert_eq!(resolution(&fx, id), Reply::Undefined);
-    assert_eq!(
-        requests(&h.fire()),
-        0,
-        "a stale timer does not poll"
-    );
+    assert_eq!(requests(&h.fire()), 0, "a stale timer does not poll");
     let (_, fx) = h.user(Command::StartPoll);
     assert_eq!(events(&fx), vec!["pollingStarted"]);
     assert!(h.chat.poll_timeout().is_some());
@@ -583,7 +583,11 @@ fn agent_typing_times_out_or_stops_with_their_message() {
     );
     assert!(events(&fx).contains(&"agentTypingStopped"));
     h.user(Command::StopPoll);
-    assert_eq!(h.chat.poll_timeout(), None, "no agent-typing deadline is left");
+    assert_eq!(
+        h.chat.poll_timeout(),
+        None,
+        "no agent-typing deadline is left"
+    );
 }
 
 #[test]

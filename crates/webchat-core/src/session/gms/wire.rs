@@ -8,8 +8,8 @@
 
 use super::files::{FileLimits, parse_limits};
 use crate::command::Environment;
-use crate::drive::CommandId;
 use crate::config::GmsConfig;
+use crate::drive::CommandId;
 use crate::http::{
     Body, HttpOutcome, HttpRequest, Method, Part, ajax_error, bracket_encode, scalar_text,
 };

@@ -254,7 +254,11 @@ fn apikey_and_custom_headers_are_attached_when_configured() {
     );
     assert_eq!(r.timeout_ms, 100);
     let plain = gms(json!({"dataURL": "u"}), &env);
-    assert!(http(plain.build(&Call::Disconnect, None)).headers.is_empty());
+    assert!(
+        http(plain.build(&Call::Disconnect, None))
+            .headers
+            .is_empty()
+    );
 }
 
 #[test]
@@ -340,10 +344,7 @@ fn status_codes_one_and_two_and_http_400_are_classified() {
         status: 503,
         body: ResponseBody::default(),
     };
-    assert!(matches!(
-        c.parse(&op, None, &down),
-        Reply::Transient(_)
-    ));
+    assert!(matches!(c.parse(&op, None, &down), Reply::Transient(_)));
     assert!(matches!(
         c.parse(&op, None, &ok("<html>")),
         Reply::Transient(_)
