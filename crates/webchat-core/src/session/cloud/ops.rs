@@ -66,9 +66,13 @@ impl CloudSession {
     }
 
     /// Starts walking history for `purpose`, holding later frames behind it. A walk already
-    /// under way covers a catch-up.
+    /// under way covers a catch-up; a restore cannot share it and fails.
     pub(super) fn start_walk(&mut self, purpose: Purpose) {
         if self.walk.is_some() {
+            if let Purpose::Restore(op) = purpose {
+                let outcome = OpOutcome::Failed(json!(texts::ALREADY_RESTORING));
+                self.out.finish(op, outcome);
+            }
             return;
         }
         let cursor = self.chat.as_ref().and_then(|c| c.last_message.clone());

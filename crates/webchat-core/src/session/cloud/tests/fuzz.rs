@@ -83,18 +83,40 @@ fn op(n: u8) -> Op {
     }
 }
 
+/// Drains the session's outputs, noting requests and finished operations (each at most once).
+fn collect(
+    h: &mut Harness,
+    in_flight: &mut Vec<RequestId>,
+    finished: &mut Vec<OpId>,
+) -> Result<(), TestCaseError> {
+    while let Some(io) = h.session.poll_io() {
+        if let Io::Http { id, .. } = io {
+            in_flight.push(id);
+        }
+    }
+    for event in h.events() {
+        if let SessionEvent::Finished { op, .. } = event {
+            prop_assert!(!finished.contains(&op), "{:?} ended twice", op);
+            finished.push(op);
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
-    fn arbitrary_inputs_in_any_order_never_panic(inputs in proptest::collection::vec(input(), 0..60)) {
+    fn arbitrary_inputs_in_any_order_never_panic_and_end_every_op_once(
+        inputs in proptest::collection::vec(input(), 0..60),
+    ) {
         let mut h = Harness::new();
         let mut in_flight: Vec<RequestId> = Vec::new();
-        let mut begun = 0u64;
-        let mut finished = 0u64;
+        let mut begun: Vec<OpId> = Vec::new();
+        let mut finished: Vec<OpId> = Vec::new();
         for input in inputs {
             match input {
-                Input::Begin(n) => { h.begin(op(n)); begun += 1; }
+                Input::Begin(n) => begun.push(h.begin(op(n))),
                 Input::Answer { pick, status, text } if !in_flight.is_empty() => {
                     let id = in_flight.remove(usize::from(pick) % in_flight.len());
                     h.answer(id, status, &text);
@@ -117,20 +139,19 @@ proptest! {
                     h.session.resume(&record);
                 }
             }
-            while let Some(io) = h.session.poll_io() {
-                if let Io::Http { id, .. } = io {
-                    in_flight.push(id);
-                }
-            }
-            for event in h.events() {
-                if matches!(event, SessionEvent::Finished { .. }) {
-                    finished += 1;
-                }
-            }
-            let data = h.session.session_data();
-            let shown = format!("{data:?}");
+            collect(&mut h, &mut in_flight, &mut finished)?;
+            let shown = format!("{:?}", h.session.session_data());
             prop_assert!(!shown.contains("\"j\""));
         }
-        prop_assert!(finished <= begun, "no op ends twice: {finished} > {begun}");
+        // Let every request fail, then forget: each operation has ended exactly once.
+        for _ in 0..1000 {
+            let Some(id) = in_flight.pop() else { break };
+            h.fail(id, HttpOutcome::NetworkError);
+            collect(&mut h, &mut in_flight, &mut finished)?;
+        }
+        h.session.reset();
+        collect(&mut h, &mut in_flight, &mut finished)?;
+        finished.sort();
+        prop_assert_eq!(finished, begun);
     }
 }
