@@ -390,3 +390,48 @@ fn reset_forgets_the_chat_closes_the_socket_and_ends_operations_under_way() {
     assert!(h.events().is_empty());
     assert_eq!(h.session.record(), None);
 }
+
+#[test]
+fn a_create_answer_without_the_conversation_identity_fails_the_start() {
+    let mut h = Harness::new();
+    let op = h.begin(start_op("Pat"));
+    let (id, _) = h.request();
+    h.answer(id, 200, r#"{"id":"c1","member":{"id":"me"}}"#);
+    assert!(
+        matches!(h.events().as_slice(), [SessionEvent::Finished { op: o, outcome: OpOutcome::Failed(_) }] if *o == op)
+    );
+    assert!(h.io().is_empty());
+    assert_eq!(h.session.record(), None);
+}
+
+#[test]
+fn an_own_member_refused_after_the_socket_opens_fails_the_start_and_closes_the_socket() {
+    let mut h = Harness::new();
+    let op = h.begin(start_op("Pat"));
+    let (id, _) = h.request();
+    h.answer(id, 200, CREATED);
+    h.io();
+    h.events();
+    h.socket(SocketEvent::Opened);
+    let (id, _) = h.request();
+    h.answer(id, 403, r#"{"status":403,"code":"forbidden"}"#);
+    assert!(
+        matches!(h.events().as_slice(), [SessionEvent::Finished { op: o, outcome: OpOutcome::Failed(_) }] if *o == op)
+    );
+    assert_eq!(h.io(), [Io::Socket(SocketAction::Close)]);
+    assert_eq!(h.session.record(), None);
+}
+
+#[test]
+fn a_second_start_while_a_chat_exists_is_refused() {
+    let mut h = Harness::started();
+    let op = h.begin(start_op("Pat"));
+    assert!(h.io().is_empty());
+    assert_eq!(
+        h.events(),
+        [SessionEvent::Finished {
+            op,
+            outcome: OpOutcome::Failed(json!(texts::ALREADY_ACTIVE))
+        }]
+    );
+}
