@@ -11,7 +11,9 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
-use webchat_core::SocketEvent;
+use webchat_core::{ResponseBody, SocketEvent};
+
+use crate::convert;
 
 /// The close code reported when the socket fails (`error`) instead of closing.
 const ABNORMAL: u16 = 1006;
@@ -56,7 +58,10 @@ impl Socket {
                 if !closed.get()
                     && let Some(text) = e.data().as_string()
                 {
-                    on_event(SocketEvent::Frame(text));
+                    on_event(SocketEvent::Frame(ResponseBody {
+                        json: convert::parse(&text),
+                        text,
+                    }));
                 }
             })
         };

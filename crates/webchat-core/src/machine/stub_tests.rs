@@ -109,7 +109,7 @@ impl Harness {
     fn report(&mut self, events: Vec<SessionEvent>) -> Vec<Effect> {
         self.script.borrow_mut().events.extend(events);
         self.chat
-            .handle(Input::Socket(SocketEvent::Frame(String::new())), 200)
+            .handle(Input::Socket(SocketEvent::Frame(Default::default())), 200)
     }
 
     fn started() -> Self {

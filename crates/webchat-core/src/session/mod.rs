@@ -27,7 +27,7 @@ use crate::command::{Environment, FileInfo};
 use crate::config::{TransportConfig, WebChatConfig};
 use crate::drive::{CommandId, RequestId, SocketAction};
 use crate::error::CoreError;
-use crate::http::{HttpOutcome, HttpRequest};
+use crate::http::{HttpOutcome, HttpRequest, ResponseBody};
 use crate::json::{Json, Object};
 use crate::message::Message;
 
@@ -199,12 +199,13 @@ pub enum Io {
 }
 
 /// What happened to the session's WebSocket.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SocketEvent {
     /// It opened.
     Opened,
-    /// A text frame arrived.
-    Frame(String),
+    /// A text frame arrived: its text and what `JSON.parse` made of it (the glue parses, so
+    /// the bundle carries no JSON parser).
+    Frame(ResponseBody),
     /// It closed or failed; `code` is the close code (1006 when it failed).
     Closed {
         /// WebSocket close code.

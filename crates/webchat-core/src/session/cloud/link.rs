@@ -1,9 +1,10 @@
 //! The event stream: opening, the heartbeat watchdog, reconnecting, and the frames themselves.
 
 use super::wire::{Frame, REOPEN_MS, STALL_MS, classify};
-use super::{CloudSession, Pending, Purpose, Socket, frame_json};
+use super::{CloudSession, Pending, Purpose, Socket};
 use crate::drive::SocketAction;
 use crate::http::{HttpOutcome, ajax_error};
+use crate::json::Json;
 use crate::session::{Io, Link, OpOutcome, SessionEvent, SocketEvent};
 
 impl CloudSession {
@@ -25,9 +26,11 @@ impl CloudSession {
     pub(super) fn socket_event(&mut self, event: SocketEvent, now: u64) {
         match (event, self.socket) {
             (SocketEvent::Opened, Socket::Opening { .. }) => self.opened(now),
-            (SocketEvent::Frame(text), Socket::Open { .. }) => {
+            (SocketEvent::Frame(body), Socket::Open { .. }) => {
                 self.socket = Socket::Open { heard: now };
-                self.frame(&text, now);
+                if let Some(frame) = body.json {
+                    self.frame(&frame, now);
+                }
             }
             (SocketEvent::Closed { .. }, Socket::Opening { .. } | Socket::Open { .. }) => {
                 self.socket = Socket::Closed;
@@ -81,12 +84,9 @@ impl CloudSession {
         self.retry_later(now);
     }
 
-    fn frame(&mut self, text: &str, _now: u64) {
-        let Some(frame) = frame_json::parse(text) else {
-            return;
-        };
+    fn frame(&mut self, frame: &Json, _now: u64) {
         let Some(chat) = &self.chat else { return };
-        match classify(&frame, &chat.conversation) {
+        match classify(frame, &chat.conversation) {
             Frame::Message(body) => {
                 if let (Some(chat), Some(id)) = (self.chat.as_mut(), body["id"].as_str()) {
                     chat.last_message = Some(id.to_owned());

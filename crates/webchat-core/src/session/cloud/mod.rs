@@ -9,7 +9,6 @@
 //!   role is known.
 
 mod answers;
-mod frame_json;
 mod held;
 mod link;
 mod ops;

@@ -192,7 +192,7 @@ impl Harness {
     }
 
     fn frame(&mut self, text: &str) {
-        self.socket(SocketEvent::Frame(text.to_owned()));
+        self.socket(SocketEvent::Frame(crate::json::testing::body(text)));
     }
 
     /// Moves the clock to `at` and fires the timer if it is due.

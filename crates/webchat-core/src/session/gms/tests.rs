@@ -1093,7 +1093,10 @@ fn unknown_request_ids_and_garbage_answers_do_not_panic() {
     assert_eq!(published_indexes(&fx), vec![2]);
     assert!(
         h.chat
-            .handle(Input::Socket(SocketEvent::Frame("not json".into())), 0)
+            .handle(
+                Input::Socket(SocketEvent::Frame(testing::body("not json"))),
+                0
+            )
             .is_empty()
     );
     for body in [
