@@ -4,6 +4,8 @@
   'use strict';
 
   var API = '/emulator/api';
+  // The protocol that started each chat (`protocol` in the sessions list), as shown.
+  var PROTOCOLS = { gms: 'GMS', cloud: 'Cloud', v3: 'Engage v3' };
   // `?session=ID` opens that chat directly.
   var selected = new URLSearchParams(location.search).get('session');
   var typingTimer = null;
@@ -42,9 +44,11 @@
       var item = document.createElement('li');
       item.dataset.id = s.id;
       if (s.id === selected) { item.className = 'selected'; }
+      item.dataset.protocol = s.protocol;
       item.appendChild(text('span', s.state, 'state ' + s.state));
+      item.appendChild(text('span', PROTOCOLS[s.protocol] || s.protocol, 'protocol ' + s.protocol));
       item.appendChild(text('strong', s.customer || '(no name)'));
-      item.appendChild(text('div', s.protocol + ' · ' + s.messageCount + ' messages' + (s.subject ? ' · ' + s.subject : '')));
+      item.appendChild(text('div', s.messageCount + ' messages' + (s.subject ? ' · ' + s.subject : '')));
       if (s.customerTyping) { item.appendChild(text('div', 'typing…', 'typing')); }
       item.addEventListener('click', function () { select(s.id); });
       list.appendChild(item);
@@ -66,7 +70,7 @@
     $('chat-empty').hidden = true;
     $('chat').hidden = false;
     $('chat-customer').textContent = chat.customer;
-    $('chat-meta').textContent = chat.protocol + ' · ' + chat.state + ' · ' + chat.id +
+    $('chat-meta').textContent = (PROTOCOLS[chat.protocol] || chat.protocol) + ' · ' + chat.state + ' · ' + chat.id +
       (chat.agents.length ? ' · with ' + chat.agents.map(function (a) { return a.nickname; }).join(', ') : '');
     var transcript = $('transcript');
     var atBottom = transcript.scrollTop + transcript.clientHeight >= transcript.scrollHeight - 4;
@@ -182,7 +186,14 @@
   });
   $('faults-reset').addEventListener('click', function () { call('DELETE', '/faults').then(showFaults).catch(report); });
   $('drop-websockets').addEventListener('click', function () {
-    call('POST', '/faults/drop-websockets').then(function (body) { status('dropped ' + body.dropped + ' sockets'); }).catch(report);
+    // Closes every open Cloud WebSocket abruptly (the customer's client should reconnect);
+    // the answer is shown as is, `{"dropped": n}`, and stays until the next drop.
+    $('drop-report').textContent = 'dropping…';
+    call('POST', '/faults/drop-websockets').then(function (body) {
+      $('drop-report').textContent = JSON.stringify(body) + ' at ' + new Date().toLocaleTimeString();
+    }).catch(function (error) {
+      $('drop-report').textContent = 'failed: ' + error.message;
+    });
   });
 
   loadAutoAgent();

@@ -16,6 +16,7 @@
   var input = $('chat-input');
   var fileInput = $('chat-file');
   var shown = {}; // message index -> true, so a replay never shows a message twice
+  var sessionActive = false;
 
   function command(name, data) {
     return oChat.command('WebChatService.' + name, data);
@@ -35,6 +36,7 @@
   }
 
   function showSession(active) {
+    sessionActive = active;
     startForm.hidden = active;
     session.hidden = !active;
     if (active) input.focus();
@@ -158,10 +160,25 @@
     });
   });
 
+  // Connection state, as status lines in the log (so a tester sees when each happened) and in
+  // the status line. Cloud publishes disconnected/reconnected when its WebSocket drops and comes
+  // back; GMS publishes connectionPending/chatServerWentOffline when polls keep failing.
+  oChat.subscribe('WebChatService.disconnected', function () {
+    line('notice connection', '', 'Disconnected: the connection to the chat server dropped; reconnecting…');
+    say('Disconnected; reconnecting…', true);
+  });
+  oChat.subscribe('WebChatService.reconnected', function () {
+    line('notice connection', '', 'Reconnected.');
+    say('Reconnected.');
+  });
+  oChat.subscribe('WebChatService.connectionPending', function () {
+    line('notice connection', '', 'Connection pending: the chat server is not answering; retrying…');
+  });
   oChat.subscribe('WebChatService.chatServerWentOffline', function () {
     say('The chat server is not answering; retrying…', true);
   });
   oChat.subscribe('WebChatService.chatServerBackOnline', function () {
+    line('notice connection', '', 'The chat server is back online.');
     say('Back online.');
   });
 
@@ -231,6 +248,45 @@
       say('Could not end the chat: ' + describe(r), true);
     });
   });
+
+  // --- transport switch --------------------------------------------------------------------
+  // WebChatService reads its config once, so a switch reloads the page with ?transport=ID;
+  // transport.js builds the config from it before widgets.min.js runs. An active chat is ended
+  // first: its stored session belongs to the old protocol.
+
+  var transport = window.DemoTransport;
+  var picker = $('chat-transport');
+  if (transport && picker) {
+    transport.all.forEach(function (t) {
+      var option = document.createElement('option');
+      option.value = t.id;
+      option.textContent = t.label + (t.coming ? ' (coming)' : '');
+      option.disabled = t.coming;
+      picker.appendChild(option);
+    });
+    picker.value = transport.active.id;
+    $('chat-transport-active').textContent =
+      'Active: ' + transport.active.label + ' (' + transport.active.detail + ')' +
+      (transport.requested !== transport.active.id
+        ? '; "' + transport.requested + '" is not available, using ' + transport.active.label
+        : '');
+    document.documentElement.setAttribute('data-transport', transport.active.id);
+
+    var reloadWith = function (id) {
+      var url = new URL(location.href);
+      url.searchParams.set('transport', id);
+      location.assign(url.href);
+    };
+    picker.addEventListener('change', function () {
+      var id = picker.value;
+      if (id === transport.active.id) return;
+      picker.disabled = true;
+      if (!sessionActive) return reloadWith(id);
+      say('Ending this chat to switch to ' + picker.options[picker.selectedIndex].textContent + '…');
+      command('endChat').always(function () { reloadWith(id); });
+    });
+    $('transport-form').addEventListener('submit', function (ev) { ev.preventDefault(); });
+  }
 
   oChat.ready();
 })();

@@ -1,14 +1,28 @@
 // The WebChatService part of `cargo xtask bench`, against the chat-server emulator at
 // EMULATOR_URL (started by xtask with --no-auto-agent, so the benchmark plays the agent).
 //
-// Per run, in a fresh tab:
-//   1. load a customer page configured with `webchat.dataURL` and time script start to
-//      `WebChatService.ready` (no stored session);
-//   2. start a chat, then have the agent post RESTORE_MESSAGES messages through the emulator's
-//      agent API while the page polls them in;
+// Everything below runs once per transport, GMS REST first, then Genesys Cloud
+// (`purecloud-v2-sockets`); only the page's `_genesys.widgets.webchat` differs, the bus API used
+// is the same. Per transport:
+//
+//   Latency, one chat in a fresh tab: start a chat, the agent joins through the agent API, then
+//   N times the page itself POSTs an agent message to `/emulator/api/sessions/{id}/messages` and
+//   times, on the page's own clock (performance.now), from just before the POST until the page's
+//   `WebChatService.messageReceived` subscriber sees that text. A warm-up message (CORS preflight,
+//   poll speed-up) is not counted; each message waits a random 0-500 ms after the previous one
+//   arrived, so the polling phase is sampled rather than locked. GMS REST can only be as fast as
+//   its poll (0.5 s after activity, backing off to 3 s), so its figure measures polling.
+//
+//   Restore, `runs` times, each in a fresh tab:
+//   1. load a customer page and time script start to `WebChatService.ready` (no stored session);
+//   2. start a chat, then have the agent post RESTORE_MESSAGES messages through the agent API
+//      while the page receives them live;
 //   3. reload and time script start (on the reloaded page) until every one of those messages has
 //      been published through `WebChatService.messageReceived` with `restoring: true`.
-// Measured, not asserted: a run that does not finish in time fails the benchmark, nothing else.
+//
+// Measured, not asserted. For GMS a failure fails the benchmark. Genesys Cloud failures (for
+// example a runtime built without the Cloud client, whose startChat rejects) are caught and
+// reported as `cloud: unavailable (<reason>)`, so the rest of the benchmark still completes.
 
 import { MOUNTS, withTimeout } from '../browser/harness.js';
 
@@ -18,10 +32,38 @@ const SERVICE = 'customer-support';
 const STORAGE_KEY = '_genesys.widgets.webchat.session';
 /** Agent messages posted at once while building the transcript. */
 const POST_CONCURRENCY = 8;
+/** Longest random wait before each latency message, in ms. */
+const LATENCY_GAP_MS = 500;
+
+/** The transports measured, in order, with the page config each needs. */
+export const TRANSPORTS = [
+  {
+    id: 'gms',
+    label: 'GMS REST',
+    protocol: 'gms',
+    /** Latency messages: GMS waits for polls, so keep it short. */
+    latencyMessages: (runs) => Math.max(5, 2 * runs),
+    webchat: (url) => ({ dataURL: `${url}/genesys/2/chat/${SERVICE}` }),
+  },
+  {
+    id: 'cloud',
+    label: 'Genesys Cloud',
+    protocol: 'cloud',
+    latencyMessages: (runs) => Math.max(10, 4 * runs),
+    webchat: (url) => ({
+      transport: {
+        type: 'purecloud-v2-sockets',
+        dataURL: url,
+        deploymentKey: 'bench-deployment',
+        orgGuid: 'bench-org',
+        interactionData: { routing: { targetType: 'QUEUE', targetAddress: 'Support', priority: 2 } },
+      },
+    }),
+  },
+];
 
 /** A customer page: the webchat config, the bundle, then a small recording plugin. */
-function chatPage(emulatorUrl) {
-  const dataURL = `${emulatorUrl}/genesys/2/chat/${SERVICE}`;
+function chatPage(webchat) {
   return `<!doctype html><html><body>
 <script>
 window.__t0 = performance.now();
@@ -30,14 +72,17 @@ if (!sessionStorage.getItem('__benchTab')) {
   sessionStorage.setItem('__benchTab', '1');
   localStorage.removeItem(${JSON.stringify(STORAGE_KEY)});
 }
-window._genesys = {widgets: {main: {}, webchat: {dataURL: ${JSON.stringify(dataURL)}}}};
+window._genesys = {widgets: {main: {}, webchat: ${JSON.stringify(webchat)}}};
 </script>
 <script src="${MOUNTS.dist}widgets.min.js"></script>
 <script>
 (function () {
   var want = ${RESTORE_MESSAGES};
   var p = CXBus.registerPlugin('ChatBench');
-  var s = (window.__bench = { plugin: p, restoring: 0, restoredTexts: 0, liveTexts: 0, batches: 0 });
+  var s = (window.__bench = {
+    plugin: p, restoring: 0, restoredTexts: 0, liveTexts: 0, batches: 0,
+    waiters: {} // text -> function(performance.now() at delivery), for the latency benchmark
+  });
   var allRestored;
   s.ready = new Promise(function (resolve) {
     p.subscribe('WebChatService.ready', function () { resolve(performance.now() - window.__t0); });
@@ -45,17 +90,73 @@ window._genesys = {widgets: {main: {}, webchat: {dataURL: ${JSON.stringify(dataU
   s.started = new Promise(function (resolve) {
     p.subscribe('WebChatService.started', function () { resolve(); });
   });
+  s.agentConnected = new Promise(function (resolve) {
+    p.subscribe('WebChatService.agentConnected', function () { resolve(); });
+  });
   s.restored = new Promise(function (resolve) { allRestored = resolve; });
   p.subscribe('WebChatService.messageReceived', function (e) {
+    var at = performance.now();
     var ms = e.data.messages || [];
     var texts = 0;
-    for (var i = 0; i < ms.length; i++) if (ms[i].type === 'Message') texts += 1;
+    for (var i = 0; i < ms.length; i++) {
+      if (ms[i].type !== 'Message') continue;
+      texts += 1;
+      var w = !e.data.restoring && s.waiters[ms[i].text];
+      if (w) { delete s.waiters[ms[i].text]; w(at); }
+    }
     if (!e.data.restoring) { s.liveTexts += texts; return; }
     s.batches += 1;
     s.restoring += ms.length;
     s.restoredTexts += texts;
     if (s.restoredTexts >= want) allRestored(performance.now() - window.__t0);
   });
+
+  function reason(e) {
+    if (typeof e === 'string') return e;
+    var body = e && e.responseJSON;
+    if (body && body.errors && body.errors[0]) return body.errors[0].message;
+    if (e && e.message) return e.message;
+    try { return JSON.stringify(e); } catch (x) { return String(e); }
+  }
+
+  /** startChat: {chatId} once started, or {error} when the command rejects. */
+  s.start = function (nickname) {
+    return new Promise(function (resolve) {
+      p.command('WebChatService.startChat', { nickname: nickname, subject: 'benchmark' })
+        .done(function (r) { s.started.then(function () { resolve({ chatId: r && r.chatId }); }); })
+        .fail(function (e) { resolve({ error: reason(e) }); });
+    });
+  };
+
+  /** Agent message -> messageReceived latency, o = {url, prefix, n, gapMs, timeoutMs}. */
+  s.latency = async function (o) {
+    function one(text) {
+      var timer;
+      var arrived = new Promise(function (resolve, reject) {
+        s.waiters[text] = function (at) { clearTimeout(timer); resolve(at); };
+        timer = setTimeout(function () {
+          reject(new Error('"' + text + '" did not reach messageReceived within ' + o.timeoutMs + ' ms'));
+        }, o.timeoutMs);
+      });
+      arrived.catch(function () {}); // handled below; never an unhandled rejection
+      var t0 = performance.now();
+      return fetch(o.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ text: text }),
+      }).then(function (res) {
+        if (!res.ok) return res.text().then(function (t) { throw new Error('agent API ' + res.status + ' ' + t); });
+        return arrived;
+      }).then(function (at) { return at - t0; });
+    }
+    await one(o.prefix + ' warm-up');
+    var out = [];
+    for (var i = 1; i <= o.n; i++) {
+      await new Promise(function (r) { setTimeout(r, Math.random() * o.gapMs); });
+      out.push(await one(o.prefix + ' ' + i + ' of ' + o.n));
+    }
+    return out;
+  };
 })();
 </script></body></html>`;
 }
@@ -74,10 +175,47 @@ function agentApi(emulatorUrl) {
   };
 }
 
-/** The agent joins chat `id` and posts `n` messages, a few at a time. */
-async function buildTranscript(api, id, n) {
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts a chat from the page and finds its id in the emulator: the session that appeared with
+ * this protocol (the startChat answer's chatId, or the customer's nickname, picks among several).
+ */
+async function startChat(page, api, transport, nickname) {
+  const before = new Set((await api('GET', '/emulator/api/sessions')).sessions.map((s) => s.id));
+  const r = await withTimeout(page.evaluate((n) => window.__bench.start(n), nickname), 20000, 'startChat');
+  if (r.error) throw new Error(`startChat rejected: ${r.error}`);
+  const fresh = (await api('GET', '/emulator/api/sessions')).sessions.filter(
+    (s) => !before.has(s.id) && s.protocol === transport.protocol,
+  );
+  const found =
+    fresh.find((s) => s.id === String(r.chatId)) ||
+    fresh.find((s) => s.customer === nickname) ||
+    (fresh.length === 1 ? fresh[0] : null);
+  if (!found) {
+    throw new Error(`startChat resolved (chatId ${r.chatId}) but the emulator has no new ${transport.protocol} session`);
+  }
+  return found.id;
+}
+
+/** The agent joins chat `id`; a Cloud chat is routed first (once its event stream attached). */
+async function joinAgent(api, transport, id) {
   const s = `/emulator/api/sessions/${id}`;
+  if (transport.protocol === 'cloud') {
+    const deadline = Date.now() + 15000;
+    for (;;) {
+      const detail = await api('GET', s);
+      if (detail.parties.some((p) => p.role === 'workflow')) break;
+      if (Date.now() > deadline) throw new Error('the Cloud chat was never routed (no event stream attached?)');
+      await sleep(50);
+    }
+  }
   await api('POST', `${s}/join`, { nickname: 'Bench Agent' });
+}
+
+/** The agent posts `n` messages into chat `id`, a few at a time. */
+async function postMessages(api, id, n) {
+  const s = `/emulator/api/sessions/${id}`;
   let next = 0;
   const worker = async () => {
     while (next < n) {
@@ -88,37 +226,67 @@ async function buildTranscript(api, id, n) {
   await Promise.all(Array.from({ length: POST_CONCURRENCY }, worker));
 }
 
-/**
- * Runs the chat benchmark `runs` times in `browser`, serving pages from `server`.
- * Returns arrays of milliseconds (and counts) per run.
- */
-export async function benchChat({ browser, server, emulatorUrl, runs, progress }) {
-  const url = server.addPage(chatPage(emulatorUrl));
-  const api = agentApi(emulatorUrl);
-  await api('GET', '/emulator/api/health');
+/** A fresh tab on `url`, closed (with a check for page errors) after `fn(page)`. */
+async function inTab(browser, url, fn) {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(url, { waitUntil: 'load' });
+    const result = await fn(page);
+    if (errors.length) throw new Error(`chat page errors: ${errors.join('; ')}`);
+    return result;
+  } finally {
+    await page.close();
+  }
+}
+
+const endChat = (page) =>
+  withTimeout(
+    page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          window.__bench.plugin.command('WebChatService.endChat').always(() => resolve(true));
+        }),
+    ),
+    10000,
+    'endChat',
+  );
+
+/** Agent message -> customer messageReceived latency over one chat; ms per message. */
+async function benchLatency({ browser, url, api, emulatorUrl, transport, runs }) {
+  return inTab(browser, url, async (page) => {
+    await withTimeout(page.evaluate(() => window.__bench.ready), 15000, 'WebChatService.ready');
+    const id = await startChat(page, api, transport, `Latency ${transport.id} ${Date.now()}`);
+    await joinAgent(api, transport, id);
+    await withTimeout(page.evaluate(() => window.__bench.agentConnected), 15000, 'agentConnected in the page');
+    const n = transport.latencyMessages(runs);
+    const samples = await withTimeout(
+      page.evaluate((o) => window.__bench.latency(o), {
+        url: `${emulatorUrl}/emulator/api/sessions/${encodeURIComponent(id)}/messages`,
+        prefix: `latency ${transport.id}`,
+        n,
+        gapMs: LATENCY_GAP_MS,
+        timeoutMs: 10000,
+      }),
+      (n + 1) * 11000,
+      `${n} agent messages reaching the page`,
+    );
+    await endChat(page);
+    return samples;
+  });
+}
+
+/** Restore runs: ready, ready after reload, restore time, counts. */
+async function benchRestore({ browser, url, api, transport, runs, progress }) {
   const r = { ready: [], readyRestoring: [], restore: [], restoredMessages: [], batches: [], build: [] };
   for (let run = 0; run < runs; run++) {
-    const page = await browser.context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    try {
-      await page.goto(url, { waitUntil: 'load' });
+    await inTab(browser, url, async (page) => {
       r.ready.push(await withTimeout(page.evaluate(() => window.__bench.ready), 15000, 'WebChatService.ready'));
-
-      const chatId = await withTimeout(
-        page.evaluate(async () => {
-          const res = await window.__bench.plugin.command('WebChatService.startChat', {
-            nickname: 'Bench',
-            subject: 'restore benchmark',
-          });
-          await window.__bench.started;
-          return res.chatId;
-        }),
-        15000,
-        'startChat',
-      );
+      const id = await startChat(page, api, transport, `Restore ${transport.id} ${run} ${Date.now()}`);
       const t = performance.now();
-      await buildTranscript(api, chatId, RESTORE_MESSAGES);
+      await joinAgent(api, transport, id);
+      await postMessages(api, id, RESTORE_MESSAGES);
       r.build.push(performance.now() - t);
       // Let the live page catch up (so the stored position is recent), then reload.
       await withTimeout(
@@ -131,7 +299,7 @@ export async function benchChat({ browser, server, emulatorUrl, runs, progress }
       r.readyRestoring.push(await withTimeout(page.evaluate(() => window.__bench.ready), 15000, 'ready after reload'));
       r.restore.push(await withTimeout(page.evaluate(() => window.__bench.restored), 60000, 'restoring the transcript'));
       // Anything still arriving with restoring: true would be counted after a short settle.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       const { restoring, batches, restoredTexts } = await page.evaluate(() => {
         const b = window.__bench;
         return { restoring: b.restoring, batches: b.batches, restoredTexts: b.restoredTexts };
@@ -141,13 +309,44 @@ export async function benchChat({ browser, server, emulatorUrl, runs, progress }
       }
       r.restoredMessages.push(restoring);
       r.batches.push(batches);
-
-      await page.evaluate(() => window.__bench.plugin.command('WebChatService.endChat').then(() => true));
-      if (errors.length) throw new Error(`chat page errors: ${errors.join('; ')}`);
-    } finally {
-      await page.close();
-    }
+      await endChat(page);
+    });
     progress();
   }
   return r;
+}
+
+/** One line, short enough for the report. */
+const oneLine = (e) => String((e && e.message) || e).split('\n')[0].slice(0, 200);
+
+/**
+ * Runs the chat benchmarks in `browser`, serving pages from `server`: per transport
+ * `{label, latency: ms[] | {error}, restore: {...} | {error}}`, or `{label, unavailable}` when
+ * Genesys Cloud could not chat at all. GMS failures throw.
+ */
+export async function benchChat({ browser, server, emulatorUrl, runs, progress }) {
+  const api = agentApi(emulatorUrl);
+  await api('GET', '/emulator/api/health');
+  const out = {};
+  for (const transport of TRANSPORTS) {
+    const url = server.addPage(chatPage(transport.webchat(emulatorUrl)));
+    const args = { browser, url, api, emulatorUrl, transport, runs, progress };
+    const r = (out[transport.id] = { label: transport.label });
+    // Latency first: it is short, and a transport that cannot chat fails there.
+    try {
+      r.latency = await benchLatency(args);
+      progress();
+    } catch (e) {
+      if (transport.id === 'gms') throw e;
+      r.unavailable = oneLine(e);
+      continue;
+    }
+    try {
+      r.restore = await benchRestore(args);
+    } catch (e) {
+      if (transport.id === 'gms') throw e;
+      r.restore = { error: oneLine(e) };
+    }
+  }
+  return out;
 }

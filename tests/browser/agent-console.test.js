@@ -109,3 +109,101 @@ test('the agent console shows a GMS chat and its replies reach the customer', as
   assert.deepEqual(pageErrors, []);
   await page.close();
 });
+
+test('the agent console shows each chat\'s protocol and drops Cloud WebSockets on request', async () => {
+  // One chat per protocol the console must tell apart: GMS (form POST) and Cloud (guest REST).
+  const gmsChat = await gms('', {
+    nickname: 'Gms Guest', subject: 'protocol test', alias: '', secureKey: '', userId: '', text: '',
+  });
+  const res = await fetch(`${base}/api/v2/webchat/guest/conversations`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ memberInfo: { displayName: 'Cloud Guest' } }),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  const cloud = await res.json();
+
+  const page = await browser.context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${base}/agent/`);
+  const gmsItem = page.locator(`#sessions li[data-id="${gmsChat.chatId}"]`);
+  const cloudItem = page.locator(`#sessions li[data-id="${cloud.id}"]`);
+  await cloudItem.waitFor({ timeout: 8000 });
+  assert.equal(await gmsItem.getAttribute('data-protocol'), 'gms');
+  assert.equal(await gmsItem.locator('.protocol').textContent(), 'GMS');
+  assert.equal(await cloudItem.getAttribute('data-protocol'), 'cloud');
+  assert.equal(await cloudItem.locator('.protocol').textContent(), 'Cloud');
+  await cloudItem.click();
+  await page.locator('#chat-meta', { hasText: /^Cloud · / }).waitFor({ timeout: 8000 });
+
+  // The customer's event stream, opened from the console page (same origin, so no CORS).
+  await page.evaluate(
+    (uri) =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(uri);
+        window.__ws = { closed: false };
+        ws.onopen = () => resolve();
+        ws.onerror = () => reject(new Error('the Cloud event stream did not open'));
+        ws.onclose = () => { window.__ws.closed = true; };
+      }),
+    cloud.eventStreamUri,
+  );
+
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => r.url().endsWith('/emulator/api/faults/drop-websockets')),
+    page.click('#drop-websockets'),
+  ]);
+  assert.equal(request.method(), 'POST');
+  await page.locator('#drop-report', { hasText: '{"dropped":1}' }).waitFor({ timeout: 8000 });
+  await page.waitForFunction(() => window.__ws.closed, null, { timeout: 8000 });
+
+  // Nothing left to drop: the report says so, and stays (the 1 s refresh does not overwrite it).
+  await page.click('#drop-websockets');
+  await page.locator('#drop-report', { hasText: '{"dropped":0}' }).waitFor({ timeout: 8000 });
+  await page.waitForTimeout(1500);
+  assert.match(await page.textContent('#drop-report'), /^\{"dropped":0\} at /);
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
+
+test('the chat demo, under its strict CSP, holds a GMS chat with the console', async () => {
+  const page = await browser.context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`);
+    });
+  });
+  await page.goto(`${base}/chat/?transport=gms`);
+  await page.locator('#chat-start').waitFor({ state: 'visible', timeout: 10000 });
+  await page.fill('#chat-start input[name="nickname"]', 'Demo Customer');
+  await page.click('#chat-start button[type="submit"]');
+  await page.locator('#chat-session').waitFor({ state: 'visible', timeout: 10000 });
+  await page.fill('#chat-input', 'hello from the demo');
+  await page.press('#chat-input', 'Enter');
+
+  const chat = await waitFor('the demo chat in the sessions list', async () => {
+    const list = await (await fetch(`${base}/emulator/api/sessions`)).json();
+    return list.sessions.find((s) => s.customer === 'Demo Customer' && s.state !== 'ended');
+  });
+  assert.equal(chat.protocol, 'gms');
+  const api = (p, body) =>
+    fetch(`${base}/emulator/api/sessions/${chat.id}${p}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  await api('/join', { nickname: 'Grace' });
+  await api('/messages', { text: '<b>hi</b> from the agent' });
+  await page.locator('#chat-transcript li.agent', { hasText: '<b>hi</b> from the agent' }).waitFor({ timeout: 10000 });
+  assert.equal(await page.locator('#chat-transcript b').count(), 0, 'agent text is shown as text');
+  await page.click('#chat-end');
+  await page.locator('#chat-transcript', { hasText: 'The chat has ended.' }).waitFor({ state: 'attached', timeout: 10000 });
+  await page.locator('#chat-start').waitFor({ state: 'visible', timeout: 10000 });
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});

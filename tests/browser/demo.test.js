@@ -78,3 +78,118 @@ test('bus data is rendered as text, never as HTML', async () => {
   const injected = await p.page.evaluate(() => ({ xss: window.__xss, imgs: document.querySelectorAll('main img').length }));
   assert.deepEqual(injected, { xss: undefined, imgs: 0 });
 });
+
+// The chat demo (demo-site/chat/): a transport switch that reloads with ?transport=ID, and a
+// config built by transport.js before widgets.min.js, under the page's own strict CSP (no inline
+// script or style). Static files only: the switch needs no chat server.
+
+async function openChatDemo(query = '') {
+  const p = await h.open({ html: '<!doctype html><title>placeholder</title>', waitReady: false });
+  await p.page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`);
+    });
+  });
+  await p.page.goto(`${h.server.origin}/demo/chat/index.html${query}`, { waitUntil: 'load' });
+  await p.page.waitForFunction(() => window.CXBus && window.CXBus.data('App.ready') === true);
+  return p;
+}
+
+const chatDemoState = (p) =>
+  p.page.evaluate(() => ({
+    search: location.search,
+    webchat: JSON.parse(JSON.stringify(window._genesys.widgets.webchat)),
+    active: document.querySelector('#chat-transport-active').textContent,
+    selected: document.querySelector('#chat-transport').value,
+    options: Array.from(document.querySelectorAll('#chat-transport option')).map((o) => [o.value, o.disabled, o.textContent]),
+    inlineScripts: document.querySelectorAll('script:not([src])').length,
+    csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content || '',
+    violations: window.__cspViolations.slice(),
+  }));
+
+test('the chat demo defaults to GMS REST, configured from a file under a strict CSP', async () => {
+  const p = await openChatDemo();
+  // WebChatService came up (so widgets.wasm compiled under the policy): the start form shows.
+  await p.page.locator('#chat-start').waitFor({ state: 'visible', timeout: 8000 });
+  const s = await chatDemoState(p);
+  assert.equal(s.search, '');
+  assert.deepEqual(s.webchat, { dataURL: `${h.server.origin}/genesys/2/chat/customer-support` });
+  assert.equal(s.selected, 'gms');
+  assert.match(s.active, /^Active: GMS REST/);
+  assert.deepEqual(s.options, [
+    ['gms', false, 'GMS REST'],
+    ['cloud', false, 'Genesys Cloud'],
+    ['v3', true, 'Engage v3 (coming)'],
+    ['cometd', true, 'GMS CometD (coming)'],
+  ]);
+  assert.equal(s.inlineScripts, 0, 'no inline <script> on the chat demo');
+  assert.match(s.csp, /script-src 'self' 'wasm-unsafe-eval';/);
+  assert.match(s.csp, /style-src 'self';/);
+  assert.deepEqual(s.violations, []);
+});
+
+test('the chat demo\'s transport switch reloads with ?transport=cloud and configures Genesys Cloud', async () => {
+  const p = await openChatDemo();
+  await Promise.all([
+    p.page.waitForURL(/\?transport=cloud$/, { waitUntil: 'load' }),
+    p.page.selectOption('#chat-transport', 'cloud'),
+  ]);
+  await p.page.waitForFunction(() => window.CXBus && window.CXBus.data('App.ready') === true);
+  const s = await chatDemoState(p);
+  assert.equal(s.search, '?transport=cloud');
+  assert.equal(s.selected, 'cloud');
+  assert.match(s.active, /^Active: Genesys Cloud \(purecloud-v2-sockets/);
+  assert.deepEqual(s.webchat, {
+    transport: {
+      type: 'purecloud-v2-sockets',
+      dataURL: h.server.origin,
+      deploymentKey: 'demo-deployment',
+      orgGuid: 'demo-org',
+      interactionData: { routing: { targetType: 'QUEUE', targetAddress: 'Support', priority: 2 } },
+    },
+  });
+  assert.equal(await p.page.getAttribute('html', 'data-transport'), 'cloud');
+  assert.deepEqual(s.violations, []);
+
+  // And back: the switch is symmetric.
+  await Promise.all([
+    p.page.waitForURL(/\?transport=gms$/, { waitUntil: 'load' }),
+    p.page.selectOption('#chat-transport', 'gms'),
+  ]);
+  const back = await chatDemoState(p);
+  assert.equal(back.webchat.dataURL, `${h.server.origin}/genesys/2/chat/customer-support`);
+});
+
+test('the chat demo falls back to GMS REST for a transport that is not available yet', async () => {
+  const p = await openChatDemo('?transport=v3');
+  const s = await chatDemoState(p);
+  assert.equal(s.selected, 'gms');
+  assert.ok(s.webchat.dataURL, JSON.stringify(s.webchat));
+  assert.match(s.active, /"v3" is not available, using GMS REST/);
+});
+
+test('the chat demo\'s CSP lets the Cloud WebSocket reach its own origin and nothing else', async () => {
+  const p = await openChatDemo('?transport=cloud');
+  // A socket to this origin (as the Cloud client opens it) is allowed (it fails to connect here:
+  // the static server has no socket); one to another origin is a connect-src violation.
+  const violations = await p.page.evaluate(async () => {
+    const attempt = (url) =>
+      new Promise((resolve) => {
+        try {
+          const ws = new WebSocket(url);
+          ws.onerror = ws.onclose = () => resolve();
+          setTimeout(resolve, 1500);
+        } catch (e) {
+          resolve();
+        }
+      });
+    await attempt(location.origin.replace(/^http/, 'ws') + '/api/v2/webchat/guest/conversations/x/stream');
+    const own = window.__cspViolations.slice();
+    await attempt('ws://127.0.0.2:9/elsewhere');
+    await new Promise((r) => setTimeout(r, 100));
+    return { own, all: window.__cspViolations.slice() };
+  });
+  assert.deepEqual(violations.own, []);
+  assert.ok(violations.all.some((v) => v.startsWith('connect-src')), JSON.stringify(violations.all));
+});

@@ -1,9 +1,11 @@
 //! `cargo xtask bench`: measurements, never assertions.
 //!
 //! - `cargo xtask bench`: in one headless Chromium run, our bus against a minimal pure-JS bus,
-//!   then WebChatService against the chat-server emulator (script start to
-//!   `WebChatService.ready`, restoring a 2,000-message chat after a reload), then the gzip size
-//!   of `dist/`. The browser side is `tests/bench/run.js` (Playwright), with the baseline bus in
+//!   then WebChatService against the chat-server emulator over GMS REST and Genesys Cloud (agent
+//!   message to customer `messageReceived` latency, script start to `WebChatService.ready`,
+//!   restoring a 2,000-message chat after a reload), then the gzip size of `dist/`. A transport
+//!   the runtime cannot chat over yet is printed as `cloud: unavailable (<reason>)`, not a
+//!   failure. The browser side is `tests/bench/run.js` (Playwright), with the baseline bus in
 //!   `tests/bench/js-bus.js` and the chat part in `tests/bench/chat.js`.
 //! - `cargo xtask bench emulator`: the emulator's own load benchmark (`emulator-load` example,
 //!   release build, 1,000 simulated GMS customers for 20 s).
@@ -50,7 +52,7 @@ fn run_browser() -> Res {
     ));
 
     step(
-        "benchmarking the bus against tests/bench/js-bus.js, then WebChatService (headless Chromium)",
+        "benchmarking the bus against tests/bench/js-bus.js, then WebChatService over GMS REST and Genesys Cloud (headless Chromium)",
     );
     let mut c = cmd("node");
     c.arg("tests/bench/run.js")
