@@ -31,6 +31,9 @@ use crate::roster::Roster;
 use crate::session::{Io, Op, OpId, Session};
 use crate::validate::Phase;
 
+/// How often traffic from the server refreshes the saved record's last-activity stamp.
+const TOUCH_EVERY_MS: u64 = 5_000;
+
 /// A configured session with its options.
 struct Setup {
     config: WebChatConfig,
@@ -74,6 +77,9 @@ pub struct WebChat<M: TextMatcher> {
     start_time: Option<u64>,
     end_time: Option<u64>,
     record: Option<PersistedSession>,
+    /// The record is saved once at the end of the current input (many `RecordChanged`s in one
+    /// input make one write).
+    save_due: bool,
     now: u64,
     out: Vec<Effect>,
 }
@@ -100,6 +106,7 @@ impl<M: TextMatcher> WebChat<M> {
             start_time: None,
             end_time: None,
             record: None,
+            save_due: false,
             now: 0,
             out: Vec::new(),
         }
@@ -134,6 +141,7 @@ impl<M: TextMatcher> WebChat<M> {
                 command,
             } => self.command(id, &caller, command),
             Input::Http { id, outcome } => {
+                self.touch();
                 if let Ok(s) = &mut self.setup {
                     s.session.handle_http(id, outcome, now_ms);
                 }
@@ -141,13 +149,31 @@ impl<M: TextMatcher> WebChat<M> {
             Input::Timeout => self.timeout(),
             Input::PreviewKey { text } => self.preview_key(text),
             Input::Socket(event) => {
+                self.touch();
                 if let Ok(s) = &mut self.setup {
                     s.session.handle_socket(event, now_ms);
                 }
             }
         }
         self.drain();
+        if std::mem::take(&mut self.save_due) && matches!(self.phase, Phase::Active | Phase::Ending)
+        {
+            self.persist();
+        }
         std::mem::take(&mut self.out)
+    }
+
+    /// Anything from the server shows the page is alive: the record's last-activity stamp moves
+    /// on (at most every [`TOUCH_EVERY_MS`]), so a quiet chat is still restored after a reload
+    /// within `restoreTimeout`, whatever the transport.
+    fn touch(&mut self) {
+        let stale = self
+            .record
+            .as_ref()
+            .is_some_and(|r| self.now.saturating_sub(r.last_activity) >= TOUCH_EVERY_MS);
+        if stale {
+            self.save_due = true;
+        }
     }
 
     /// When to feed [`Input::Timeout`] next (ms since the epoch), if ever.

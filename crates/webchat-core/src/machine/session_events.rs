@@ -48,11 +48,7 @@ impl<M: TextMatcher> WebChat<M> {
                 },
                 Json::Null,
             ),
-            SessionEvent::RecordChanged => {
-                if matches!(self.phase, Phase::Active | Phase::Ending) {
-                    self.persist();
-                }
-            }
+            SessionEvent::RecordChanged => self.save_due = true,
         }
     }
 
@@ -94,6 +90,7 @@ impl<M: TextMatcher> WebChat<M> {
                 self.publish(Event::Started, body.clone());
                 self.set_session_active(true);
                 self.resolve_json(cmd, body);
+                self.save_due = true;
             }
             OpOutcome::Failed(error) | OpOutcome::Unreachable(error) => {
                 self.phase = Phase::Idle;

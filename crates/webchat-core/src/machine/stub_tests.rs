@@ -177,6 +177,29 @@ fn start_waits_for_the_session_and_resolves_with_its_answer() {
         reply: Reply::Json(json!({"id": "c1"}))
     }));
     assert_eq!(h.chat.phase(), Phase::Active);
+    let saved = fx.iter().find_map(|e| match e {
+        Effect::SaveSession { value } => Some(value.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        saved.map(|v| v["keys"].clone()),
+        Some(json!({"transport": "stub", "id": "c1"})),
+        "a started chat is saved with the session's own record"
+    );
+}
+
+#[test]
+fn traffic_from_the_server_refreshes_the_saved_record_at_most_every_five_seconds() {
+    let mut h = Harness::started();
+    let saves = |fx: &[Effect]| {
+        fx.iter()
+            .filter(|e| matches!(e, Effect::SaveSession { .. }))
+            .count()
+    };
+    let frame = || Input::Socket(SocketEvent::Opened);
+    assert_eq!(saves(&h.chat.handle(frame(), 1_000)), 0);
+    assert_eq!(saves(&h.chat.handle(frame(), 5_200)), 1);
+    assert_eq!(saves(&h.chat.handle(frame(), 6_000)), 0);
 }
 
 #[test]
