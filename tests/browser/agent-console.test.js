@@ -207,3 +207,48 @@ test('the chat demo, under its strict CSP, holds a GMS chat with the console', a
   assert.deepEqual(pageErrors, []);
   await page.close();
 });
+
+test('the chat demo holds a Genesys Cloud chat, and Drop WebSockets shows disconnected then reconnected', async () => {
+  const page = await browser.context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${base}/chat/?transport=cloud`);
+  await page.locator('#chat-start').waitFor({ state: 'visible', timeout: 10000 });
+  await page.fill('#chat-start input[name="nickname"]', 'Cloud Customer');
+  await page.click('#chat-start button[type="submit"]');
+  await page.locator('#chat-session').waitFor({ state: 'visible', timeout: 10000 });
+
+  const chat = await waitFor('the Cloud demo chat in the sessions list', async () => {
+    const list = await (await fetch(`${base}/emulator/api/sessions`)).json();
+    return list.sessions.find((s) => s.customer === 'Cloud Customer' && s.state !== 'ended');
+  });
+  assert.equal(chat.protocol, 'cloud');
+  const api = (p, body) =>
+    fetch(`${base}/emulator/api/sessions/${chat.id}${p}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  await api('/join', { nickname: 'Grace' });
+  await api('/messages', { text: 'before the drop' });
+  await page.locator('#chat-transcript li.agent', { hasText: 'before the drop' }).waitFor({ timeout: 10000 });
+
+  // The console's button, as a QA tester would press it.
+  const consolePage = await browser.context.newPage();
+  await consolePage.goto(`${base}/agent/`);
+  await consolePage.click('#drop-websockets');
+  await page.locator('#chat-transcript', { hasText: 'Disconnected:' }).waitFor({ state: 'attached', timeout: 10000 });
+  await api('/messages', { text: 'sent while the socket was down' });
+  await page.locator('#chat-transcript', { hasText: 'Reconnected.' }).waitFor({ state: 'attached', timeout: 10000 });
+  await page.locator('#chat-transcript li.agent', { hasText: 'sent while the socket was down' }).waitFor({ timeout: 10000 });
+  assert.equal(
+    await page.locator('#chat-transcript li.agent', { hasText: 'sent while the socket was down' }).count(),
+    1,
+    'the message sent during the drop is shown exactly once',
+  );
+  await page.click('#chat-end');
+  await page.locator('#chat-start').waitFor({ state: 'visible', timeout: 10000 });
+  assert.deepEqual(pageErrors, []);
+  await consolePage.close();
+  await page.close();
+});
