@@ -84,6 +84,12 @@ impl Object {
         self.0.is_empty()
     }
 
+    /// Removes `key`, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<Json> {
+        let at = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(at).1)
+    }
+
     /// Removes every key.
     pub fn clear(&mut self) {
         self.0.clear();

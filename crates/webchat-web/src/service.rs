@@ -209,8 +209,13 @@ impl Service {
                 });
                 match opened {
                     Ok(socket) => *self.socket.borrow_mut() = Some(Rc::new(socket)),
-                    Err(e) => {
-                        host::report("WebChatService could not open its WebSocket", &e);
+                    Err(_) => {
+                        // Not the error itself: its message quotes the URL, whose query may
+                        // hold the session's token.
+                        host::report(
+                            "WebChatService could not open its WebSocket:",
+                            &JsValue::from_str("new WebSocket() threw"),
+                        );
                         self.feed(Input::Socket(SocketEvent::Closed { code: 1006 }));
                     }
                 }

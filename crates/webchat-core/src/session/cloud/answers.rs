@@ -49,7 +49,7 @@ impl CloudSession {
                     Some((chat, me)) => {
                         self.directory.me = me;
                         self.chat = Some(Chat {
-                            starting: Some((op, json)),
+                            starting: Some((op, without_secrets(json))),
                             ..chat
                         });
                         self.out.event(SessionEvent::RecordChanged);
@@ -268,4 +268,18 @@ fn chat_of(answer: &Json) -> Option<(Chat, String)> {
         starting: None,
     };
     Some((chat, text(&answer["member"]["id"])?))
+}
+
+/// The create answer as `startChat` resolves with it and `started` publishes it: without the JWT
+/// and the event-stream URI (which carries the JWT in its query), which the session keeps to
+/// itself, so no secret reaches page code or the bus monitor.
+fn without_secrets(created: Json) -> Json {
+    match created {
+        Json::Object(mut o) => {
+            o.remove("jwt");
+            o.remove("eventStreamUri");
+            Json::Object(o)
+        }
+        other => other,
+    }
 }

@@ -58,8 +58,9 @@ fn start_creates_the_conversation_and_resolves_once_the_socket_is_open() {
         h.events(),
         [SessionEvent::Finished {
             op,
-            outcome: OpOutcome::Done(json(CREATED))
-        }]
+            outcome: OpOutcome::Done(json(r#"{"id":"c1","member":{"id":"me"}}"#))
+        }],
+        "the resolution carries the create answer without the JWT or the stream URI"
     );
 }
 
