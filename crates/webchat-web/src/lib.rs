@@ -37,8 +37,6 @@ use cxbus_web::{PluginHandle, Runtime};
 
 pub use error::WebError;
 pub use service::{NAME, Service};
-pub use socket::Socket;
-pub use timer_slot::TimerSlot;
 
 thread_local! {
     /// The page's service. The bus holds only weak references, so this owns it.

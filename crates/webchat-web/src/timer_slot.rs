@@ -1,7 +1,7 @@
 //! One `setTimeout` armed at an absolute deadline: the host side of a session's `poll_timeout`.
 //!
 //! [`TimerSlot`] owns its callback from creation to drop, and arming only swaps the pending
-//! timeout, as in `timers.rs`: the callback is never freed while it runs, so the owner may re-arm
+//! timeout: the callback is never freed while it runs, so the owner may re-arm
 //! from inside the firing. Dropping the slot clears the pending timeout.
 
 use std::cell::Cell;

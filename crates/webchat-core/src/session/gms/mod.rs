@@ -249,7 +249,6 @@ impl GmsSession {
                 let body = a.body.clone();
                 self.finish(op, OpOutcome::Done(body));
                 self.deliver(*a, false);
-                self.out.event(SessionEvent::RecordChanged);
                 self.start_polling(now);
             }
             Reply::Done(a) => {

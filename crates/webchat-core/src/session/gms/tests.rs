@@ -1110,3 +1110,22 @@ fn unknown_request_ids_and_garbage_answers_do_not_panic() {
         let _ = h.answer(rid, 200, body);
     }
 }
+
+#[test]
+fn a_command_in_flight_when_the_server_ends_the_chat_is_rejected_not_left_hanging() {
+    let mut h = Harness::started();
+    let (send, fx) = h.user(Command::SendMessage(json!({"message": "late"})));
+    let (send_rid, _) = request(&fx);
+    let (rid, _) = h.poll();
+    let ended = json!({"statusCode": 0, "chatEnded": true, "messages": []}).to_string();
+    let fx = h.answer(rid, 200, &ended);
+    assert!(events(&fx).contains(&"ended"));
+    assert_eq!(
+        rejection(&fx, send),
+        Reply::text("There is no active chat session")
+    );
+    assert!(
+        h.answer(send_rid, 200, &envelope(&[])).is_empty(),
+        "the late answer settles nothing twice"
+    );
+}
