@@ -18,3 +18,8 @@ pub fn start(host: HostJs, registry: js_sys::Object) -> Runtime {
     webchat_web::install(&runtime);
     runtime
 }
+
+/// The module's allocator: talc instead of Rust's default dlmalloc.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
