@@ -270,7 +270,9 @@ pub fn for_config(
             Err(CoreError::TransportNotImplemented("GMS CometD"))
         }
         #[cfg(feature = "gms")]
-        TransportConfig::Gms(g) => Ok(Box::new(gms::GmsSession::new(g, config, env))),
+        TransportConfig::Gms(g) if g.comet.is_none() => {
+            Ok(Box::new(gms::GmsSession::new(g, config, env)))
+        }
         TransportConfig::EngageV3(_) => {
             Err(CoreError::TransportNotImplemented("pureengage-v3-rest"))
         }
