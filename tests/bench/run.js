@@ -49,6 +49,21 @@ window.__ready = new Promise(function (resolve) {
   JSBus.subscribe('App.ready', function () { resolve(performance.now() - window.__t0); });
 });
 </script></body></html>`,
+  // WebChatService configured for GMS REST (no server needed until a chat starts): script start
+  // to WebChatService.ready with no stored chat, against the floor below.
+  chatReady: `<!doctype html><html><body>
+<script>window.__t0 = performance.now();
+window._genesys = {widgets: {main: {}, webchat: {dataURL: 'http://127.0.0.1:9/genesys/2/chat/customer-support'}}};</script>
+<script src="${MOUNTS.dist}widgets.min.js"></script>
+<script>
+window.__ready = new Promise(function (resolve) {
+  CXBus.subscribe('WebChatService.ready', function () { resolve(performance.now() - window.__t0); });
+});
+</script></body></html>`,
+  startupFloor: `<!doctype html><html><body>
+<script>window.__t0 = performance.now();</script>
+<script src="/bench/startup-floor.js" data-dist="${MOUNTS.dist}" data-bundle="gms"></script>
+</body></html>`,
 };
 
 // In-page benchmarks; `window.BUS` has the CXBus shape for both buses.
@@ -147,6 +162,17 @@ async function main() {
       }
       process.stdout.write('\n');
     }
+    process.stdout.write('    measuring start-up with chat, and its floor ');
+    results.startup = { chatReady: [], startupFloor: [] };
+    for (let run = 0; run < RUNS; run++) {
+      for (const kind of ['chatReady', 'startupFloor']) {
+        const { page, readyMs } = await fresh(kind);
+        results.startup[kind].push(readyMs);
+        await page.close();
+      }
+      process.stdout.write('.');
+    }
+    process.stdout.write('\n');
     if (EMULATOR_URL) {
       process.stdout.write('    measuring WebChatService against the emulator ');
       results.chat = await benchChat({
@@ -196,6 +222,13 @@ async function main() {
   for (const r of rows) console.log(line(r.slice(0, 4)));
 
   printDispatch(results);
+  const ours = median(results.startup.chatReady);
+  const floor = median(results.startup.startupFloor);
+  console.log(
+    `\n    script start to WebChatService.ready (GMS bundle, no stored chat): ${ours.toFixed(1)} ms;` +
+      ` floor (the same glue imported and wasm compiled, nothing run): ${floor.toFixed(1)} ms;` +
+      ` ratio ${(ours / floor).toFixed(2)}x (goal ≤ 1.15x ${ours / floor <= 1.15 ? 'met' : 'NOT met'})`,
+  );
   if (results.chat) printChat(results.chat);
   else console.log('\n    WebChatService: skipped (no EMULATOR_URL; `cargo xtask bench` starts the emulator)');
 }
