@@ -20,7 +20,7 @@ const NativePromise = Promise;
  */
 const MICROTASK_DRAINS_BEFORE_YIELD = 1000;
 
-export function makeHost(getRuntime) {
+export function makeHost(getRuntime, dollar) {
   // Work runs in a microtask: after the caller's synchronous code, before the next task, with no
   // timer clamp (cxbus.md: handlers run asynchronously, in call order). Every
   // MICROTASK_DRAINS_BEFORE_YIELD drains without an event-loop turn, one drain goes through a
@@ -60,6 +60,10 @@ export function makeHost(getRuntime) {
     },
     log(text) {
       consoleLog(text);
+    },
+    /** Calls `callback($)` once the jQuery for extensions is there (see extensions.js). */
+    withJQuery(callback) {
+      dollar.get().then(callback);
     },
     error(text, value) {
       consoleError('[CXBus] ' + text, value);

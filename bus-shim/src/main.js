@@ -13,7 +13,7 @@ import { enableCells } from './deferred.js';
 import { makeBus } from './facade.js';
 import { makeHost } from './host.js';
 import { busMonitor } from './monitor.js';
-import { dollarStandIn } from './standin.js';
+import { hasExtensions, makeDollar } from './extensions.js';
 
 const consoleError = console.error.bind(console);
 const script = document.currentScript;
@@ -35,13 +35,17 @@ if (typeof common.log !== 'function') {
 window.CXBus = bus.CXBus;
 widgets.bus = bus.quickBus;
 
-loadBundle(chooseBundle(widgets), base)
-  .then(({ start, DeferredCell }) => {
-    runtime = start(makeHost(() => runtime), bus.registry);
+// Extensions are called at start with jQuery as `$`: fetch ours (when the page has none) in
+// parallel with the bundle, and only when there are extensions.
+const dollar = makeDollar(base);
+const startDollar = hasExtensions(widgets) ? dollar.get() : Promise.resolve(null);
+
+Promise.all([loadBundle(chooseBundle(widgets), base), startDollar])
+  .then(([{ start, DeferredCell }, $]) => {
+    runtime = start(makeHost(() => runtime, dollar), bus.registry);
     bus.bind(runtime, () => {
       enableCells(() => new DeferredCell());
-      const $ = typeof window.jQuery === 'function' ? window.jQuery : dollarStandIn;
-      runtime.boot(widgets, bus.quickBus, $, bus.CXBus, common);
+      runtime.boot(widgets, bus.quickBus, $ || dollar.now(), bus.CXBus, common);
     });
   })
   .catch((failure) => {

@@ -210,6 +210,17 @@ fn build(bundles: &[Bundle], budget: Budget) -> Res {
     ]);
     run(c, "esbuild failed; see its message above.")?;
 
+    step("bundling jquery.js, for extensions on pages without jQuery (esbuild, npm jquery)");
+    let mut c = cmd(root.join("bus-shim/node_modules/.bin/esbuild"));
+    c.arg("bus-shim/src/jquery.js").args([
+        "--bundle",
+        "--format=esm",
+        "--minify",
+        "--target=es2019",
+        "--outfile=dist/jquery.js",
+    ]);
+    run(c, "esbuild failed on jQuery; see its message above.")?;
+
     step("copying TypeScript declarations");
     let dts = root.join("bus-shim/widgets.d.ts");
     if dts.is_file() {
@@ -388,6 +399,13 @@ fn print_sizes_for(bundles: &[Bundle]) -> Res<bool> {
                 "OVER BUDGET"
             }
         );
+    }
+    let jquery = gz("jquery.js");
+    if jquery > 0 {
+        note(format!(
+            "(+ {:.1} KB for jquery.js, fetched only when extensions are configured and the page has no jQuery)",
+            jquery as f64 / 1024.0
+        ));
     }
     Ok(all_within)
 }
