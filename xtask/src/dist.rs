@@ -200,26 +200,19 @@ fn build(bundles: &[Bundle], budget: Budget) -> Res {
     }
 
     step("bundling widgets.min.js, the shim (esbuild)");
-    let mut c = cmd(root.join("bus-shim/node_modules/.bin/esbuild"));
-    c.arg("bus-shim/src/main.js").args([
-        "--bundle",
-        "--format=iife",
-        "--minify",
-        "--target=es2019",
-        "--outfile=dist/widgets.min.js",
-    ]);
-    run(c, "esbuild failed; see its message above.")?;
-
+    esbuild(
+        &root.join("bus-shim/src/main.js"),
+        "iife",
+        &dist.join("widgets.min.js"),
+        "esbuild failed on the shim; see its message above.",
+    )?;
     step("bundling jquery.js, for extensions on pages without jQuery (esbuild, npm jquery)");
-    let mut c = cmd(root.join("bus-shim/node_modules/.bin/esbuild"));
-    c.arg("bus-shim/src/jquery.js").args([
-        "--bundle",
-        "--format=esm",
-        "--minify",
-        "--target=es2019",
-        "--outfile=dist/jquery.js",
-    ]);
-    run(c, "esbuild failed on jQuery; see its message above.")?;
+    esbuild(
+        &root.join("bus-shim/src/jquery.js"),
+        "esm",
+        &dist.join("jquery.js"),
+        "esbuild failed on jQuery; see its message above.",
+    )?;
 
     step("copying TypeScript declarations");
     let dts = root.join("bus-shim/widgets.d.ts");
@@ -298,23 +291,27 @@ fn build_bundle(bundle: Bundle, wasm_bindgen: &Path, dist: &Path) -> Res {
         "wasm-opt failed. If it is missing, delete bus-shim/node_modules and run `cargo xtask setup`.",
     )?;
 
-    let mut c = cmd(root.join("bus-shim/node_modules/.bin/esbuild"));
-    c.arg(gen_dir.join("widgets.js"))
+    esbuild(
+        &gen_dir.join("widgets.js"),
+        "esm",
+        &dist.join(bundle.glue_file()),
+        "esbuild failed on the wasm-bindgen glue; see its message above.",
+    )
+}
+
+/// Bundles and minifies `entry` into `out` as `format` (`iife` or `esm`).
+fn esbuild(entry: &Path, format: &str, out: &Path, on_failure: &str) -> Res {
+    let mut c = cmd(root().join("bus-shim/node_modules/.bin/esbuild"));
+    c.arg(entry)
         .args([
             "--bundle",
-            "--format=esm",
             "--minify",
             "--target=es2019",
             "--log-override:empty-import-meta=silent",
         ])
-        .arg(format!(
-            "--outfile={}",
-            dist.join(bundle.glue_file()).display()
-        ));
-    run(
-        c,
-        "esbuild failed on the wasm-bindgen glue; see its message above.",
-    )
+        .arg(format!("--format={format}"))
+        .arg(format!("--outfile={}", out.display()));
+    run(c, on_failure)
 }
 
 /// Gzip (level 9) size of some bytes.
