@@ -70,6 +70,16 @@ function listener(kind) {
   };
 }
 
+/** Whether `value` has a callable `then` (reading it may throw: then it is not). */
+function isThenable(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  try {
+    return typeof value.then === 'function';
+  } catch (_) {
+    return false;
+  }
+}
+
 function adopt(deferred, value) {
   if (value !== null && (typeof value === 'object' || typeof value === 'function')) {
     let then;
@@ -138,8 +148,33 @@ const promiseMethods = {
     if (typeof onProgress === 'function') this.progress(onProgress);
     return next.promise();
   },
+  /**
+   * The older jQuery `pipe`: a filter maps the value and the outcome keeps its side, so a fail
+   * filter's result rejects the new promise (unlike `then`, where it would resolve it). A filter
+   * returning a thenable is followed; a filter that throws rejects with the error.
+   */
   pipe(onResolved, onRejected, onProgress) {
-    return this.then(onResolved, onRejected, onProgress);
+    const next = new Deferred();
+    const filtered = (fn, settle) =>
+      function () {
+        if (typeof fn !== 'function') {
+          settle.apply(next, arguments);
+          return;
+        }
+        let value;
+        try {
+          value = fn.apply(undefined, arguments);
+        } catch (err) {
+          next.reject(err);
+          return;
+        }
+        if (isThenable(value)) adopt(next, value);
+        else settle.call(next, value);
+      };
+    this.done(filtered(onResolved, next.resolve));
+    this.fail(filtered(onRejected, next.reject));
+    if (typeof onProgress === 'function') this.progress(onProgress);
+    return next.promise();
   },
   catch(onRejected) {
     return this.then(undefined, onRejected);

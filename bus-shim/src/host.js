@@ -20,6 +20,19 @@ const NativePromise = Promise;
  */
 const MICROTASK_DRAINS_BEFORE_YIELD = 1000;
 
+/**
+ * Reports an exception from customer code (a handler or a subscriber) to the page as uncaught,
+ * as the vendor's bus lets it escape: the window `error` event and the console see it, and the
+ * bus goes on with the next handler or subscriber.
+ */
+const reportUncaught =
+  typeof reportError === 'function'
+    ? reportError.bind(window)
+    : (err) =>
+        setTimeout(() => {
+          throw err;
+        }, 0);
+
 export function makeHost(getRuntime, dollar) {
   // Work runs in a microtask: after the caller's synchronous code, before the next task, with no
   // timer clamp (cxbus.md: handlers run asynchronously, in call order). Every
@@ -47,15 +60,15 @@ export function makeHost(getRuntime, dollar) {
       try {
         handler(e);
       } catch (err) {
-        consoleError('[CXBus] the handler of ' + command + ' threw', err);
         cell.settle(2, [err], undefined);
+        reportUncaught(err);
       }
     },
     deliver(callback, publisher, event, data, hasData) {
       try {
         callback({ time: now(), publisher, event, data: hasData ? data : {} });
       } catch (err) {
-        consoleError('[CXBus] a subscriber of ' + event + ' threw', err);
+        reportUncaught(err);
       }
     },
     log(text) {
