@@ -20,6 +20,7 @@ mod agent_api;
 mod auto_agent;
 mod clock;
 mod cloud;
+mod cometd;
 mod config;
 mod error;
 mod faults;
