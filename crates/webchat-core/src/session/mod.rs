@@ -17,6 +17,7 @@
 //! ```
 
 pub mod cloud;
+pub mod cometd;
 pub mod gms;
 mod outbox;
 
@@ -263,7 +264,7 @@ pub fn for_config(
 ) -> Result<Box<dyn Session>, CoreError> {
     match &config.transport {
         TransportConfig::Gms(g) if g.comet.is_some() => {
-            Err(CoreError::TransportNotImplemented("GMS CometD"))
+            Ok(Box::new(cometd::CometSession::new(g, config, env)))
         }
         TransportConfig::Gms(g) => Ok(Box::new(gms::GmsSession::new(g, config, env))),
         TransportConfig::EngageV3(_) => {
