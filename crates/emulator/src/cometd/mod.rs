@@ -22,6 +22,7 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -138,12 +139,17 @@ fn bad_batch() -> Response {
     (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
 }
 
-/// A response whose body fails after the headers, so the client sees the connection break.
+/// A response whose body breaks off after its first byte, so the client sees the connection
+/// break. (With no byte at all, browsers take the closed connection for a stale keep-alive one
+/// and send the request again without telling the page.)
 fn dropped() -> Response {
-    let broken = futures::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by a fault"))
+    let first = futures::stream::once(async { Ok(Bytes::from_static(b"[")) });
+    let then_break = futures::stream::once(async {
+        // Long enough for the first byte to be flushed to the client.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        Err(std::io::Error::other("connection dropped by a fault"))
     });
-    Response::new(Body::from_stream(broken))
+    Response::new(Body::from_stream(first.chain(then_break)))
 }
 
 /// The answer to a request failed on purpose: the status with a Bayeux error array.

@@ -76,6 +76,9 @@ pub struct Link {
     connect_since: Option<u64>,
     /// When to send the next connect (the advised `interval` after the last).
     next_connect: Option<u64>,
+    /// The next connect is the first since a handshake or a reconnect: it asks the server to
+    /// answer at once (`advice.timeout: 0`), so a working link is known without waiting.
+    fresh: bool,
     failures: u32,
     /// `disconnected` was reported.
     pub disconnected: bool,
@@ -98,6 +101,7 @@ impl Link {
             generation: 0,
             connect_since: None,
             next_connect: None,
+            fresh: true,
             failures: 0,
             disconnected: false,
             offline: false,
@@ -159,6 +163,7 @@ impl CometSession {
     /// Starts a fresh handshake (forgetting the client id).
     pub(super) fn start_handshake(&mut self, _now: u64) {
         self.link.generation = self.link.generation.wrapping_add(1);
+        self.link.fresh = true;
         self.link.client_id = None;
         self.link.connect_since = None;
         self.link.next_connect = None;
@@ -189,7 +194,12 @@ impl CometSession {
         self.link.connect_since = Some(now);
         self.link.next_connect = None;
         let id = self.next_id();
-        let message = bayeux::connect(&id, &client, self.link.carrier);
+        let mut message = bayeux::connect(&id, &client, self.link.carrier);
+        if std::mem::take(&mut self.link.fresh)
+            && let Json::Object(m) = &mut message
+        {
+            m.insert("advice", crate::json!({"timeout": 0}));
+        }
         self.transmit(vec![message], Carried::Connect(self.link.generation));
     }
 
@@ -391,6 +401,7 @@ impl CometSession {
             return self.start_handshake(now);
         }
         self.link.state = State::Open;
+        self.link.fresh = true;
         match self.link.carrier {
             Carrier::WebSocket => self.open_socket(),
             Carrier::LongPolling => self.send_connect(now),

@@ -37,6 +37,10 @@ fn start_handshakes_then_subscribes_publishes_request_chat_and_connects() {
         "a held connect outlives the advised timeout"
     );
     assert_eq!(sent[1].request.as_ref().unwrap().1.url, COMET);
+    assert_eq!(
+        sent[2].messages[0]["advice"]["timeout"], 0,
+        "the first connect asks for an answer at once"
+    );
 }
 
 #[test]
@@ -74,6 +78,10 @@ fn the_start_resolves_with_the_envelope_without_secrets_and_keeps_the_keys_in_th
 fn pushes_on_the_held_connect_are_delivered_and_the_next_connect_goes_out_at_once() {
     let mut h = Harness::new(false);
     let connect = h.started();
+    assert!(
+        connect.messages[0].get("advice").is_none(),
+        "later connects may be held"
+    );
     h.answer(
         connect.rid(),
         &frame("connect_push", &[("5", &connect.id())]),

@@ -209,6 +209,10 @@ fn over_a_websocket_every_batch_is_a_frame_and_a_drop_reconnects_with_the_same_c
     h.session.handle_socket(SocketEvent::Opened, h.now);
     let connect = find(&h.sent(), "/meta/connect");
     assert_eq!(connect.messages[0]["clientId"], "c0ffee");
+    assert_eq!(
+        connect.messages[0]["advice"]["timeout"], 0,
+        "answered at once on a new socket"
+    );
     h.frame(&frame("connect_first", &[("2", &connect.id())]));
     assert_eq!(links(&h.events()), [Link::Reconnected]);
     assert_eq!(
