@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup } from './harness.js';
 import { emulator, startChat } from './chat-emulator.js';
-import { serverTexts, waitEvent, waitText } from './chat-cloud.js';
-import { assertExactlyOnce, openCometChat } from './chat-cometd.js';
+import { assertExactlyOnce, serverTexts, waitEvent, waitText } from './chat-cloud.js';
+import { openCometChat } from './chat-cometd.js';
 
 const h = setup();
 const emu = emulator();
@@ -46,7 +46,7 @@ for (const websocket of [false, true]) {
     const sent = await p.run(() => window.__chat.cmd('sendMessage', { message: 'still here' }));
     assert.equal(sent.state, 'resolved', JSON.stringify(sent.args));
     await waitText(p, 'still here');
-    await assertExactlyOnce(p, await serverTexts(emu, id));
+    await assertExactlyOnce(assert, p, await serverTexts(emu, id));
     await p.run(() => window.__chat.cmd('endChat'));
   });
 
@@ -74,7 +74,7 @@ for (const websocket of [false, true]) {
     assert.equal(await p.run(() => window.__chat.count('reconnected')), 1);
     await agent.say('after the outage');
     await waitText(p, 'after the outage');
-    await assertExactlyOnce(p, await serverTexts(emu, id));
+    await assertExactlyOnce(assert, p, await serverTexts(emu, id));
     await p.run(() => window.__chat.cmd('endChat'));
   });
 }
@@ -93,6 +93,6 @@ test('a server that forgets the client (402): rehandshake, nothing lost or doubl
   const sent = await p.run(() => window.__chat.cmd('sendMessage', { message: 'on the new client' }));
   assert.equal(sent.state, 'resolved', JSON.stringify(sent.args));
   await waitText(p, 'on the new client');
-  await assertExactlyOnce(p, await serverTexts(emu, id));
+  await assertExactlyOnce(assert, p, await serverTexts(emu, id));
   await p.run(() => window.__chat.cmd('endChat'));
 });

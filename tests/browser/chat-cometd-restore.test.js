@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup } from './harness.js';
 import { STORAGE_KEY, emulator, indicesOf, startChat } from './chat-emulator.js';
-import { reopen, serverTexts, waitEvent, waitText } from './chat-cloud.js';
-import { assertExactlyOnce, openCometChat } from './chat-cometd.js';
+import { assertExactlyOnce, reopen, serverTexts, waitEvent, waitText } from './chat-cloud.js';
+import { openCometChat } from './chat-cometd.js';
 
 const h = setup();
 const emu = emulator();
@@ -45,7 +45,7 @@ for (const websocket of [false, true]) {
       ],
     );
     assert.equal(await p.run(() => window.__chat.count('started')), 0);
-    await assertExactlyOnce(p, await serverTexts(emu, id));
+    await assertExactlyOnce(assert, p, await serverTexts(emu, id));
     const sent = await p.run(() => window.__chat.cmd('sendMessage', { message: 'after the reload' }));
     assert.equal(sent.state, 'resolved', JSON.stringify(sent.args));
     await p.run(() => window.__chat.cmd('endChat'));
@@ -68,6 +68,6 @@ test('a restore while the CometD server is down: restoredOffline, then the repla
   await waitText(p, 'while offline');
   const msgs = await p.run(() => window.__chat.messages().filter((m) => m.type === 'Message'));
   assert.deepEqual(msgs.map((m) => [m.text, m.restoring]), [['before', true], ['while offline', true]]);
-  await assertExactlyOnce(p, await serverTexts(emu, id));
+  await assertExactlyOnce(assert, p, await serverTexts(emu, id));
   await p.run(() => window.__chat.cmd('endChat'));
 });

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup } from './harness.js';
 import { emulator, startChat } from './chat-emulator.js';
-import { serverTexts, waitEvent, waitText } from './chat-cloud.js';
-import { COMET_PATH, assertExactlyOnce, openCometChat } from './chat-cometd.js';
+import { assertExactlyOnce, serverTexts, waitEvent, waitText } from './chat-cloud.js';
+import { COMET_PATH, openCometChat } from './chat-cometd.js';
 
 const h = setup();
 const emu = emulator();
@@ -51,7 +51,7 @@ for (const websocket of [false, true]) {
 
     await agent.say('and another');
     await waitText(p, 'and another');
-    await assertExactlyOnce(p, await serverTexts(emu, id));
+    await assertExactlyOnce(assert, p, await serverTexts(emu, id));
 
     // Pushed, not polled: no REST refresh at all, and the carrier asked for.
     assert.deepEqual(p.bayeux.rest.filter((r) => r.endsWith('/refresh')), [], 'no REST polls');

@@ -6,9 +6,7 @@
 // stored session per tab); only `_genesys.widgets.webchat.cometD` is added. `dataURL` stays the
 // REST base (file calls use it). Tests drive WebChatService only through the public bus API.
 
-import assert from 'node:assert/strict';
 import { SERVICE, openChat } from './chat-emulator.js';
-import { assertNoDuplicates, publishedTexts } from './chat-cloud.js';
 
 /** The Bayeux endpoint path and the chat channel. */
 export const COMET_PATH = '/genesys/cometd';
@@ -47,21 +45,4 @@ export async function openCometChat(h, emu, { websocket = false, webchat = '', w
   const p = await openChat(h, emu, { webchat: `Object.assign({cometD: ${comet}}, ${webchat || '{}'})`, waitReady });
   p.bayeux = watchBayeux(p, emu);
   return p;
-}
-
-/** Every message the server has was published exactly once, and getTranscript is in server order. */
-export async function assertExactlyOnce(p, server) {
-  const published = (await publishedTexts(p)).map((m) => m[0]);
-  assertNoDuplicates(assert, published);
-  assert.deepEqual(
-    [...published].sort(),
-    [...server].sort(),
-    `published ${JSON.stringify(published)}, server has ${JSON.stringify(server)}: none missing, none extra`,
-  );
-  const transcript = await p.run(() => window.__chat.cmd('getTranscript'));
-  assert.deepEqual(
-    transcript.args[0].messages.filter((m) => m.type === 'Message').map((m) => m.text),
-    server,
-    'getTranscript has each message once, in server order',
-  );
 }
