@@ -1,7 +1,7 @@
 // `cargo xtask bench`: our bus (dist/widgets.min.js) against the minimal pure-JS bus
 // (tests/bench/js-bus.js), in one headless Chromium run. Prints medians and ratios (ours / JS).
 // Then, when EMULATOR_URL is set, WebChatService against the chat-server emulator
-// (tests/bench/chat.js), over GMS REST and Genesys Cloud: agent-message latency (median, p95),
+// (tests/bench/chat.js), over GMS REST, Genesys Cloud and GMS CometD (long-poll, WebSocket): agent-message latency (median, p95),
 // ready and restore times (median, min, max). A transport the runtime cannot chat over yet is
 // reported as `<id>: unavailable (<reason>)`.
 //
