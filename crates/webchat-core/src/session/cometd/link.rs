@@ -51,10 +51,10 @@ pub enum Carried {
     Handshake(u64),
     /// A connect of link generation `.0`.
     Connect(u64),
-    /// Publishes (and maybe a subscribe) with these ids.
+    /// A publish with this id.
     Publish(String),
-    /// A subscribe batch with these publish ids.
-    Batch(Vec<String>),
+    /// The subscribe after a handshake.
+    Subscribe,
     /// A disconnect; its answer does not matter.
     Disconnect,
 }
@@ -241,7 +241,6 @@ impl CometSession {
                     self.link_failed(&error, now);
                 }
                 Carried::Publish(id) => self.unanswered(&[id], &error),
-                Carried::Batch(ids) => self.unanswered(&ids, &error),
                 _ => {}
             };
         }
@@ -301,7 +300,7 @@ impl CometSession {
         self.link.state = State::Open;
         let id = self.next_id();
         let subscribe = bayeux::subscribe(&id, &client, &self.channel);
-        self.transmit(vec![subscribe], Carried::Batch(Vec::new()));
+        self.transmit(vec![subscribe], Carried::Subscribe);
         for p in std::mem::take(&mut self.queued) {
             self.publish(p, now);
         }
@@ -316,6 +315,10 @@ impl CometSession {
     /// A connect succeeded.
     fn connected(&mut self, now: u64) {
         self.link.failures = 0;
+        if self.keys.is_some() {
+            // Server traffic: the record's last-activity stamp is refreshed (restoreTimeout).
+            self.out.event(SessionEvent::RecordChanged);
+        }
         if self.link.disconnected {
             self.link.disconnected = false;
             if std::mem::take(&mut self.link.offline) {

@@ -327,6 +327,9 @@ impl CometSession {
                 self.deliver(*a, false);
                 if ended {
                     self.ended();
+                } else {
+                    // Server traffic: the record's last-activity stamp is refreshed.
+                    self.out.event(SessionEvent::RecordChanged);
                 }
             }
             Reply::Failed {

@@ -86,7 +86,12 @@ fn pushes_on_the_held_connect_are_delivered_and_the_next_connect_goes_out_at_onc
         connect.rid(),
         &frame("connect_push", &[("5", &connect.id())]),
     );
-    assert_eq!(texts(&h.events()), ["ParticipantJoined:"]);
+    let events = h.events();
+    assert_eq!(texts(&events), ["ParticipantJoined:"]);
+    assert!(
+        events.contains(&SessionEvent::RecordChanged),
+        "server traffic refreshes the record's last-activity stamp"
+    );
     let next = find(&h.sent(), "/meta/connect");
     h.answer(next.rid(), &frame("connect_push2", &[("6", &next.id())]));
     assert_eq!(texts(&h.events()), ["Message:How can I help?"]);
