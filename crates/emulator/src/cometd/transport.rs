@@ -45,6 +45,11 @@ pub enum Waited {
     Dropped,
 }
 
+/// `ms` from now (a day at most, whatever `--comet-timeout-ms` says).
+fn after_ms(ms: u64) -> Instant {
+    Instant::now() + Duration::from_millis(ms.min(86_400_000))
+}
+
 /// The messages of a request body: a JSON array, or one object.
 pub fn parse_batch(body: &[u8]) -> Option<Vec<Value>> {
     match serde_json::from_slice::<Value>(body).ok()? {
@@ -79,7 +84,7 @@ pub fn answer(app: &Shared, batch: &[Value]) -> Answered {
                 } => {
                     let held = Held {
                         client_id,
-                        deadline: Instant::now() + Duration::from_millis(hold_ms),
+                        deadline: after_ms(hold_ms),
                         reply,
                     };
                     // Two connects in one batch: the earlier is answered at once.
