@@ -54,9 +54,10 @@ struct Seen {
 impl Seen {
     fn mark(&mut self, index: u64) {
         self.highest = self.highest.max(index);
-        if index > self.contiguous && !self.above.contains(&index) {
-            self.above.push(index);
-            self.above.sort_unstable();
+        if index > self.contiguous
+            && let Err(at) = self.above.binary_search(&index)
+        {
+            self.above.insert(at, index);
         }
         if self.above.len() > 256 {
             // A server sending far-off indexes: stop waiting for the oldest gap.
@@ -302,10 +303,10 @@ impl Session for CometSession {
     fn reset(&mut self) {
         self.stop();
         self.forget();
-        let waiting = std::mem::take(&mut self.pending)
-            .into_iter()
-            .chain(std::mem::take(&mut self.queued));
-        for p in waiting.collect::<Vec<_>>() {
+        for p in std::mem::take(&mut self.pending) {
+            self.finish(p.op, OpOutcome::Failed(json!(texts::NO_ACTIVE_SESSION)));
+        }
+        for p in std::mem::take(&mut self.queued) {
             self.finish(p.op, OpOutcome::Failed(json!(texts::NO_ACTIVE_SESSION)));
         }
         self.drain_rest();

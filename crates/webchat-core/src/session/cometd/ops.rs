@@ -168,11 +168,8 @@ impl CometSession {
 
     /// Publishes that could not be answered (their request or the socket failed).
     pub(super) fn unanswered(&mut self, ids: &[String], error: &Json) {
-        let (gone, kept): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut self.pending)
-            .into_iter()
-            .partition(|p| ids.contains(&p.id));
-        self.pending = kept;
-        for p in gone {
+        while let Some(at) = self.pending.iter().position(|p| ids.contains(&p.id)) {
+            let p = self.pending.remove(at);
             self.fail(p, OpOutcome::Unreachable(error.clone()));
         }
     }
