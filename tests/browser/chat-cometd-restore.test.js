@@ -68,6 +68,9 @@ test('a restore while the CometD server is down: restoredOffline, then the repla
   await waitText(p, 'while offline');
   const msgs = await p.run(() => window.__chat.messages().filter((m) => m.type === 'Message'));
   assert.deepEqual(msgs.map((m) => [m.text, m.restoring]), [['before', true], ['while offline', true]]);
+  // reconnected is only published after disconnected; restoredOffline is answered by chatServerBackOnline.
+  assert.equal(await p.run(() => window.__chat.count('reconnected')), 0);
+  assert.equal(await p.run(() => window.__chat.count('disconnected')), 0);
   await assertExactlyOnce(assert, p, await serverTexts(emu, id));
   await p.run(() => window.__chat.cmd('endChat'));
 });

@@ -80,8 +80,11 @@ pub struct Link {
     /// answer at once (`advice.timeout: 0`), so a working link is known without waiting.
     fresh: bool,
     failures: u32,
-    /// `disconnected` was reported.
+    /// The link is known to be down: the next connect that works replays.
     pub disconnected: bool,
+    /// `disconnected` was published, so `reconnected` is owed (not after a restore that found
+    /// the server down: `restoredOffline` said it, and `chatServerBackOnline` answers it).
+    announced: bool,
     /// `chatServerWentOffline` was reported (or a restore found the server down).
     pub offline: bool,
     /// A `requestNotifications` must be sent once connected.
@@ -104,6 +107,7 @@ impl Link {
             fresh: true,
             failures: 0,
             disconnected: false,
+            announced: false,
             offline: false,
             replay_due: false,
         }
@@ -324,7 +328,9 @@ impl CometSession {
             if std::mem::take(&mut self.link.offline) {
                 self.out.event(SessionEvent::Link(LinkEvent::BackOnline));
             }
-            self.out.event(SessionEvent::Link(LinkEvent::Reconnected));
+            if std::mem::take(&mut self.link.announced) {
+                self.out.event(SessionEvent::Link(LinkEvent::Reconnected));
+            }
             self.link.replay_due = true;
         }
         if self.link.replay_due {
@@ -369,6 +375,7 @@ impl CometSession {
         self.link.replay_due = true;
         if !self.link.disconnected {
             self.link.disconnected = true;
+            self.link.announced = true;
             self.out.event(SessionEvent::Link(LinkEvent::Disconnected));
         }
         if self.link.failures >= self.poll_limit && !self.link.offline {
