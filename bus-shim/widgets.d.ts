@@ -533,6 +533,19 @@ declare namespace GenesysWidgets {
       headers?: Record<string, string>;
       [option: string]: unknown;
     };
+    /** GMS Chat API v2 REST base (`http://host/genesys/2/chat/{serviceName}`); with CometD, file calls still use it. */
+    dataURL?: string;
+    /** GMS Chat API v2 over CometD (Bayeux) instead of REST polling. */
+    cometD?: {
+      enabled?: boolean;
+      /** The Bayeux endpoint, such as `https://host/genesys/cometd`. */
+      cometURL?: string;
+      /** Default `"/service/chatV2/customer-support"`. */
+      channel?: string;
+      /** Default `true`; `false` long-polls. A WebSocket that never opens falls back to long-polling. */
+      websocketEnabled?: boolean;
+      [option: string]: unknown;
+    };
     userData?: Record<string, unknown>;
     emojis?: boolean;
     uploadsEnabled?: boolean;

@@ -1,8 +1,9 @@
 // `cargo xtask bench`: our bus (dist/widgets.min.js) against the minimal pure-JS bus
 // (tests/bench/js-bus.js), in one headless Chromium run. Prints medians and ratios (ours / JS).
 // Then issue 13's four dispatch figures (dispatch.js) for our bus and both pure-JS floors
-// (MessageChannel and microtask scheduling). Then, when EMULATOR_URL is set, WebChatService against the chat-server emulator
-// (tests/bench/chat.js), over GMS REST and Genesys Cloud: agent-message latency (median, p95),
+// (MessageChannel and microtask scheduling), and start-up against its floor. Then, when
+// EMULATOR_URL is set, WebChatService against the chat-server emulator (tests/bench/chat.js), over
+// GMS REST, Genesys Cloud and GMS CometD (long-poll, WebSocket): agent-message latency (median, p95),
 // ready and restore times (median, min, max). A transport the runtime cannot chat over yet is
 // reported as `<id>: unavailable (<reason>)`.
 //

@@ -9,18 +9,14 @@ use flate2::write::GzEncoder;
 use crate::setup::{self, WASM_TARGET};
 use crate::util::{Res, cargo, cmd, fail, note, rel, root, run, step, target_dir};
 
-/// Gzip budget for what a page with no `webchat` configuration downloads: the shim and the bus
-/// alone. Issue 13's goal is 36 KB; measured 38.3 KB when the bundles were split (42.4 KB as one
-/// file before), so the budget holds the measured size plus a little until the goal is met.
-pub(crate) const BUS_BUDGET_GZIP_BYTES: u64 = 39 * 1024;
-/// Gzip budget for a page with chat on one transport: the shim, the bus and WebChatService with
-/// that one protocol. Issue 13's goal is 82 KB; measured 84.9 (GMS) and 86.5 KB (Cloud) at the
-/// split.
-pub(crate) const ONE_TRANSPORT_BUDGET_GZIP_BYTES: u64 = 87 * 1024;
-/// Gzip budget for the bundle holding every transport, for pages that configure chat after the
-/// script runs (`main.bundle: 'all'`). Issue 13's goal is 95 KB; measured 95.2 KB with GMS and
-/// Cloud.
-pub(crate) const ALL_TRANSPORTS_BUDGET_GZIP_BYTES: u64 = 96 * 1024;
+/// Issue 13's goal for what a page with no `webchat` configuration downloads: the shim and the
+/// bus alone.
+const BUS_GOAL_GZIP_BYTES: u64 = 36 * 1024;
+/// Issue 13's goal for a page with chat on one transport: the shim, the bus and WebChatService
+/// with that one protocol.
+const ONE_TRANSPORT_GOAL_GZIP_BYTES: u64 = 82 * 1024;
+/// Issue 13's goal for the bundle holding every transport (`main.bundle: 'all'`).
+const ALL_TRANSPORTS_GOAL_GZIP_BYTES: u64 = 95 * 1024;
 
 /// wasm-opt feature flags for wasm-bindgen's stripped output (see shared toolchain notes).
 const WASM_OPT_FEATURES: &[&str] = &[
@@ -108,12 +104,24 @@ impl Bundle {
         }
     }
 
-    /// Its gzip budget, and what the budget is for.
-    fn budget(self) -> (u64, &'static str) {
+    /// Its gzip budget, which `cargo xtask test` enforces, and its goal. Where the goal is not
+    /// met yet, the budget is the size measured when the bundle last changed plus about 1 KB, so
+    /// growth still fails the tests; lower it whenever a bundle shrinks.
+    fn budget(self) -> (u64, u64) {
+        let kb = |n: u64| n * 1024;
         match self {
-            Bundle::Bus => (BUS_BUDGET_GZIP_BYTES, "the bus alone"),
-            Bundle::All => (ALL_TRANSPORTS_BUDGET_GZIP_BYTES, "every transport"),
-            _ => (ONE_TRANSPORT_BUDGET_GZIP_BYTES, "one transport"),
+            // 38.6 KB at the split into bundles (42.4 KB as one file before).
+            Bundle::Bus => (kb(39), BUS_GOAL_GZIP_BYTES),
+            // 85.3 KB.
+            Bundle::Gms => (kb(87), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 93.1 KB: the CometD session carries a GMS REST session for file calls.
+            Bundle::Cometd => (kb(94), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 86.8 KB.
+            Bundle::Cloud => (kb(88), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 75.3 KB before the Engage v3 session landed.
+            Bundle::V3 => (kb(87), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 103.4 KB with GMS REST, CometD and Cloud.
+            Bundle::All => (kb(105), ALL_TRANSPORTS_GOAL_GZIP_BYTES),
         }
     }
 
@@ -381,20 +389,18 @@ fn print_sizes_for(bundles: &[Bundle]) -> Res<bool> {
     let shim = gz("widgets.min.js");
     let mut all_within = true;
     for &b in bundles {
-        let (budget, what) = b.budget();
+        let (budget, goal) = b.budget();
         let total = shim + gz(&b.glue_file()) + gz(&b.wasm_file());
         let within = total <= budget;
         all_within &= within;
         println!(
-            "    {:<8} {:>6.1} KB of {:>3} KB ({what}): {}",
+            "    {:<8} {:>6.1} KB   budget {:>3} KB: {:<13}   goal {:>3} KB: {}",
             b.name(),
             total as f64 / 1024.0,
             budget / 1024,
-            if within {
-                "within budget"
-            } else {
-                "OVER BUDGET"
-            }
+            if within { "within" } else { "OVER BUDGET" },
+            goal / 1024,
+            if total <= goal { "met" } else { "not met yet" }
         );
     }
     let jquery = gz("jquery.js");

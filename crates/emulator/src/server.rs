@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::error::EmulatorError;
 use crate::faults::Verdict;
 use crate::state::{AppState, Shared};
-use crate::{agent_api, cloud, gms, v3};
+use crate::{agent_api, cloud, cometd, gms, v3};
 
 /// The emulator server.
 #[derive(Debug)]
@@ -112,12 +112,16 @@ fn router(app: &Shared) -> Router {
     let protocols = Router::new()
         .merge(gms::routes(&app.config))
         .merge(cloud::routes())
+        .merge(cometd::routes())
         .merge(v3::routes(&app.config))
         .layer(middleware::from_fn_with_state(
             Arc::clone(app),
             inject_faults,
         ));
-    let mut router = Router::new().merge(protocols).merge(agent_api::routes());
+    let mut router = Router::new()
+        .merge(protocols)
+        .merge(agent_api::routes())
+        .merge(cometd::fault_routes());
     for mount in &app.config.mounts {
         let files = ServeDir::new(&mount.dir);
         router = if mount.prefix == "/" {
@@ -158,7 +162,9 @@ async fn inject_faults(State(app): State<Shared>, request: Request, next: Next) 
         Verdict::FailStatus1 if path.starts_with("/genesys/") => None,
         Verdict::FailStatus1 | Verdict::Offline => Some(StatusCode::SERVICE_UNAVAILABLE),
     };
-    if path.starts_with("/genesys/") {
+    if path.starts_with(cometd::PATH) {
+        cometd::injected_failure(failure.unwrap_or(StatusCode::SERVICE_UNAVAILABLE))
+    } else if path.starts_with("/genesys/") {
         gms::injected_failure(failure)
     } else if path.starts_with("/nexus/") {
         v3::injected_failure(failure.unwrap_or(StatusCode::SERVICE_UNAVAILABLE))

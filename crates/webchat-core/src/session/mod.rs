@@ -18,6 +18,8 @@
 
 #[cfg(feature = "cloud")]
 pub mod cloud;
+#[cfg(feature = "cometd")]
+pub mod cometd;
 #[cfg(feature = "gms")]
 pub mod gms;
 mod outbox;
@@ -266,8 +268,9 @@ pub fn for_config(
 ) -> Result<Box<dyn Session>, CoreError> {
     let _ = env;
     match &config.transport {
+        #[cfg(feature = "cometd")]
         TransportConfig::Gms(g) if g.comet.is_some() => {
-            Err(CoreError::TransportNotImplemented("GMS CometD"))
+            Ok(Box::new(cometd::CometSession::new(g, config, env)))
         }
         #[cfg(feature = "gms")]
         TransportConfig::Gms(g) if g.comet.is_none() => {
