@@ -1,6 +1,7 @@
 // `cargo xtask bench`: our bus (dist/widgets.min.js) against the minimal pure-JS bus
 // (tests/bench/js-bus.js), in one headless Chromium run. Prints medians and ratios (ours / JS).
-// Then, when EMULATOR_URL is set, WebChatService against the chat-server emulator
+// Then issue 13's four dispatch figures (dispatch.js) for our bus and both pure-JS floors
+// (MessageChannel and microtask scheduling). Then, when EMULATOR_URL is set, WebChatService against the chat-server emulator
 // (tests/bench/chat.js), over GMS REST and Genesys Cloud: agent-message latency (median, p95),
 // ready and restore times (median, min, max). A transport the runtime cannot chat over yet is
 // reported as `<id>: unavailable (<reason>)`.
@@ -10,12 +11,14 @@
 // --no-auto-agent; `cargo xtask bench` starts one).
 import { launchBrowser, MOUNTS, startServer, withTimeout } from '../browser/harness.js';
 import { benchChat, RESTORE_MESSAGES } from './chat.js';
+import { dispatchFigures, DISPATCH_FIGURES } from './dispatch.js';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const EMULATOR_URL = process.env.EMULATOR_URL || '';
 const ROUND_TRIPS = 2000;
 const FANOUTS = [1, 10, 100];
 const DELIVERIES = 20000; // per fan-out measurement: events x subscribers
+const DISPATCH_OPS = 2000; // operations per dispatch figure
 
 const PAGES = {
   ours: `<!doctype html><html><body>
@@ -29,6 +32,16 @@ window.__ready = new Promise(function (resolve) {
 </script></body></html>`,
   js: `<!doctype html><html><body>
 <script>window.__t0 = performance.now(); window._genesys = {widgets: {main: {}}};</script>
+<script src="/bench/js-bus.js"></script>
+<script>
+window.BUS = window.JSBus;
+window.__ready = new Promise(function (resolve) {
+  JSBus.subscribe('App.ready', function () { resolve(performance.now() - window.__t0); });
+});
+</script></body></html>`,
+  jsMicro: `<!doctype html><html><body>
+<script>window.__t0 = performance.now(); window._genesys = {widgets: {main: {}}};
+window.__jsBusScheduler = 'microtask';</script>
 <script src="/bench/js-bus.js"></script>
 <script>
 window.BUS = window.JSBus;
@@ -92,8 +105,8 @@ const median = (xs) => {
 async function main() {
   const server = await startServer();
   const browser = await launchBrowser();
-  const urls = { ours: server.addPage(PAGES.ours), js: server.addPage(PAGES.js) };
-  const results = { ours: {}, js: {} };
+  const urls = Object.fromEntries(Object.entries(PAGES).map(([k, html]) => [k, server.addPage(html)]));
+  const results = { ours: {}, js: {}, jsMicro: {} };
 
   async function fresh(kind) {
     const page = await browser.context.newPage();
@@ -106,15 +119,24 @@ async function main() {
   }
 
   try {
-    for (const kind of ['ours', 'js']) {
-      process.stdout.write(`    measuring ${kind === 'ours' ? 'our bus' : 'the pure-JS bus'} `);
+    for (const kind of ['ours', 'js', 'jsMicro']) {
+      const name = { ours: 'our bus', js: 'the pure-JS bus', jsMicro: 'the pure-JS bus on microtasks' }[kind];
+      process.stdout.write(`    measuring ${name} `);
       const r = results[kind];
+      r.dispatch = Object.fromEntries(DISPATCH_FIGURES.map(([key]) => [key, []]));
       r.ready = [];
       r.roundTrip = [];
       r.fanout = Object.fromEntries(FANOUTS.map((n) => [n, []]));
       for (let run = 0; run < RUNS; run++) {
         const { page, readyMs } = await fresh(kind);
         r.ready.push(readyMs);
+        const figures = await withTimeout(page.evaluate(dispatchFigures, DISPATCH_OPS), 60000, 'dispatch');
+        for (const [key] of DISPATCH_FIGURES) r.dispatch[key].push(figures[key]);
+        if (kind === 'jsMicro') {
+          await page.close();
+          process.stdout.write('.');
+          continue;
+        }
         r.roundTrip.push(await withTimeout(page.evaluate(roundTrip, ROUND_TRIPS), 60000, 'round trip'));
         for (const subs of FANOUTS) {
           const events = Math.max(1, Math.round(DELIVERIES / subs));
@@ -173,8 +195,31 @@ async function main() {
   console.log(line(['benchmark', 'ours', 'pure JS', 'ratio']));
   for (const r of rows) console.log(line(r.slice(0, 4)));
 
+  printDispatch(results);
   if (results.chat) printChat(results.chat);
   else console.log('\n    WebChatService: skipped (no EMULATOR_URL; `cargo xtask bench` starts the emulator)');
+}
+
+/** Issue 13's dispatch figures: ours against the microtask floor (and the MessageChannel bus). */
+function printDispatch(results) {
+  const us = (v) => `${v.toFixed(2)} µs`;
+  const rows = DISPATCH_FIGURES.map(([key, label, goal]) => {
+    const ours = median(results.ours.dispatch[key]);
+    const floor = median(results.jsMicro.dispatch[key]);
+    const channel = median(results.js.dispatch[key]);
+    const ratio = ours / floor;
+    return [label, us(ours), us(floor), `${ratio.toFixed(2)}x`, `≤ ${goal}x ${ratio <= goal ? 'met' : 'NOT met'}`, us(channel)];
+  });
+  const header = ['dispatch, per operation', 'ours', 'JS floor', 'ratio', 'goal', 'JS on MessageChannel'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells) =>
+    '    ' + cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('   ');
+  console.log(
+    `\n    medians of ${RUNS} runs of ${DISPATCH_OPS} operations; floor = the pure-JS bus dispatching through` +
+      ' microtasks; fresh-task figures minus the cost of the task hop itself',
+  );
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
 }
 
 /** Nearest-rank percentile. */

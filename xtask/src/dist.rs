@@ -9,15 +9,18 @@ use flate2::write::GzEncoder;
 use crate::setup::{self, WASM_TARGET};
 use crate::util::{Res, cargo, cmd, fail, note, rel, root, run, step, target_dir};
 
-/// Gzip budget for everything a page downloads from `dist/`, bus alone (issue 2).
-pub(crate) const BUS_BUDGET_GZIP_BYTES: u64 = 60 * 1024;
-/// Gzip budget once the chat plugin (WebChatService) ships in the bundle too, with every
-/// transport built so far in the one file: GMS REST and Genesys Cloud came to 102.5 KB (bus +
-/// chat with GMS alone was 89.5 KB before the session seam, 91.7 KB after it), with GMS CometD
-/// too 112.8 KB. Splitting the
-/// bundle so that a page downloads only its own transport is issue 13's, with its 82 KB goal;
-/// until then this budget is the measured size plus a little, so growth still fails the tests.
-pub(crate) const BUS_AND_CHAT_BUDGET_GZIP_BYTES: u64 = 114 * 1024;
+/// Gzip budget for what a page with no `webchat` configuration downloads: the shim and the bus
+/// alone. Issue 13's goal is 36 KB; measured 38.3 KB when the bundles were split (42.4 KB as one
+/// file before), so the budget holds the measured size plus a little until the goal is met.
+pub(crate) const BUS_BUDGET_GZIP_BYTES: u64 = 39 * 1024;
+/// Gzip budget for a page with chat on one transport: the shim, the bus and WebChatService with
+/// that one protocol. Issue 13's goal is 82 KB; measured 84.9 (GMS) and 86.5 KB (Cloud) at the
+/// split.
+pub(crate) const ONE_TRANSPORT_BUDGET_GZIP_BYTES: u64 = 87 * 1024;
+/// Gzip budget for the bundle holding every transport, for pages that configure chat after the
+/// script runs (`main.bundle: 'all'`). Issue 13's goal is 95 KB; measured 95.2 KB with GMS and
+/// Cloud.
+pub(crate) const ALL_TRANSPORTS_BUDGET_GZIP_BYTES: u64 = 110 * 1024; // TEMPORARY while CometD lands; the lead sets it at merge
 
 /// wasm-opt feature flags for wasm-bindgen's stripped output (see shared toolchain notes).
 const WASM_OPT_FEATURES: &[&str] = &[
@@ -31,18 +34,96 @@ const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-call-indirect-overlong",
 ];
 
+/// wasm-opt size flags beyond `-Oz`. `-Oz` alone inlines every function that has one caller, which
+/// merges the chat machine into a few huge functions that gzip badly; capping that inlining at 20
+/// instructions saved 5.5 KB gzip on bus + chat (96.6 → 91.0 KB of wasm; any cap from 5 to 30
+/// measured within 0.1 KB). Dropping the target-features section saves another 0.1 KB.
+const WASM_OPT_SIZE_FLAGS: &[&str] = &[
+    "--one-caller-inline-max-function-size=20",
+    "--strip-target-features",
+];
+
 /// The `dist/` folder.
 pub(crate) fn dist_dir() -> PathBuf {
     root().join("dist")
 }
 
-/// What goes into the bundle.
+/// One bundle of `dist/`: `widgets-<name>.wasm` and its wasm-bindgen glue `widgets-<name>.js`.
+/// `widgets.min.js` (the shim) picks one from the page's configuration (`bus-shim/src/bundle.js`,
+/// whose `BUNDLES` lists the same names).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Bundle {
-    /// The shipped bundle: the bus and the built-in chat plugin.
-    Full,
-    /// The bus alone (`widgets` without its `chat` feature), to check the bus's own budget.
-    BusOnly,
+    /// The bus alone, for pages without a `webchat` configuration.
+    Bus,
+    /// WebChatService over GMS Chat API v2 REST.
+    Gms,
+    /// WebChatService over GMS Chat API v2 CometD (GMS REST for files).
+    Cometd,
+    /// WebChatService over Genesys Cloud guest chat.
+    Cloud,
+    /// WebChatService over Engage v3.
+    V3,
+    /// WebChatService with every transport (`main.bundle: 'all'`).
+    All,
+}
+
+impl Bundle {
+    /// Every bundle, in the order they are built and reported.
+    pub(crate) const EVERY: [Bundle; 6] = [
+        Bundle::Bus,
+        Bundle::Gms,
+        Bundle::Cometd,
+        Bundle::Cloud,
+        Bundle::V3,
+        Bundle::All,
+    ];
+
+    /// The name in the file names and in `main.bundle`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Bundle::Bus => "bus",
+            Bundle::Gms => "gms",
+            Bundle::Cometd => "cometd",
+            Bundle::Cloud => "cloud",
+            Bundle::V3 => "v3",
+            Bundle::All => "all",
+        }
+    }
+
+    /// The bundle called `name`, if any.
+    pub(crate) fn named(name: &str) -> Option<Bundle> {
+        Bundle::EVERY.into_iter().find(|b| b.name() == name)
+    }
+
+    /// The `widgets` crate's features for this bundle; `None` keeps the default (every
+    /// transport).
+    fn features(self) -> Option<&'static str> {
+        match self {
+            Bundle::Bus => Some(""),
+            Bundle::Gms => Some("gms"),
+            Bundle::Cometd => Some("cometd"),
+            Bundle::Cloud => Some("cloud"),
+            Bundle::V3 => Some("v3"),
+            Bundle::All => None,
+        }
+    }
+
+    /// Its gzip budget, and what the budget is for.
+    fn budget(self) -> (u64, &'static str) {
+        match self {
+            Bundle::Bus => (BUS_BUDGET_GZIP_BYTES, "the bus alone"),
+            Bundle::All => (ALL_TRANSPORTS_BUDGET_GZIP_BYTES, "every transport"),
+            _ => (ONE_TRANSPORT_BUDGET_GZIP_BYTES, "one transport"),
+        }
+    }
+
+    fn wasm_file(self) -> String {
+        format!("widgets-{}.wasm", self.name())
+    }
+
+    fn glue_file(self) -> String {
+        format!("widgets-{}.js", self.name())
+    }
 }
 
 /// Whether being over the gzip budget is an error (in `cargo xtask test`) or only reported.
@@ -54,23 +135,29 @@ pub(crate) enum Budget {
     Enforce,
 }
 
-/// Builds the shipped `dist/` from scratch and prints the size table.
+/// Builds the shipped `dist/` (the shim and every bundle) from scratch and prints the size table.
 pub(crate) fn run_dist() -> Res {
-    build(Bundle::Full, Budget::Report)
+    build(&Bundle::EVERY, Budget::Report)
 }
 
-/// `cargo xtask dist --bus-only`: builds `dist/` with the bus alone and prints its size against
-/// the bus's own budget. Run `cargo xtask dist` again for the shipped bundle.
-pub(crate) fn run_dist_bus_only() -> Res {
-    build(Bundle::BusOnly, Budget::Report)
+/// `cargo xtask dist --only NAME` (`--bus-only` for `bus`): the shim and one bundle, faster while
+/// working on one of them.
+pub(crate) fn run_dist_only(name: &str) -> Res {
+    match Bundle::named(name) {
+        Some(b) => build(&[b], Budget::Report),
+        None => fail(format!(
+            "no bundle is called `{name}`; the bundles are {}.",
+            Bundle::EVERY.map(Bundle::name).join(", ")
+        )),
+    }
 }
 
-/// Builds `dist/` as `bundle` and fails if it is over its gzip budget.
-pub(crate) fn run_dist_within_budget(bundle: Bundle) -> Res {
-    build(bundle, Budget::Enforce)
+/// Builds every bundle into `dist/` and fails if any is over its gzip budget.
+pub(crate) fn run_dist_within_budget() -> Res {
+    build(&Bundle::EVERY, Budget::Enforce)
 }
 
-fn build(bundle: Bundle, budget: Budget) -> Res {
+fn build(bundles: &[Bundle], budget: Budget) -> Res {
     let root = root();
     for (path, who) in [
         ("crates/widgets/Cargo.toml", "the `widgets` crate"),
@@ -92,48 +179,6 @@ fn build(bundle: Bundle, budget: Budget) -> Res {
     };
     setup::npm_packages("bus-shim")?;
 
-    step("building wasm bundle (cargo, profile `bundle`)");
-    let mut c = cargo();
-    c.args([
-        "build",
-        "-p",
-        "widgets",
-        "--target",
-        WASM_TARGET,
-        "--profile",
-        "bundle",
-    ]);
-    if bundle == Bundle::BusOnly {
-        c.arg("--no-default-features");
-    }
-    run(
-        c,
-        "The widgets crate did not compile for wasm; see the errors above.",
-    )?;
-    let wasm = target_dir().join(WASM_TARGET).join("bundle/widgets.wasm");
-    if !wasm.is_file() {
-        return fail(format!(
-            "cargo succeeded but {} is missing. Does crates/widgets set `crate-type = [\"cdylib\"]` \
-             and keep the library name `widgets`?",
-            rel(&wasm)
-        ));
-    }
-
-    step("generating JS bindings (wasm-bindgen)");
-    let gen_dir = root.join("bus-shim/gen");
-    let mut c = cmd(&wasm_bindgen);
-    c.arg(&wasm)
-        .args(["--target", "web", "--out-dir"])
-        .arg(&gen_dir)
-        .args([
-            "--out-name",
-            "widgets",
-            "--no-typescript",
-            "--remove-name-section",
-            "--remove-producers-section",
-        ]);
-    run(c, "wasm-bindgen failed; see its message above.")?;
-
     let dist = dist_dir();
     if dist.exists()
         && let Err(e) = std::fs::remove_dir_all(&dist)
@@ -144,26 +189,23 @@ fn build(bundle: Bundle, budget: Budget) -> Res {
         return fail(format!("cannot create {}: {e}", dist.display()));
     }
 
-    step("optimising wasm (wasm-opt -Oz, npm binaryen)");
-    let mut c = cmd(root.join("bus-shim/node_modules/.bin/wasm-opt"));
-    c.arg("-Oz")
-        .args(WASM_OPT_FEATURES)
-        .arg(gen_dir.join("widgets_bg.wasm"))
-        .arg("-o")
-        .arg(dist.join("widgets.wasm"));
-    run(
-        c,
-        "wasm-opt failed. If it is missing, delete bus-shim/node_modules and run `cargo xtask setup`.",
-    )?;
+    for (i, &bundle) in bundles.iter().enumerate() {
+        step(format!(
+            "bundle {}/{}: widgets-{}",
+            i + 1,
+            bundles.len(),
+            bundle.name()
+        ));
+        build_bundle(bundle, &wasm_bindgen, &dist)?;
+    }
 
-    step("bundling widgets.min.js (esbuild)");
+    step("bundling widgets.min.js, the shim (esbuild)");
     let mut c = cmd(root.join("bus-shim/node_modules/.bin/esbuild"));
     c.arg("bus-shim/src/main.js").args([
         "--bundle",
         "--format=iife",
         "--minify",
         "--target=es2019",
-        "--log-override:empty-import-meta=silent",
         "--outfile=dist/widgets.min.js",
     ]);
     run(c, "esbuild failed; see its message above.")?;
@@ -179,14 +221,89 @@ fn build(bundle: Bundle, budget: Budget) -> Res {
         note("bus-shim/widgets.d.ts is missing; skipped");
     }
 
-    let within = print_sizes_for(bundle)?;
+    let within = print_sizes_for(bundles)?;
     if budget == Budget::Enforce && !within {
         return fail(
-            "the bundle is over its gzip budget (table above). Shrink it before landing: \
+            "a bundle is over its gzip budget (table above). Shrink it before landing: \
              `twiggy top` on a `wasm-bindgen --keep-debug` build shows what is big.",
         );
     }
     Ok(())
+}
+
+/// Compiles one bundle's wasm with its features, generates its glue, optimises the wasm into
+/// `dist/widgets-<name>.wasm` and minifies the glue into `dist/widgets-<name>.js`.
+fn build_bundle(bundle: Bundle, wasm_bindgen: &Path, dist: &Path) -> Res {
+    let root = root();
+    let mut c = cargo();
+    c.args([
+        "build",
+        "-p",
+        "widgets",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        "bundle",
+    ]);
+    if let Some(features) = bundle.features() {
+        c.args(["--no-default-features", "--features", features]);
+    }
+    run(
+        c,
+        "The widgets crate did not compile for wasm; see the errors above.",
+    )?;
+    let wasm = target_dir().join(WASM_TARGET).join("bundle/widgets.wasm");
+    if !wasm.is_file() {
+        return fail(format!(
+            "cargo succeeded but {} is missing. Does crates/widgets set `crate-type = [\"cdylib\"]` \
+             and keep the library name `widgets`?",
+            rel(&wasm)
+        ));
+    }
+
+    let gen_dir = root.join("bus-shim/gen").join(bundle.name());
+    let mut c = cmd(wasm_bindgen);
+    c.arg(&wasm)
+        .args(["--target", "web", "--out-dir"])
+        .arg(&gen_dir)
+        .args([
+            "--out-name",
+            "widgets",
+            "--no-typescript",
+            "--remove-name-section",
+            "--remove-producers-section",
+        ]);
+    run(c, "wasm-bindgen failed; see its message above.")?;
+
+    let mut c = cmd(root.join("bus-shim/node_modules/.bin/wasm-opt"));
+    c.arg("-Oz")
+        .args(WASM_OPT_FEATURES)
+        .args(WASM_OPT_SIZE_FLAGS)
+        .arg(gen_dir.join("widgets_bg.wasm"))
+        .arg("-o")
+        .arg(dist.join(bundle.wasm_file()));
+    run(
+        c,
+        "wasm-opt failed. If it is missing, delete bus-shim/node_modules and run `cargo xtask setup`.",
+    )?;
+
+    let mut c = cmd(root.join("bus-shim/node_modules/.bin/esbuild"));
+    c.arg(gen_dir.join("widgets.js"))
+        .args([
+            "--bundle",
+            "--format=esm",
+            "--minify",
+            "--target=es2019",
+            "--log-override:empty-import-meta=silent",
+        ])
+        .arg(format!(
+            "--outfile={}",
+            dist.join(bundle.glue_file()).display()
+        ));
+    run(
+        c,
+        "esbuild failed on the wasm-bindgen glue; see its message above.",
+    )
 }
 
 /// Gzip (level 9) size of some bytes.
@@ -226,43 +343,51 @@ fn read(path: &Path) -> Res<Vec<u8>> {
     std::fs::read(path).or_else(|e| fail(format!("cannot read {}: {e}", path.display())))
 }
 
-/// Prints raw and gzip sizes of every downloaded file in `dist/`, against the shipped budget.
+/// Prints the size table of every bundle in `dist/`.
 pub(crate) fn print_sizes() -> Res {
-    print_sizes_for(Bundle::Full).map(|_| ())
+    let built: Vec<Bundle> = Bundle::EVERY
+        .into_iter()
+        .filter(|b| dist_dir().join(b.wasm_file()).is_file())
+        .collect();
+    print_sizes_for(&built).map(|_| ())
 }
 
-/// Prints the size table for `bundle`; returns whether it is within its budget.
-fn print_sizes_for(bundle: Bundle) -> Res<bool> {
-    let (budget, what) = match bundle {
-        Bundle::Full => (BUS_AND_CHAT_BUDGET_GZIP_BYTES, "bus + chat"),
-        Bundle::BusOnly => (BUS_BUDGET_GZIP_BYTES, "the bus alone"),
-    };
-    step("bundle size (what a page downloads)");
-    let files = downloaded_files(&dist_dir())?;
-    println!("    {:<24} {:>10} {:>10}", "file", "raw B", "gzip -9 B");
-    let (mut raw_total, mut gz_total) = (0u64, 0u64);
+/// Prints raw and gzip sizes of the downloaded files, then what a page downloads for each bundle
+/// (the shim, the glue and the wasm) against its budget; returns whether all are within.
+fn print_sizes_for(bundles: &[Bundle]) -> Res<bool> {
+    step("bundle size (files)");
+    let dist = dist_dir();
+    let files = downloaded_files(&dist)?;
+    println!("    {:<28} {:>10} {:>10}", "file", "raw B", "gzip -9 B");
+    let mut gz_of = Vec::new();
     for f in &files {
         let bytes = read(f)?;
         let gz = gzip_len(&bytes)?;
-        raw_total += bytes.len() as u64;
-        gz_total += gz;
-        println!("    {:<24} {:>10} {:>10}", rel(f), bytes.len(), gz);
+        println!("    {:<28} {:>10} {:>10}", rel(f), bytes.len(), gz);
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        gz_of.push((name.to_string(), gz));
     }
-    println!("    {:<24} {:>10} {:>10}", "total", raw_total, gz_total);
-    let pct = gz_total as f64 * 100.0 / budget as f64;
-    let verdict = if gz_total <= budget {
-        "within budget"
-    } else {
-        "OVER BUDGET"
-    };
-    println!(
-        "    gzip total {:.1} KB of {} KB budget ({pct:.0}%): {verdict}",
-        gz_total as f64 / 1024.0,
-        budget / 1024
-    );
-    note(format!(
-        "(budget for {what}; `cargo xtask dist --bus-only` checks the bus's own {} KB)",
-        BUS_BUDGET_GZIP_BYTES / 1024
-    ));
-    Ok(gz_total <= budget)
+    let gz = |name: &str| gz_of.iter().find(|(n, _)| n == name).map_or(0, |(_, g)| *g);
+
+    step("what a page downloads, by configuration (widgets.min.js + bundle), gzip");
+    let shim = gz("widgets.min.js");
+    let mut all_within = true;
+    for &b in bundles {
+        let (budget, what) = b.budget();
+        let total = shim + gz(&b.glue_file()) + gz(&b.wasm_file());
+        let within = total <= budget;
+        all_within &= within;
+        println!(
+            "    {:<8} {:>6.1} KB of {:>3} KB ({what}): {}",
+            b.name(),
+            total as f64 / 1024.0,
+            budget / 1024,
+            if within {
+                "within budget"
+            } else {
+                "OVER BUDGET"
+            }
+        );
+    }
+    Ok(all_within)
 }

@@ -1,4 +1,5 @@
-//! The bundle's entry point: `dist/widgets.wasm` is this crate.
+//! The bundles' entry point: every `dist/widgets-<bundle>.wasm` is this crate, built with the
+//! features of that bundle (see Cargo.toml).
 //!
 //! The shim instantiates the module and calls [`start`], which creates the bus runtime (with
 //! `CXBus`, `App` and `QuickBus`) and installs the built-in plugins (WebChatService). Everything
@@ -18,3 +19,8 @@ pub fn start(host: HostJs, registry: js_sys::Object) -> Runtime {
     webchat_web::install(&runtime);
     runtime
 }
+
+/// The module's allocator: talc instead of Rust's default dlmalloc.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
