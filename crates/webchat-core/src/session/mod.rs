@@ -273,7 +273,9 @@ pub fn for_config(
             Ok(Box::new(cometd::CometSession::new(g, config, env)))
         }
         #[cfg(feature = "gms")]
-        TransportConfig::Gms(g) => Ok(Box::new(gms::GmsSession::new(g, config, env))),
+        TransportConfig::Gms(g) if g.comet.is_none() => {
+            Ok(Box::new(gms::GmsSession::new(g, config, env)))
+        }
         TransportConfig::EngageV3(_) => {
             Err(CoreError::TransportNotImplemented("pureengage-v3-rest"))
         }
