@@ -15,17 +15,23 @@ async fn get_answers_only_what_was_set_and_delete_removes_it() {
         .await;
     assert_eq!(status, 200);
 
-    let (status, body) = chat.op("getUserData", &[("key", "CoBrowseSessionId")]).await;
+    let (status, body) = chat
+        .op("getUserData", &[("key", "CoBrowseSessionId")])
+        .await;
     assert_eq!((status, body["statusCode"].clone()), (200, json!(0)));
     assert_eq!(body["userData"], json!({"CoBrowseSessionId": "cb-1"}));
 
     let (_, body) = chat.op("getUserData", &[("key", "NeverSet")]).await;
     assert_eq!(body["userData"], json!({}));
 
-    let (status, body) = chat.op("deleteUserData", &[("key", "CoBrowseSessionId")]).await;
+    let (status, body) = chat
+        .op("deleteUserData", &[("key", "CoBrowseSessionId")])
+        .await;
     assert_eq!((status, body["statusCode"].clone()), (200, json!(0)));
     assert!(body.get("userData").is_none());
-    let (_, body) = chat.op("getUserData", &[("key", "CoBrowseSessionId")]).await;
+    let (_, body) = chat
+        .op("getUserData", &[("key", "CoBrowseSessionId")])
+        .await;
     assert_eq!(body["userData"], json!({}));
 
     let (status, body) = chat.op("getUserData", &[]).await;

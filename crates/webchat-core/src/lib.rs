@@ -46,6 +46,8 @@
 //! ```
 
 mod capabilities;
+#[cfg(feature = "gms")]
+pub mod chat_api;
 mod command;
 mod config;
 mod drive;
