@@ -46,7 +46,7 @@
 //! ```
 
 mod capabilities;
-#[cfg(feature = "gms")]
+#[cfg(feature = "chat-api")]
 pub mod chat_api;
 mod command;
 mod config;

@@ -79,7 +79,8 @@ pub fn no_preprocessor(type_name: &str) -> String {
 // ----- The Chat Service JS API (seeds 000, 002, 003; transports.md §4) -----------------------
 // `event.error.description` for each numbered code, as transports.md §4 names them.
 
-/// Code 1.
+/// Code 1 (also what every open fails with in a bundle without the API: bus-shim's
+/// chat-service.js carries a copy, as those bundles have no core).
 pub const API_UNKNOWN_COMMAND: &str = "unknown command";
 /// Code 2.
 pub const API_PARAMETER_MISSING: &str = "mandatory parameter missing";
@@ -95,8 +96,6 @@ pub const API_SERVER_NOT_AVAILABLE: &str = "chat server not available";
 pub const API_LOGIN_FAILED: &str = "login failed";
 /// Code 150.
 pub const API_NETWORK_INTERRUPTED: &str = "network connection interrupted";
-/// `error.details` when the loaded bundle has no Chat Service JS API (our text).
-pub const API_NOT_IN_BUNDLE: &str = "the Chat Service JS API is not in this bundle; set _genesys.widgets.chatService (or main.bundle: 'cometd', 'gms' or 'all') before widgets.min.js runs";
 /// `SessionEnded` reason 1.
 pub const API_ENDED_BY_LEAVE: &str = "by leave request";
 /// `SessionEnded` reason 2.

@@ -62,8 +62,8 @@ impl Callback {
         Self::ALL.into_iter().find(|c| c.name() == name)
     }
 
-    /// Whether its events can be `restored` (played back to a callback registered after a
-    /// restore replayed them).
+    /// Whether its events are transcript events, kept for a callback registered after they came
+    /// (and flagged `restored` when a restore replayed them).
     pub fn replays(self) -> bool {
         matches!(
             self,

@@ -7,35 +7,42 @@
 //! * [`options`] checks `startSession`/`restoreSession` options and picks the configuration;
 //! * [`errors`] numbers the errors (`{error: {code, description}}`);
 //! * [`events`] maps messages to callbacks and transcript entries;
-//! * [`state`] is what `stateStorage.write` receives.
+//! * [`state`] is what `stateStorage.write` receives;
+//! * `commands.rs` checks and runs the session commands, `react.rs` turns the machine's effects
+//!   into the API's.
 //!
 //! The glue (`webchat-web`'s `chat_api`) feeds [`ChatApi::start`], [`ChatApi::restore`],
 //! [`ChatApi::command`], [`ChatApi::listen`] and the IO answers ([`ChatApi::feed`]), and carries
 //! out the returned [`ApiEffect`]s in order. Log lines are redacted of every session key.
 
+mod commands;
 pub mod errors;
 pub mod events;
 pub mod options;
+mod react;
 pub mod state;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;
 
-use self::errors::{ApiError, Attempt, ErrorCode, from_rejection};
-use self::events::{Callback, EndReason, map_message};
+use self::errors::{ApiError, ErrorCode};
+use self::events::Callback;
 use self::options::{ApiOptions, Entry, LiveOptions};
 use crate::command::{Command, Environment, PageInfo};
-use crate::drive::{CommandId, Effect, Input, Reply};
-use crate::event::Event;
+use crate::drive::{CommandId, Effect, Input};
 use crate::filter::TextMatcher;
 use crate::json;
 use crate::json::Json;
 use crate::machine::WebChat;
-use crate::session::{Op, UserDataOp};
+use crate::session::Op;
 use crate::validate::Phase;
 
 /// The call id of the `startSession`/`restoreSession` promise; session commands use others.
 pub const OPEN_CALL: u64 = 0;
+/// How many events wait at most for a callback that is not registered.
+const MAX_HELD: usize = 500;
 
 /// What the glue must do, in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,7 +116,7 @@ pub struct ChatApi<M: TextMatcher> {
     agents: Vec<Json>,
     transcript: Vec<Json>,
     listening: Vec<Callback>,
-    /// Restored events not yet played back to a callback.
+    /// Events that came before any callback for them was registered, for playback.
     held: Vec<(Callback, Json)>,
     leaving: bool,
     lost: bool,
@@ -273,116 +280,9 @@ impl<M: TextMatcher> ChatApi<M> {
         std::mem::take(&mut self.out)
     }
 
-    fn session_command(&mut self, call: u64, name: &str, arg: &Json) -> Result<(), ApiError> {
-        let bad = |p: &str| ApiError::new(ErrorCode::BadParameter, p);
-        let missing = |p: &str| ApiError::new(ErrorCode::ParameterMissing, p);
-        if name == "getTranscript" {
-            let from = match arg.get("fromIndex").filter(|v| !v.is_null()) {
-                None => 0,
-                Some(v) => v.as_u64().ok_or_else(|| bad("fromIndex"))?,
-            };
-            let transcript: Vec<Json> = self
-                .transcript
-                .iter()
-                .filter(|e| {
-                    e.get("index")
-                        .and_then(Json::as_u64)
-                        .is_none_or(|i| i >= from)
-                })
-                .cloned()
-                .collect();
-            self.settle(call, true, json!({ "transcript": transcript }));
-            return Ok(());
-        }
-        let known = [
-            "sendMessage",
-            "sendTyping",
-            "leave",
-            "setUserData",
-            "getUserData",
-            "deleteUserData",
-        ];
-        if !known.contains(&name) {
-            return Err(ApiError::new(ErrorCode::UnknownCommand, name));
-        }
-        if self.phase != ApiPhase::Active {
-            return Err(ApiError::new(ErrorCode::UnknownSession, ""));
-        }
-        match name {
-            "sendMessage" => {
-                let (text, kind) = match arg {
-                    Json::String(s) => (Some(s.clone()), None),
-                    Json::Object(o) => (
-                        match o.get("message").filter(|m| !m.is_null()) {
-                            None => None,
-                            Some(Json::String(s)) => Some(s.clone()),
-                            Some(_) => return Err(bad("message")),
-                        },
-                        o.get("type").filter(|t| !t.is_null()),
-                    ),
-                    _ => return Err(bad("message")),
-                };
-                let text = text
-                    .filter(|t| !t.is_empty())
-                    .ok_or_else(|| missing("message"))?;
-                if kind.is_some_and(|k| k.as_str() != Some("text") && k.as_str() != Some("url")) {
-                    return Err(bad("type"));
-                }
-                self.run(
-                    Command::SendMessage(json!({ "message": text })),
-                    Waiting::Plain(call),
-                );
-            }
-            "sendTyping" => {
-                let typing = match arg.get("isTyping").filter(|v| !v.is_null()) {
-                    None => true,
-                    Some(v) => v.as_bool().ok_or_else(|| bad("isTyping"))?,
-                };
-                if typing {
-                    self.run(
-                        Command::SendTyping(json!({"message": ""})),
-                        Waiting::Plain(call),
-                    );
-                } else {
-                    self.run_op(
-                        Op::StopTyping {
-                            text: String::new(),
-                        },
-                        Waiting::Plain(call),
-                    );
-                }
-            }
-            "leave" => {
-                self.leaving = true;
-                self.log("leave: ending the chat");
-                self.run(Command::EndChat, Waiting::Plain(call));
-            }
-            "setUserData" => match arg {
-                Json::Object(o) if !o.is_empty() => {
-                    self.run(Command::UpdateUserData(arg.clone()), Waiting::Plain(call));
-                }
-                Json::Null => return Err(missing("userData")),
-                _ => return Err(bad("userData")),
-            },
-            _ => {
-                let key = match arg {
-                    Json::String(k) if !k.is_empty() => k.clone(),
-                    Json::Null => return Err(missing("key")),
-                    _ => return Err(bad("key")),
-                };
-                let (op, waiting) = if name == "getUserData" {
-                    (UserDataOp::Read { key }, Waiting::Read(call))
-                } else {
-                    (UserDataOp::Delete { key }, Waiting::Delete(call))
-                };
-                self.run_op(Op::UserData(op), waiting);
-            }
-        }
-        Ok(())
-    }
-
-    /// A callback was registered: from now on its events are delivered; restored events held
-    /// for it are played back now, in order.
+    /// A callback was registered: from now on its events are delivered; the events it missed
+    /// (held since the session opened, restored ones flagged `restored`) are played back now, in
+    /// order.
     pub fn listen(&mut self, callback: Callback) -> Vec<ApiEffect> {
         if !self.listening.contains(&callback) {
             self.listening.push(callback);
@@ -407,11 +307,13 @@ impl<M: TextMatcher> ChatApi<M> {
     }
 
     /// The page is being left: the built-in storage's state is stamped now, so
-    /// `maxOfflineDuration` counts from the moment the page went away.
+    /// `maxOfflineDuration` counts from the moment the page went away (a page's own storage has
+    /// no expiry and is not written again).
     pub fn page_hidden(&mut self, now: u64) -> Vec<ApiEffect> {
         self.now = now;
         if let Some(session) = self.session.clone()
             && self.phase == ApiPhase::Active
+            && !self.custom_storage
         {
             self.write_state(&session);
         }
@@ -445,168 +347,6 @@ impl<M: TextMatcher> ChatApi<M> {
         self.absorb(effects);
     }
 
-    fn absorb(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            match effect {
-                Effect::Http { .. } | Effect::Download { .. } | Effect::Socket(_) => {
-                    self.out.push(ApiEffect::Io(effect));
-                }
-                Effect::SaveSession { value } => {
-                    self.secrets = state::secrets_of(&value);
-                    self.write_state(&value);
-                    self.session = Some(value);
-                }
-                Effect::ClearSession => {
-                    self.session = None;
-                    self.out.push(ApiEffect::WriteState(Json::Null));
-                }
-                Effect::Publish { event, .. } => self.on_event(event),
-                Effect::PublishMessages { payload } => self.on_messages(&payload),
-                Effect::Resolve { id, reply } => self.answered(id, true, reply),
-                Effect::Reject { id, reply } => self.answered(id, false, reply),
-                Effect::SetData { .. }
-                | Effect::KeepPreprocessor(_)
-                | Effect::WatchPreviewInput(_) => {}
-            }
-        }
-    }
-
-    fn write_state(&mut self, session: &Json) {
-        let state = state::build(self.webchat.as_ref(), session, self.now);
-        self.out.push(ApiEffect::WriteState(state));
-    }
-
-    fn on_event(&mut self, event: Event) {
-        match event {
-            Event::Restored | Event::RestoredOffline if self.phase == ApiPhase::Opening => {
-                self.phase = ApiPhase::Active;
-                self.log("restoreSession: chat restored");
-                self.settle(OPEN_CALL, true, Json::Null);
-                if event == Event::RestoredOffline {
-                    self.interrupted();
-                }
-            }
-            Event::RestoreFailed if self.phase == ApiPhase::Opening => {
-                self.fail_open(&ApiError::new(ErrorCode::UnknownSession, ""));
-            }
-            Event::Error if self.phase == ApiPhase::Active => {
-                self.lost = true;
-                self.error(&ApiError::new(ErrorCode::UnknownSession, ""));
-            }
-            Event::Disconnected | Event::ConnectionPending | Event::ChatServerWentOffline => {
-                self.interrupted();
-            }
-            Event::Reconnected | Event::ChatServerBackOnline | Event::ConnectionRestored => {
-                if std::mem::take(&mut self.interrupted) {
-                    self.log("connection continued");
-                    self.callback(Callback::Continued, Json::Null, false);
-                }
-            }
-            Event::Ended if self.phase == ApiPhase::Active => self.ended(),
-            _ => {}
-        }
-    }
-
-    fn interrupted(&mut self) {
-        if self.phase != ApiPhase::Active || std::mem::replace(&mut self.interrupted, true) {
-            return;
-        }
-        self.error(&ApiError::new(ErrorCode::NetworkInterrupted, ""));
-        self.callback(Callback::Interrupted, Json::Null, false);
-    }
-
-    fn ended(&mut self) {
-        let reason = if self.leaving {
-            EndReason::LeaveRequest
-        } else if self.lost {
-            EndReason::Error
-        } else {
-            EndReason::Agent
-        };
-        self.phase = ApiPhase::Over;
-        self.agents.clear();
-        self.transcript.push(reason.entry(self.now));
-        self.log(match reason {
-            EndReason::LeaveRequest => "session ended: by leave request",
-            EndReason::Agent => "session ended: by an agent",
-            EndReason::Error => "session ended: by error",
-        });
-        self.callback(Callback::SessionEnded, reason.event(), false);
-    }
-
-    fn on_messages(&mut self, payload: &Json) {
-        let restoring = payload.get("restoring").and_then(Json::as_bool) == Some(true);
-        let Some(messages) = payload.get("messages").and_then(Json::as_array) else {
-            return;
-        };
-        for message in messages {
-            let Some(mapped) = map_message(message, restoring) else {
-                continue;
-            };
-            if let Some(entry) = mapped.entry {
-                self.transcript.push(entry);
-            }
-            match (mapped.callback, mapped.agent) {
-                (Callback::AgentConnected, Some(id)) if !self.agents.contains(&id) => {
-                    self.agents.push(id);
-                }
-                (Callback::AgentDisconnected, Some(id)) => self.agents.retain(|a| *a != id),
-                _ => {}
-            }
-            self.callback(mapped.callback, mapped.event, restoring);
-        }
-    }
-
-    /// A callback event: delivered when the callback is registered; a restored one is held for
-    /// a later registration.
-    fn callback(&mut self, callback: Callback, event: Json, restored: bool) {
-        if self.listening.contains(&callback) {
-            self.out.push(ApiEffect::Callback { callback, event });
-        } else if restored && callback.replays() {
-            self.held.push((callback, event));
-        }
-    }
-
-    fn answered(&mut self, id: CommandId, ok: bool, reply: Reply) {
-        let Some(at) = self.waiting.iter().position(|(i, _)| *i == id) else {
-            return;
-        };
-        let waiting = self.waiting.remove(at).1;
-        let reply = match reply {
-            Reply::Json(v) => v,
-            _ => Json::Null,
-        };
-        let (call, value) = match waiting {
-            Waiting::Nobody => return,
-            Waiting::Open => {
-                if ok {
-                    self.phase = ApiPhase::Active;
-                    self.log("startSession: chat started");
-                    self.settle(OPEN_CALL, true, Json::Null);
-                } else {
-                    self.fail_open(&from_rejection(&reply, Attempt::Start));
-                }
-                return;
-            }
-            Waiting::Plain(call) => (call, Json::Null),
-            Waiting::Read(call) => {
-                let data = reply.get("userData").filter(|d| d.is_object()).cloned();
-                (
-                    call,
-                    json!({ "userData": data.unwrap_or_else(|| json!({})) }),
-                )
-            }
-            Waiting::Delete(call) => (call, json!({ "timestamp": self.now })),
-        };
-        if ok {
-            self.settle(call, true, value);
-        } else {
-            let error = from_rejection(&reply, Attempt::Command);
-            self.log_error(&error);
-            self.settle(call, false, error.event());
-        }
-    }
-
     fn settle(&mut self, call: u64, ok: bool, value: Json) {
         self.out.push(ApiEffect::Settle { call, ok, value });
     }
@@ -614,13 +354,13 @@ impl<M: TextMatcher> ChatApi<M> {
     fn fail_open(&mut self, error: &ApiError) {
         self.phase = ApiPhase::Over;
         self.log_error(error);
-        self.settle(OPEN_CALL, false, error.event());
+        self.settle(OPEN_CALL, false, self.error_event(error));
     }
 
     /// `onError` with `error`.
     fn error(&mut self, error: &ApiError) {
         self.log_error(error);
-        self.callback(Callback::Error, error.event(), false);
+        self.callback(Callback::Error, self.error_event(error));
     }
 
     fn log_error(&mut self, error: &ApiError) {
@@ -637,12 +377,24 @@ impl<M: TextMatcher> ChatApi<M> {
     }
 
     fn log(&mut self, line: &str) {
-        let mut line = line.to_owned();
+        let line = self.redact(line);
+        self.out.push(ApiEffect::Log(line));
+    }
+
+    /// `text` with every session key replaced by `[redacted]`.
+    fn redact(&self, text: &str) -> String {
+        let mut text = text.to_owned();
         for secret in &self.secrets {
-            if line.contains(secret.as_str()) {
-                line = line.replace(secret.as_str(), "[redacted]");
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), "[redacted]");
             }
         }
-        self.out.push(ApiEffect::Log(line));
+        text
+    }
+
+    /// `error` as fail callbacks and `onError` get it, its details redacted (a server's text
+    /// could quote what it was sent).
+    fn error_event(&self, error: &ApiError) -> Json {
+        ApiError::new(error.code, self.redact(&error.details)).event()
     }
 }

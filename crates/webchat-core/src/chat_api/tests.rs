@@ -79,16 +79,21 @@ fn message(index: u64, kind: &str, from_type: &str, id: u64, text: &str) -> Json
                     "participantId": id, "type": from_type}})
 }
 
-/// A started chat over REST, with every callback registered.
-fn started() -> (Api, Vec<ApiEffect>) {
-    let mut api = Api::new(SubstringMatcher);
-    let fx = api.start(
+/// `startSession` over REST with default live options.
+fn start_rest(api: &mut Api, now: u64) -> Vec<ApiEffect> {
+    api.start(
         &rest(),
         LiveOptions::default(),
         Environment::default(),
         PageInfo::default(),
-        10,
-    );
+        now,
+    )
+}
+
+/// A started chat over REST, with every callback registered.
+fn started() -> (Api, Vec<ApiEffect>) {
+    let mut api = Api::new(SubstringMatcher);
+    let fx = start_rest(&mut api, 10);
     let (id, request) = requests(&fx).remove(0);
     assert_eq!(request.url, "http://gms/genesys/2/chat/customer-support/");
     assert_eq!(request.body.form_field("nickname"), Some("Jo"));
@@ -198,13 +203,7 @@ fn a_missing_server_url_fails_start_session_with_code_2_and_sends_nothing() {
 #[test]
 fn a_refused_start_is_login_failed_and_an_unreachable_server_is_100() {
     let mut api = Api::new(SubstringMatcher);
-    let fx = api.start(
-        &rest(),
-        LiveOptions::default(),
-        Environment::default(),
-        PageInfo::default(),
-        0,
-    );
+    let fx = start_rest(&mut api, 0);
     let (id, _) = requests(&fx).remove(0);
     let refused = json!({"errors": [{"code": 240, "message": "cannot start a new chat now"}]});
     let fx = answer(&mut api, id, 400, refused, 1);
@@ -214,13 +213,7 @@ fn a_refused_start_is_login_failed_and_an_unreachable_server_is_100() {
     assert_eq!(value["error"]["details"], "cannot start a new chat now");
 
     let mut api = Api::new(SubstringMatcher);
-    let fx = api.start(
-        &rest(),
-        LiveOptions::default(),
-        Environment::default(),
-        PageInfo::default(),
-        0,
-    );
+    let fx = start_rest(&mut api, 0);
     let (id, _) = requests(&fx).remove(0);
     let fx = api.feed(
         Input::Http {
@@ -649,4 +642,62 @@ fn log_lines_never_carry_a_session_key() {
         "{logged}"
     );
     assert!(logged.contains("[redacted]"));
+    let failed = settled(&fx, 1).unwrap().1;
+    assert_eq!(
+        failed["error"]["details"],
+        "bad key [redacted] for [redacted]"
+    );
+}
+
+#[test]
+fn messages_before_a_callback_is_registered_are_played_back_to_it_once() {
+    let mut api = Api::new(SubstringMatcher);
+    let fx = start_rest(&mut api, 0);
+    let (id, _) = requests(&fx).remove(0);
+    answer(
+        &mut api,
+        id,
+        200,
+        envelope(json!([message(1, "ParticipantJoined", "Client", 1, "")])),
+        1,
+    );
+    let id = poll(&mut api, 600);
+    let early = json!([
+        message(2, "Message", "Agent", 2, "early"),
+        message(3, "TypingStarted", "Agent", 2, "")
+    ]);
+    let fx = answer(&mut api, id, 200, envelope(early), 700);
+    assert!(callbacks(&fx).is_empty(), "nobody listens yet");
+    let got = callbacks(&api.listen(Callback::MessageReceived));
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].1["content"]["text"], "early");
+    assert!(got[0].1.get("restored").is_none());
+    assert!(callbacks(&api.listen(Callback::MessageReceived)).is_empty());
+    assert!(
+        callbacks(&api.listen(Callback::AgentTyping)).is_empty(),
+        "typing is not kept"
+    );
+}
+
+#[test]
+fn leaving_the_page_stamps_the_built_in_state_but_never_rewrites_a_page_storage() {
+    let (mut api, _) = started();
+    let fx = api.page_hidden(5000);
+    assert_eq!(saved_state(&fx)["savedAt"], 5000);
+
+    let custom = LiveOptions {
+        state_storage: Some(true),
+        logger: None,
+    };
+    let mut api = Api::new(SubstringMatcher);
+    let fx = api.start(
+        &rest(),
+        custom,
+        Environment::default(),
+        PageInfo::default(),
+        0,
+    );
+    let (id, _) = requests(&fx).remove(0);
+    answer(&mut api, id, 200, envelope(json!([])), 1);
+    assert!(api.page_hidden(5000).is_empty());
 }
