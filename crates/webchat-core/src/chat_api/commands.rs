@@ -10,6 +10,17 @@ use crate::json;
 use crate::json::Json;
 use crate::session::{Op, UserDataOp};
 
+/// The session commands (the shim's chat-session.js has the same list).
+pub const COMMANDS: [&str; 7] = [
+    "getTranscript",
+    "sendMessage",
+    "sendTyping",
+    "leave",
+    "setUserData",
+    "getUserData",
+    "deleteUserData",
+];
+
 impl<M: TextMatcher> ChatApi<M> {
     pub(super) fn session_command(
         &mut self,
@@ -37,15 +48,7 @@ impl<M: TextMatcher> ChatApi<M> {
             self.settle(call, true, json!({ "transcript": transcript }));
             return Ok(());
         }
-        let known = [
-            "sendMessage",
-            "sendTyping",
-            "leave",
-            "setUserData",
-            "getUserData",
-            "deleteUserData",
-        ];
-        if !known.contains(&name) {
+        if !COMMANDS.contains(&name) {
             return Err(ApiError::new(ErrorCode::UnknownCommand, name));
         }
         if self.phase != ApiPhase::Active {

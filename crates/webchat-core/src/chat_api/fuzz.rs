@@ -75,16 +75,13 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-const NAMES: [&str; 8] = [
-    "getTranscript",
-    "sendMessage",
-    "sendTyping",
-    "leave",
-    "setUserData",
-    "getUserData",
-    "deleteUserData",
-    "fly",
-];
+/// A session command, or (one time in eight) a name that is none.
+fn command_name(n: u8) -> &'static str {
+    super::commands::COMMANDS
+        .get(usize::from(n % 8))
+        .copied()
+        .unwrap_or("fly")
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
@@ -120,8 +117,7 @@ proptest! {
             now += 100;
             effects = match step {
                 Step::Command(n, arg) => {
-                    let name = NAMES[usize::from(n) % NAMES.len()];
-                    api.command(1000 + i as u64, name, &arg, now)
+                    api.command(1000 + i as u64, command_name(n), &arg, now)
                 }
                 Step::Answer(pick, status, body) if !requests.is_empty() => {
                     let id = requests.remove(usize::from(pick) % requests.len());

@@ -15,7 +15,7 @@
 //! [`ChatApi::command`], [`ChatApi::listen`] and the IO answers ([`ChatApi::feed`]), and carries
 //! out the returned [`ApiEffect`]s in order. Log lines are redacted of every session key.
 
-mod commands;
+pub mod commands;
 pub mod errors;
 pub mod events;
 pub mod options;

@@ -63,11 +63,11 @@ impl<M: TextMatcher> ChatApi<M> {
             Event::Disconnected | Event::ConnectionPending | Event::ChatServerWentOffline => {
                 self.interrupted();
             }
-            Event::Reconnected | Event::ChatServerBackOnline | Event::ConnectionRestored => {
-                if std::mem::take(&mut self.interrupted) {
-                    self.log("connection continued");
-                    self.callback(Callback::Continued, Json::Null);
-                }
+            Event::Reconnected | Event::ChatServerBackOnline | Event::ConnectionRestored
+                if std::mem::take(&mut self.interrupted) =>
+            {
+                self.log("connection continued");
+                self.callback(Callback::Continued, Json::Null);
             }
             Event::Ended if self.phase == ApiPhase::Active => self.ended(),
             _ => {}
