@@ -383,13 +383,7 @@ impl<M: TextMatcher> ChatApi<M> {
 
     /// `text` with every session key replaced by `[redacted]`.
     fn redact(&self, text: &str) -> String {
-        let mut text = text.to_owned();
-        for secret in &self.secrets {
-            if text.contains(secret.as_str()) {
-                text = text.replace(secret.as_str(), "[redacted]");
-            }
-        }
-        text
+        state::redact(text, &self.secrets)
     }
 
     /// `error` as fail callbacks and `onError` get it, its details redacted (a server's text

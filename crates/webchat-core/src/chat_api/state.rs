@@ -64,3 +64,46 @@ pub fn secrets_of(session: &Json) -> Vec<String> {
     }
     out
 }
+
+/// `text` with every occurrence of each of `secrets` replaced by `[redacted]`. Byte by byte, so
+/// the bundle needs no substring searcher and no string slicing (whose panic paths bring
+/// Unicode tables); the secrets are ASCII, so the result stays UTF-8.
+pub fn redact(text: &str, secrets: &[String]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for secret in secrets
+        .iter()
+        .map(String::as_bytes)
+        .filter(|s| !s.is_empty())
+    {
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0usize;
+        while let Some(&b) = bytes.get(i) {
+            let end = i.saturating_add(secret.len());
+            if bytes.get(i..end) == Some(secret) {
+                out.extend_from_slice(b"[redacted]");
+                i = end;
+            } else {
+                out.push(b);
+                i = i.saturating_add(1);
+            }
+        }
+        bytes = out;
+    }
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_replaces_every_occurrence_of_every_secret_and_keeps_the_rest() {
+        let secrets = vec!["4ee1".to_owned(), "117".to_owned()];
+        assert_eq!(
+            redact("key 4ee1, alias 117, again 4ee14ee1 — é", &secrets),
+            "key [redacted], alias [redacted], again [redacted][redacted] — é"
+        );
+        assert_eq!(redact("nothing", &secrets), "nothing");
+        assert_eq!(redact("", &secrets), "");
+    }
+}
