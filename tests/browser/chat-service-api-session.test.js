@@ -140,3 +140,17 @@ test('a whole chat over a REST transport ({type: "rest", dataURL})', async () =>
   await p.run(() => window.__api.cmd('leave'));
   await assertNoSecrets(assert, p, secrets);
 });
+
+test('chatService beside a Genesys Cloud webchat gets the all bundle, and the API works there', async () => {
+  const config = `{main: {debug: false}, chatService: {}, webchat: {transport: {type: 'purecloud-v2-sockets',
+    dataURL: ${JSON.stringify(emu.url)}, deploymentKey: 'd', orgGuid: 'o'}}}`;
+  const p = await openApiPage(h, { config });
+  assert.deepEqual(bundlesFetched(p), ['all.js', 'all.wasm']);
+  await startSession(p, `{transport: ${JSON.stringify(restTransport(emu))}}`);
+  const agent = emu.agent(await chatIdOf(p));
+  await agent.join({ nickname: 'Alex' });
+  await agent.say('over the all bundle');
+  const got = await p.run(() => window.__api.waitOn('onMessageReceived', 1, 10000), undefined, { timeout: 12000 });
+  assert.equal(got.event.content.text, 'over the all bundle');
+  await p.run(() => window.__api.cmd('leave'));
+});
