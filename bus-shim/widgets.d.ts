@@ -567,7 +567,163 @@ declare namespace GenesysWidgets {
     bus?: QuickBus;
     /** Set by the runtime: helpers. */
     common?: Common;
+    /**
+     * The page uses the Chat Service JS API (`window.widgetsRsChat`): any truthy value makes
+     * `widgets.min.js` load a bundle that carries it (`cometd` without `webchat`).
+     */
+    chatService?: boolean | Record<string, unknown>;
     [section: string]: unknown;
+  }
+}
+
+/**
+ * The Chat Service JS API (the older Web Engagement API: seeds 000, 002, 003), at
+ * `window.widgetsRsChat`.
+ */
+declare namespace WidgetsRsChat {
+  /** `event.error` of every fail callback and of `onError`. */
+  interface ApiError {
+    /**
+     * 1 unknown command, 2 mandatory parameter missing, 3 bad parameter value, 50 unknown session,
+     * 52 execution error, 100 chat server not available, 101 login failed, 150 network
+     * connection interrupted.
+     */
+    code: 1 | 2 | 3 | 50 | 52 | 100 | 101 | 150;
+    /** The code's description, e.g. `"mandatory parameter missing"`. */
+    description: string;
+    /** What it is about (a parameter name, the server's text), when known. */
+    details?: string;
+  }
+
+  /** What fail callbacks receive; `error` is absent when `restoreSession` found no chat. */
+  interface FailEvent {
+    error?: ApiError;
+  }
+
+  /** A done/fail promise; also a standard thenable (`await` gives the done value). */
+  interface ApiPromise<T = void> extends PromiseLike<T> {
+    done(callback: (value: T) => void): this;
+    fail(callback: (event: FailEvent) => void): this;
+    then<R1 = T, R2 = never>(
+      onDone?: ((value: T) => R1 | PromiseLike<R1>) | null,
+      onFail?: ((event: FailEvent) => R2 | PromiseLike<R2>) | null,
+    ): Promise<R1 | R2>;
+    catch<R = never>(onFail?: ((event: FailEvent) => R | PromiseLike<R>) | null): Promise<T | R>;
+    finally(callback: () => void): Promise<T>;
+  }
+
+  /** `stateStorage`: where the session's state is kept across page loads. */
+  interface StateStorage {
+    /** The state last written, or `null`/`undefined` for none. */
+    read(): unknown;
+    /** Keeps `state`; `null` clears it. */
+    write(state: object | null): void;
+  }
+
+  /** The GMS Chat API v2 REST transport: `{type: 'rest', dataURL}`. */
+  interface RestTransport {
+    type: 'rest';
+    /** `https://host/genesys/2/chat/{serviceName}`. */
+    dataURL: string;
+    apikey?: string;
+  }
+
+  /** Options of `restoreSession` (seed 003). */
+  interface RestoreOptions {
+    /** Mandatory when `startSession` had one; else the saved state knows the CometD server. */
+    transport?: RestTransport;
+    stateStorage?: StateStorage;
+    /** Seconds the built-in storage keeps the state after the page is left. Default 5. */
+    maxOfflineDuration?: number;
+    disableWebSockets?: boolean;
+    /** Receives each log line (never a session key). Default: `console.log`. */
+    logger?: (...args: unknown[]) => void;
+  }
+
+  /** Options of `startSession` (seed 003): `serverUrl` or `transport` is mandatory. */
+  interface StartOptions extends RestoreOptions {
+    /** The CometD endpoint of GMS, e.g. `https://gms.example.com/genesys/cometd`. */
+    serverUrl?: string;
+    /** Default `"User"`. */
+    username?: string;
+    subject?: string;
+    userData?: Record<string, unknown>;
+  }
+
+  /** `{agent: true}`, `{client: true}`, `{external: true}` or `{supervisor: true}`. */
+  interface PartyTypeFlags {
+    agent?: true;
+    client?: true;
+    external?: true;
+    supervisor?: true;
+  }
+
+  interface Party {
+    id: string | number;
+    name: string;
+    type: PartyTypeFlags;
+  }
+
+  interface AgentEvent {
+    party: Party;
+    /** 0-based position in the transcript. */
+    index: number;
+    timestamp: number;
+    restored?: true;
+  }
+
+  interface MessageEvent extends AgentEvent {
+    content: { text: string; type: { text?: true; url?: true } };
+  }
+
+  interface TypingEvent {
+    party: { id: string | number; name: string };
+    isTyping: boolean;
+  }
+
+  interface SessionEndedEvent {
+    reason: { leaveRequest?: true; agent?: true; error?: true };
+  }
+
+  /** One entry of `getTranscript`'s `event.transcript` (types as strings, as the seed shows). */
+  interface TranscriptEntry {
+    type: 'AgentConnected' | 'AgentDisconnected' | 'MessageReceived' | 'SessionEnded';
+    party?: { id: string | number; name: string; type: 'Agent' | 'Client' | 'External' | 'Supervisor' };
+    content?: { text: string; type: 'text' | 'url' };
+    reason?: { code: 1 | 2 | 3; description: string };
+    index?: number;
+    timestamp: number;
+  }
+
+  /** A chat session (seed 002): commands return promises, `on*` add callbacks. */
+  interface Session {
+    getTranscript(options?: { fromIndex?: number }): ApiPromise<{ transcript: TranscriptEntry[] }>;
+    sendMessage(message: string | { message: string; type?: 'text' | 'url' }): ApiPromise;
+    sendTyping(options?: { isTyping?: boolean }): ApiPromise;
+    leave(): ApiPromise;
+    /** Extended API: sets user data of the interaction. */
+    setUserData(userData: Record<string, unknown>): ApiPromise;
+    /** Extended API: reads one key this application set; `{userData: {}}` when it did not. */
+    getUserData(key: string): ApiPromise<{ userData: Record<string, unknown> }>;
+    /** Extended API: removes one key. */
+    deleteUserData(key: string): ApiPromise<{ timestamp: number }>;
+    /** Whether at least one agent is in the chat. */
+    isAgentConnected(): boolean;
+    onError(callback: (event: { error: ApiError }) => void): this;
+    onAgentConnected(callback: (event: AgentEvent) => void): this;
+    onAgentDisconnected(callback: (event: AgentEvent) => void): this;
+    onMessageReceived(callback: (event: MessageEvent) => void): this;
+    onAgentTyping(callback: (event: TypingEvent) => void): this;
+    onInterrupted(callback: () => void): this;
+    onContinued(callback: () => void): this;
+    onSessionEnded(callback: (event: SessionEndedEvent) => void): this;
+  }
+
+  interface ChatService {
+    startSession(options: StartOptions): ApiPromise<Session>;
+    /** The name seeds 000 and 003 use in their examples. */
+    startChat(options: StartOptions): ApiPromise<Session>;
+    restoreSession(options?: RestoreOptions): ApiPromise<Session>;
   }
 }
 
@@ -575,3 +731,5 @@ declare namespace GenesysWidgets {
 declare var CXBus: GenesysWidgets.CXBus;
 /** Widgets configuration and runtime objects. */
 declare var _genesys: { widgets: GenesysWidgets.WidgetsConfig; [key: string]: unknown };
+/** The Chat Service JS API; exists as soon as `widgets.min.js` has run. */
+declare var widgetsRsChat: WidgetsRsChat.ChatService;

@@ -9,7 +9,7 @@
  */
 
 /** Every bundle `cargo xtask dist` builds. */
-export const BUNDLES = ['bus', 'gms', 'cometd', 'cloud', 'v3', 'all'];
+export const BUNDLES = ['bus', 'gms', 'cometd', 'cloud', 'v3', 'chatservice', 'all'];
 
 /** Reads `obj[key]`, treating a throwing getter or a non-object as absent. */
 function read(obj, key) {
@@ -25,15 +25,19 @@ function read(obj, key) {
  * bus alone without a `webchat` object; else the protocol `webchat` selects, mirroring
  * WebChatService's own reading (`transport.type`, then `cometD.enabled`). An unknown
  * `transport.type` gets GMS's bundle: WebChatService reports the bad type the same way in each.
+ * A truthy `chatService` (the page uses the Chat Service JS API) picks a bundle that carries the
+ * API: `chatservice` (GMS CometD and REST), or `all` when `webchat` is Cloud or v3.
  */
 export function chooseBundle(widgets) {
   const chosen = read(read(widgets, 'main'), 'bundle');
   if (BUNDLES.includes(chosen)) return chosen;
+  const api = read(widgets, 'chatService');
   const webchat = read(widgets, 'webchat');
-  if (webchat === null || typeof webchat !== 'object') return 'bus';
+  if (webchat === null || typeof webchat !== 'object') return api ? 'chatservice' : 'bus';
   const type = read(read(webchat, 'transport'), 'type');
-  if (type === 'purecloud-v2-sockets') return 'cloud';
-  if (type === 'pureengage-v3-rest') return 'v3';
+  if (type === 'purecloud-v2-sockets') return api ? 'all' : 'cloud';
+  if (type === 'pureengage-v3-rest') return api ? 'all' : 'v3';
+  if (api) return 'chatservice';
   if (read(read(webchat, 'cometD'), 'enabled') === true) return 'cometd';
   return 'gms';
 }

@@ -6,9 +6,11 @@
  * commands. Meanwhile it fetches the bundle the configuration needs (`bundle.js`) from beside
  * itself (relative to this script's own URL, so `dist/` can live on any CDN path), starts the
  * runtime, runs the widgets bootstrap and replays every call made in between, in order.
+ * `window.widgetsRsChat`, the Chat Service JS API, is set up at once too (`chat-service.js`).
  */
 
 import { chooseBundle, loadBundle } from './bundle.js';
+import { makeChatService } from './chat-service.js';
 import { enableCells } from './deferred.js';
 import { makeBus } from './facade.js';
 import { makeHost } from './host.js';
@@ -35,24 +37,36 @@ if (typeof common.log !== 'function') {
 window.CXBus = bus.CXBus;
 widgets.bus = bus.quickBus;
 
+const bundle = chooseBundle(widgets);
+// The Chat Service JS API's session script comes with the bundles that carry the API
+// (`chatservice` and `all`), fetched in parallel (a failed fetch leaves the API out: its calls
+// then fail with code 1).
+const chatSession = bundle === 'chatservice' || bundle === 'all'
+  ? import(/* webpackIgnore: true */ new URL('widgets-chat-session.js', base).href).catch(() => ({}))
+  : {};
 // Extensions are called at start with jQuery as `$`: fetch ours (when the page has none) in
 // parallel with the bundle, and only when there are extensions.
 const dollar = makeDollar(base);
 const startDollar = hasExtensions(widgets) ? dollar.get() : Promise.resolve(null);
 
-Promise.all([loadBundle(chooseBundle(widgets), base), startDollar])
-  .then(([{ start, DeferredCell }, $]) => {
-    runtime = start(makeHost(() => runtime, dollar), bus.registry);
-    bus.bind(runtime, () => {
-      enableCells(() => new DeferredCell());
-      runtime.boot(widgets, bus.quickBus, $ || dollar.now(), bus.CXBus, common);
-    });
-  })
-  .catch((failure) => {
-    if (failure && failure.wasmUrl) {
-      const what = failure.wasmUrl.href + ' (glue ' + failure.glueUrl.href + ')';
-      consoleError('[widgets] could not start: failed to load ' + what, failure.err);
-    } else {
-      consoleError('[widgets] could not start', failure);
-    }
+const started = Promise.all([loadBundle(bundle, base), startDollar]).then(([glue, $]) => {
+  runtime = glue.start(makeHost(() => runtime, dollar), bus.registry);
+  bus.bind(runtime, () => {
+    enableCells(() => new glue.DeferredCell());
+    runtime.boot(widgets, bus.quickBus, $ || dollar.now(), bus.CXBus, common);
   });
+  return glue;
+});
+// The Chat Service JS API: there at once; its calls wait for the started bundle (chat-service.js).
+window.widgetsRsChat = makeChatService(
+  started.then((glue) => Promise.resolve(chatSession).then((s) => ({ glue, open: s.open }))),
+);
+
+started.catch((failure) => {
+  if (failure && failure.wasmUrl) {
+    const what = failure.wasmUrl.href + ' (glue ' + failure.glueUrl.href + ')';
+    consoleError('[widgets] could not start: failed to load ' + what, failure.err);
+  } else {
+    consoleError('[widgets] could not start', failure);
+  }
+});

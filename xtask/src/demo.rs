@@ -92,6 +92,7 @@ fn banner(url: &str) {
     println!();
     println!("    demo: {url}");
     println!("    agent console (when it exists): {url}agent/");
+    println!("    Chat Service JS API: {url}chat-service/");
     println!("    press Ctrl-C to stop");
     println!();
 }

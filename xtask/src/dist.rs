@@ -18,6 +18,10 @@ const ONE_TRANSPORT_GOAL_GZIP_BYTES: u64 = 82 * 1024;
 /// Issue 13's goal for the bundle holding every transport (`main.bundle: 'all'`).
 const ALL_TRANSPORTS_GOAL_GZIP_BYTES: u64 = 95 * 1024;
 
+/// The Chat Service JS API's session script: beside the bundles that carry the API, loaded with
+/// them (bus-shim/src/chat-session.js).
+const CHAT_SESSION_FILE: &str = "widgets-chat-session.js";
+
 /// wasm-opt feature flags for wasm-bindgen's stripped output (see shared toolchain notes).
 const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
@@ -59,18 +63,22 @@ pub(crate) enum Bundle {
     Cloud,
     /// WebChatService over Engage v3.
     V3,
+    /// The Chat Service JS API (`window.widgetsRsChat`) with WebChatService over GMS CometD and
+    /// REST, for pages that set `chatService`.
+    ChatService,
     /// WebChatService with every transport (`main.bundle: 'all'`).
     All,
 }
 
 impl Bundle {
     /// Every bundle, in the order they are built and reported.
-    pub(crate) const EVERY: [Bundle; 6] = [
+    pub(crate) const EVERY: [Bundle; 7] = [
         Bundle::Bus,
         Bundle::Gms,
         Bundle::Cometd,
         Bundle::Cloud,
         Bundle::V3,
+        Bundle::ChatService,
         Bundle::All,
     ];
 
@@ -82,6 +90,7 @@ impl Bundle {
             Bundle::Cometd => "cometd",
             Bundle::Cloud => "cloud",
             Bundle::V3 => "v3",
+            Bundle::ChatService => "chatservice",
             Bundle::All => "all",
         }
     }
@@ -100,6 +109,7 @@ impl Bundle {
             Bundle::Cometd => Some("cometd"),
             Bundle::Cloud => Some("cloud"),
             Bundle::V3 => Some("v3"),
+            Bundle::ChatService => Some("chat-api"),
             Bundle::All => None,
         }
     }
@@ -114,15 +124,24 @@ impl Bundle {
             Bundle::Bus => (kb(39), BUS_GOAL_GZIP_BYTES),
             // 85.3 KB.
             Bundle::Gms => (kb(87), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 93.1 KB: the CometD session carries a GMS REST session for file calls.
-            Bundle::Cometd => (kb(94), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            Bundle::Cometd => (kb(97), ONE_TRANSPORT_GOAL_GZIP_BYTES),
             // 86.8 KB.
             Bundle::Cloud => (kb(88), ONE_TRANSPORT_GOAL_GZIP_BYTES),
             // 75.3 KB before the Engage v3 session landed.
             Bundle::V3 => (kb(87), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 103.4 KB with GMS REST, CometD and Cloud.
-            Bundle::All => (kb(105), ALL_TRANSPORTS_GOAL_GZIP_BYTES),
+            // 96.2 KB: the CometD session carries a GMS REST session for file calls.
+            // 108.4 KB: WebChatService over GMS CometD and REST, the Chat Service JS API's core
+            // and its session script (`widgets-chat-session.js`). The API is the page's only
+            // chat, so it is held to the one-transport goal.
+            Bundle::ChatService => (kb(109), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 118.0 KB with GMS REST, CometD, Cloud and the Chat Service JS API.
+            Bundle::All => (kb(119), ALL_TRANSPORTS_GOAL_GZIP_BYTES),
         }
+    }
+
+    /// Whether it carries the Chat Service JS API (and is downloaded with its session script).
+    fn carries_chat_service(self) -> bool {
+        matches!(self, Bundle::ChatService | Bundle::All)
     }
 
     fn wasm_file(self) -> String {
@@ -220,6 +239,13 @@ fn build(bundles: &[Bundle], budget: Budget) -> Res {
         "esm",
         &dist.join("jquery.js"),
         "esbuild failed on jQuery; see its message above.",
+    )?;
+    step("bundling the Chat Service JS API's session script (esbuild)");
+    esbuild(
+        &root.join("bus-shim/src/chat-session.js"),
+        "esm",
+        &dist.join(CHAT_SESSION_FILE),
+        "esbuild failed on the Chat Service JS API's session script; see its message above.",
     )?;
 
     step("copying TypeScript declarations");
@@ -390,11 +416,16 @@ fn print_sizes_for(bundles: &[Bundle]) -> Res<bool> {
     let mut all_within = true;
     for &b in bundles {
         let (budget, goal) = b.budget();
-        let total = shim + gz(&b.glue_file()) + gz(&b.wasm_file());
+        let session = if b.carries_chat_service() {
+            gz(CHAT_SESSION_FILE)
+        } else {
+            0
+        };
+        let total = shim + gz(&b.glue_file()) + gz(&b.wasm_file()) + session;
         let within = total <= budget;
         all_within &= within;
         println!(
-            "    {:<8} {:>6.1} KB   budget {:>3} KB: {:<13}   goal {:>3} KB: {}",
+            "    {:<11} {:>6.1} KB   budget {:>3} KB: {:<13}   goal {:>3} KB: {}",
             b.name(),
             total as f64 / 1024.0,
             budget / 1024,

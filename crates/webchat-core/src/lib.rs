@@ -46,6 +46,8 @@
 //! ```
 
 mod capabilities;
+#[cfg(feature = "chat-api")]
+pub mod chat_api;
 mod command;
 mod config;
 mod drive;
@@ -83,6 +85,8 @@ pub use message::{Message, Sender, SenderType};
 pub use persist::{PersistedSession, STORAGE_KEY};
 #[cfg(feature = "gms")]
 pub use session::gms::{POLL_ACTIVE_MS, POLL_IDLE_MS};
-pub use session::{Io, Link, Op, OpId, OpOutcome, Session, SessionEvent, SocketEvent, StartForm};
+pub use session::{
+    Io, Link, Op, OpId, OpOutcome, Session, SessionEvent, SocketEvent, StartForm, UserDataOp,
+};
 pub use timing::{AGENT_TYPING_TIMEOUT_MS, TYPING_IDLE_MS};
 pub use validate::{Phase, SELF_NAME, validate};

@@ -76,6 +76,33 @@ pub fn no_preprocessor(type_name: &str) -> String {
     format!("No preprocessor function provided. Type provided was '{type_name}'.")
 }
 
+// ----- The Chat Service JS API (seeds 000, 002, 003; transports.md §4) -----------------------
+// `event.error.description` for each numbered code, as transports.md §4 names them.
+
+/// Code 1 (also what every open fails with in a bundle without the API: bus-shim's
+/// chat-service.js carries a copy, as those bundles have no core).
+pub const API_UNKNOWN_COMMAND: &str = "unknown command";
+/// Code 2.
+pub const API_PARAMETER_MISSING: &str = "mandatory parameter missing";
+/// Code 3.
+pub const API_BAD_PARAMETER: &str = "bad parameter value";
+/// Code 50.
+pub const API_UNKNOWN_SESSION: &str = "unknown session";
+/// Code 52.
+pub const API_EXECUTION_ERROR: &str = "execution error";
+/// Code 100.
+pub const API_SERVER_NOT_AVAILABLE: &str = "chat server not available";
+/// Code 101.
+pub const API_LOGIN_FAILED: &str = "login failed";
+/// Code 150.
+pub const API_NETWORK_INTERRUPTED: &str = "network connection interrupted";
+/// `SessionEnded` reason 1.
+pub const API_ENDED_BY_LEAVE: &str = "by leave request";
+/// `SessionEnded` reason 2.
+pub const API_ENDED_BY_AGENT: &str = "by an agent";
+/// `SessionEnded` reason 3.
+pub const API_ENDED_BY_ERROR: &str = "by error";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +205,25 @@ mod tests {
             UNSUPPORTED_BY_TRANSPORT,
             "This transport doesn't support this operation."
         );
+    }
+
+    #[test]
+    fn chat_service_api_error_descriptions_are_the_specs() {
+        let codes = [
+            (API_UNKNOWN_COMMAND, "unknown command"),
+            (API_PARAMETER_MISSING, "mandatory parameter missing"),
+            (API_BAD_PARAMETER, "bad parameter value"),
+            (API_UNKNOWN_SESSION, "unknown session"),
+            (API_EXECUTION_ERROR, "execution error"),
+            (API_SERVER_NOT_AVAILABLE, "chat server not available"),
+            (API_LOGIN_FAILED, "login failed"),
+            (API_NETWORK_INTERRUPTED, "network connection interrupted"),
+            (API_ENDED_BY_LEAVE, "by leave request"),
+            (API_ENDED_BY_AGENT, "by an agent"),
+            (API_ENDED_BY_ERROR, "by error"),
+        ];
+        for (ours, spec) in codes {
+            assert_eq!(ours, spec);
+        }
     }
 }

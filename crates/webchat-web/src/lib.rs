@@ -18,6 +18,8 @@
 //! # }
 //! ```
 
+#[cfg(feature = "chat-api")]
+mod chat_api;
 mod commands;
 mod convert;
 mod error;
@@ -29,12 +31,15 @@ mod service;
 mod socket;
 mod storage;
 mod timer_slot;
+mod wire_io;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use cxbus_web::{PluginHandle, Runtime};
 
+#[cfg(feature = "chat-api")]
+pub use chat_api::ChatServiceSession;
 pub use error::WebError;
 pub use service::{NAME, Service};
 

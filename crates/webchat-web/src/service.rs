@@ -4,7 +4,7 @@
 //! [`WebChat::handle`]. Effects run afterwards with no borrow held, so customer code they call
 //! (promise callbacks, preprocessors) may send commands or type into the watched input freely.
 //! After each input the one timer slot is armed at the core's next deadline. The session's one
-//! WebSocket is a [`Socket`] handle owned here; replacing or dropping it detaches its listeners.
+//! WebSocket and requests are run by a [`WireIo`] owned here (shared with the Chat Service JS API).
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -13,20 +13,16 @@ use cxbus_web::{Access, App, DeferredCell, PluginHandle, host};
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use web_sys::File;
-use webchat_core::{
-    COMMAND_NAMES, Command, CommandId, Effect, Event, Input, Reply, RequestId, SocketAction,
-    SocketEvent, WebChat,
-};
+use webchat_core::{COMMAND_NAMES, Command, CommandId, Effect, Event, Input, Reply, WebChat};
 
 use crate::commands::{Extra, decode};
 use crate::convert::{get, to_js};
-use crate::fetch;
 use crate::matcher::{JsMatcher, regexp_array};
 use crate::page::environment;
 use crate::preview::PreviewWatcher;
-use crate::socket::Socket;
 use crate::storage::SessionStore;
 use crate::timer_slot::TimerSlot;
+use crate::wire_io::{Feed, WireIo};
 
 /// The plugin's name on the bus.
 pub const NAME: &str = "WebChatService";
@@ -48,7 +44,7 @@ pub struct Service {
     calls: RefCell<Vec<(CommandId, Call)>>,
     next_call: Cell<u64>,
     timer: TimerSlot,
-    socket: RefCell<Option<Rc<Socket>>>,
+    io: WireIo,
     store: SessionStore,
     preprocessors: RefCell<Vec<Function>>,
     preview: RefCell<Option<PreviewWatcher>>,
@@ -81,7 +77,7 @@ impl Service {
                 calls: RefCell::new(Vec::new()),
                 next_call: Cell::new(1),
                 timer,
-                socket: RefCell::new(None),
+                io: WireIo::default(),
                 store: SessionStore::default(),
                 preprocessors: RefCell::new(Vec::new()),
                 preview: RefCell::new(None),
@@ -185,77 +181,21 @@ impl Service {
 
     /// Arms the one timer at the core's next deadline (or disarms it).
     fn arm_timer(&self) {
-        let deadline = match self.core.try_borrow() {
-            Ok(core) => core.poll_timeout(),
-            Err(_) => return,
-        };
-        match deadline {
-            Some(at) => self.timer.arm(at),
-            None => self.timer.disarm(),
-        }
-    }
-
-    /// Sends a text frame on the open socket, if there is one.
-    fn send_frame(&self, text: &str) {
-        let socket = self.socket.borrow().clone();
-        if let Some(socket) = socket {
-            socket.send(text);
-        }
-    }
-
-    fn socket(&self, action: SocketAction) {
-        match action {
-            SocketAction::Open { url } => {
-                // The old handle is dropped (listeners detached, closed) outside the borrow.
-                let old = self.socket.replace(None);
-                drop(old);
-                let weak = self.me.clone();
-                let opened = Socket::open(&url, move |event| {
-                    if let Some(s) = weak.upgrade() {
-                        s.feed(Input::Socket(event));
-                    }
-                });
-                match opened {
-                    Ok(socket) => *self.socket.borrow_mut() = Some(Rc::new(socket)),
-                    Err(_) => {
-                        // Not the error itself: its message quotes the URL, whose query may
-                        // hold the session's token.
-                        host::report(
-                            "WebChatService could not open its WebSocket:",
-                            &JsValue::from_str("new WebSocket() threw"),
-                        );
-                        self.feed(Input::Socket(SocketEvent::Closed { code: 1006 }));
-                    }
-                }
-            }
-            SocketAction::Send(text) => self.send_frame(&text),
-            SocketAction::SendJson(value) => self.send_frame(&crate::convert::stringify(&value)),
-            SocketAction::Close => {
-                let old = self.socket.replace(None);
-                drop(old);
-            }
+        if let Ok(core) = self.core.try_borrow() {
+            self.timer.set(core.poll_timeout());
         }
     }
 
     fn apply(&self, effect: Effect) {
+        let feed = self.feed_handle();
+        let Some(effect) = self
+            .io
+            .run(effect, &feed, &|cmd, i| self.file(cmd, i), NAME)
+        else {
+            return;
+        };
         match effect {
-            Effect::Http { id, request } => {
-                let prepared = fetch::prepare(&request, &|cmd, i| self.file(cmd, i));
-                let weak = self.me.clone();
-                fetch::send(prepared, move |outcome| answer(&weak, id, outcome));
-            }
-            Effect::Download {
-                id,
-                request,
-                file_name,
-            } => {
-                let prepared = fetch::prepare(&request, &|_, _| None);
-                let weak = self.me.clone();
-                fetch::download(prepared, file_name, move |outcome| {
-                    answer(&weak, id, outcome);
-                });
-            }
-            Effect::Socket(action) => self.socket(action),
+            Effect::Http { .. } | Effect::Download { .. } | Effect::Socket(_) => {}
             Effect::SaveSession { value } => self.store.save(&value),
             Effect::ClearSession => self.store.clear(),
             Effect::Publish { event, payload } => {
@@ -276,6 +216,16 @@ impl Service {
             Effect::Resolve { id, reply } => self.settle(id, reply, true),
             Effect::Reject { id, reply } => self.settle(id, reply, false),
         }
+    }
+
+    /// Feeds inputs back to this service while it exists.
+    fn feed_handle(&self) -> Feed {
+        let weak = self.me.clone();
+        Rc::new(move |input| {
+            if let Some(s) = weak.upgrade() {
+                s.feed(input);
+            }
+        })
     }
 
     /// The live values kept with pending call `id`.
@@ -362,13 +312,6 @@ impl Service {
         } else {
             call.reply.reject(&args);
         }
-    }
-}
-
-/// Feeds a request's outcome back, if the service still exists.
-fn answer(weak: &Weak<Service>, id: RequestId, outcome: webchat_core::HttpOutcome) {
-    if let Some(s) = weak.upgrade() {
-        s.feed(Input::Http { id, outcome });
     }
 }
 

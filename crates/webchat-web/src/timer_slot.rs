@@ -59,6 +59,14 @@ impl TimerSlot {
         self.pending.set(Some((at_ms, id)));
     }
 
+    /// Arms at `deadline`, or disarms when there is none (a core's `poll_timeout()`).
+    pub fn set(&self, deadline: Option<u64>) {
+        match deadline {
+            Some(at) => self.arm(at),
+            None => self.disarm(),
+        }
+    }
+
     /// Clears the pending deadline, if any.
     pub fn disarm(&self) {
         if let Some((_, id)) = self.pending.take() {

@@ -1,6 +1,7 @@
 //! GMS Chat API v2 over REST, under `/genesys/2/chat/{serviceName}`.
 
 pub mod envelope;
+mod user_data;
 
 use std::sync::Arc;
 
@@ -279,6 +280,9 @@ pub(crate) fn run_operation(
     let now = now_ms();
     slot.update(|c| {
         c.touch(now);
+        if user_data::handles(op) {
+            return user_data::apply(c, op, fields, now);
+        }
         let applied: Result<Option<u64>, ModelError> = match op {
             "send" => {
                 if message.chars().count() > max_chars {

@@ -302,6 +302,12 @@ impl Conversation {
         self.touch(now_ms);
     }
 
+    /// Removes one key of the user data; `false` when it was not set.
+    pub fn remove_user_data(&mut self, key: &str, now_ms: u64) -> bool {
+        self.touch(now_ms);
+        self.user_data.remove(key).is_some()
+    }
+
     /// Adds a party. A connected party is announced with ParticipantJoined (except the workflow).
     pub fn add_party(
         &mut self,

@@ -155,6 +155,25 @@ impl<M: TextMatcher> WebChat<M> {
                 }
             }
         }
+        self.end_input()
+    }
+
+    /// Begins `what` for a caller that is not a bus command (the Chat Service JS API's calls
+    /// WebChatService has no command for): its end settles `id` like a command answered with
+    /// the server's response; without an active chat it is rejected at once. Effects as
+    /// [`WebChat::handle`].
+    pub fn run_op(&mut self, id: CommandId, what: Op, now_ms: u64) -> Vec<Effect> {
+        self.now = now_ms;
+        if self.phase == Phase::Active {
+            self.begin(what, Purpose::Answer(id));
+        } else {
+            self.reject(id, Reply::text(crate::texts::NO_ACTIVE_SESSION));
+        }
+        self.end_input()
+    }
+
+    /// Drains the session and saves the record if due: the end of every input.
+    fn end_input(&mut self) -> Vec<Effect> {
         self.drain();
         if std::mem::take(&mut self.save_due) && matches!(self.phase, Phase::Active | Phase::Ending)
         {

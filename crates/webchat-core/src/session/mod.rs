@@ -116,6 +116,41 @@ pub enum Op {
     },
     /// Fetch older messages (async mode), delivered as [`SessionEvent::Messages`].
     FetchHistory,
+    /// Read or delete one key of the interaction's user data (the Chat Service JS API's extended
+    /// calls). `Done` carries the server's answer; a read's has the key's value under `userData`.
+    UserData(UserDataOp),
+}
+
+/// One extended user-data call ([`Op::UserData`]); `setUserData` is [`Op::UpdateData`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserDataOp {
+    /// `getUserData(key)`.
+    Read {
+        /// The key.
+        key: String,
+    },
+    /// `deleteUserData(key)`.
+    Delete {
+        /// The key.
+        key: String,
+    },
+}
+
+impl UserDataOp {
+    /// The GMS operation name (`{dataURL}/{chatId}/{name}` over REST, `operation` over CometD).
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Self::Read { .. } => "getUserData",
+            Self::Delete { .. } => "deleteUserData",
+        }
+    }
+
+    /// The key it is about.
+    pub fn key(&self) -> &str {
+        match self {
+            Self::Read { key } | Self::Delete { key } => key,
+        }
+    }
 }
 
 /// How an operation ended.

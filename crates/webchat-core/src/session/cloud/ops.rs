@@ -32,7 +32,8 @@ impl CloudSession {
             | Op::Poll
             | Op::SendFiles { .. }
             | Op::Download { .. }
-            | Op::FetchHistory => self.out.finish(op, failed(texts::UNSUPPORTED_BY_TRANSPORT)),
+            | Op::FetchHistory
+            | Op::UserData(_) => self.out.finish(op, failed(texts::UNSUPPORTED_BY_TRANSPORT)),
             _ if self.chat.is_none() => self.out.finish(op, failed(texts::NO_ACTIVE_SESSION)),
             Op::Send { text } => {
                 let body = json!({"body": text, "bodyType": "standard"});

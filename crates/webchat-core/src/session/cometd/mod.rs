@@ -236,6 +236,7 @@ impl Session for CometSession {
             Op::UpdateData { user_data } => {
                 self.submit(op, Call::UpdateData { user_data }, Step::Answer, now);
             }
+            Op::UserData(u) => self.submit(op, Call::UserData(u), Step::Answer, now),
             Op::SendFiles { .. } | Op::Download { .. } => {
                 if let Some(op) = op {
                     self.rest.begin(op, what, now);

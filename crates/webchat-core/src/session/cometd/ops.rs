@@ -86,6 +86,10 @@ pub fn chat_data(call: &Call, keys: Option<&GmsKeys>) -> Json {
             put("userData", Json::Object(user_data.clone()));
         }
         // File calls go over REST and never reach here.
+        Call::UserData(u) => {
+            put("operation", json!(u.operation()));
+            put("key", json!(u.key()));
+        }
         Call::FileLimits | Call::UploadFile { .. } | Call::DownloadFile { .. } => {}
     }
     if let Some(k) = keys {

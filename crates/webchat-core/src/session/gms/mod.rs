@@ -396,6 +396,7 @@ impl Session for GmsSession {
             Op::UpdateData { user_data } => {
                 self.call(Call::UpdateData { user_data }, op, Step::Answer);
             }
+            Op::UserData(u) => self.call(Call::UserData(u), op, Step::Answer),
             Op::Poll => self.poll_now(op),
             Op::SendFiles { command, files } => {
                 self.call(Call::FileLimits, op, Step::Limits { command, files });

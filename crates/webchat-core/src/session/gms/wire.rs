@@ -17,7 +17,7 @@ use crate::http::{
 use crate::json;
 use crate::json::{Json, Object};
 use crate::message::{Message, Sender, SenderType, kind};
-use crate::session::StartForm;
+use crate::session::{StartForm, UserDataOp};
 
 /// The keys that identify a GMS session on the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +115,8 @@ pub enum Call {
         /// The new userData.
         user_data: Object,
     },
+    /// `getUserData` or `deleteUserData` with `key`.
+    UserData(UserDataOp),
     /// `file/limits`.
     FileLimits,
     /// `file`: one file of a sendFile call.
@@ -296,6 +298,10 @@ impl GmsWire {
                 bracket_encode("userData", &Json::Object(user_data.clone()), &mut f);
                 self.request(self.session_url(keys, "updateData"), Body::Form(f))
             }
+            Call::UserData(u) => self.request(
+                self.session_url(keys, u.operation()),
+                with(vec![("key", u.key().to_owned())]),
+            ),
             Call::FileLimits => self.request(self.session_url(keys, "file/limits"), with(vec![])),
             Call::UploadFile {
                 command,
