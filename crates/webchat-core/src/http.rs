@@ -178,6 +178,22 @@ pub(crate) fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// Percent-encodes a URL path segment or query value (everything but `A-Z a-z 0-9 - _ . ~`).
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    out
+}
+
 /// The text JavaScript would give a scalar in a form field (`String(value)`, `null` as empty).
 pub fn scalar_text(v: &Json) -> String {
     match v {

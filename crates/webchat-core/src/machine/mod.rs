@@ -218,6 +218,14 @@ impl<M: TextMatcher> WebChat<M> {
         }
     }
 
+    /// messageReceived's `sessionData`.
+    fn event_session_data(&self) -> Json {
+        match &self.setup {
+            Ok(s) => s.session.event_session_data(),
+            Err(_) => json!({}),
+        }
+    }
+
     /// Runs `f` on the session, if configured.
     fn with_session_mut(&mut self, f: impl FnOnce(&mut dyn Session, u64)) {
         let now = self.now;

@@ -4,15 +4,14 @@
 //! sequences calls and turns answers into [`SessionEvent`]s.
 
 mod files;
-mod poller;
 mod wire;
 
-pub use poller::{POLL_ACTIVE_MS, POLL_BACKOFF, POLL_IDLE_MS};
+pub use super::poller::{POLL_ACTIVE_MS, POLL_BACKOFF, POLL_IDLE_MS};
 /// The REST codec, which the CometD flavour shares: the same calls, envelope and errors.
 pub(crate) use wire::{Answer, Call, GmsKeys, GmsWire, Reply, nickname};
 
 use self::files::check_limits;
-use self::poller::{Connection, Poller};
+use super::poller::{Connection, Poller};
 use super::outbox::Outbox;
 use super::{Io, Link, Op, OpId, OpOutcome, Session, SessionEvent, SocketEvent};
 use crate::capabilities::Capabilities;

@@ -12,6 +12,7 @@ use crate::config::GmsConfig;
 use crate::drive::CommandId;
 use crate::http::{
     Body, HttpOutcome, HttpRequest, Method, Part, ResponseBody, ajax_error, bracket_encode,
+    encode_segment,
     scalar_text,
 };
 use crate::json;
@@ -514,22 +515,6 @@ fn normalise(raw: &Json) -> Option<Message> {
         },
         extra,
     })
-}
-
-/// Percent-encodes a URL path segment.
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! The GMS polling policy: 3 s idle, 0.5 s after activity backing off ×1.2, one request in
-//! flight, and the consecutive-failure count against `pollExceptionLimit`. Pure: the session turns
-//! the delays into its `poll_timeout` deadline.
+//! The polling policy of the polling transports: 3 s idle, 0.5 s after activity backing off ×1.2
+//! (GMS; Engage v3 never reports activity, so it polls every 3 s), one request in flight, and the
+//! consecutive-failure count against `pollExceptionLimit`. Pure: the session turns the delays into
+//! its `poll_timeout` deadline.
 
 /// Poll interval when nothing is happening.
 pub const POLL_IDLE_MS: u64 = 3000;
