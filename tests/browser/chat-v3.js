@@ -27,16 +27,46 @@ export const V3_TEXTS = {
   restoreWhileActive: 'Chat session is already active, ignoring restore command.',
 };
 
-/** `_genesys.widgets.webchat` for Engage v3 (seed 004's example) as JS source, plus `extra`. */
-export function v3Webchat(emu, extra = '') {
+/**
+ * `_genesys.widgets.webchat` for Engage v3 (seed 004's example) as JS source, plus `extra`;
+ * `asyncMode` is JS source of `transport.async` (the callbacks), when given.
+ */
+export function v3Webchat(emu, extra = '', asyncMode = '') {
   const transport = {
     type: 'pureengage-v3-rest',
     dataURL: emu.url + V3_BASE,
     endpoint: 'customer-support',
     headers: { 'x-api-key': API_KEY },
   };
-  return `Object.assign({transport: ${JSON.stringify(transport)}, userData: {customerId: '59606'}}, ${extra || '{}'})`;
+  const withAsync = `Object.assign(${JSON.stringify(transport)}, {async: ${asyncMode || 'undefined'}})`;
+  return `Object.assign({transport: ${withAsync}, userData: {customerId: '59606'}}, ${extra || '{}'})`;
 }
+
+/**
+ * `transport.async` as a site would write it (seed 004's example, storing through `Cookie`), also
+ * recording every call in `window.__async` ({get, set, deleted}: the arguments each was called
+ * with). `setSessionData` answers `window.__restoreWith` when a test put session data there (a
+ * site that keeps it server-side), else the cookie.
+ */
+export const SITE_ASYNC = `{
+  enabled: true,
+  getSessionData: function (sessionData, Cookie, CookieOptions) {
+    window.__async.get.push(JSON.parse(JSON.stringify(sessionData)));
+    window.__async.stored = JSON.stringify(sessionData);
+    Cookie.set('customer-defined-session-cookie', JSON.stringify(sessionData), CookieOptions);
+  },
+  setSessionData: function (Open, Cookie, CookieOptions) {
+    window.__async.set.push({open: Open, options: CookieOptions});
+    return window.__restoreWith || Cookie.get('customer-defined-session-cookie');
+  },
+  deleteSessionData: function (errorData, Cookie, CookieOptions) {
+    window.__async.deleted.push(JSON.parse(JSON.stringify(errorData === undefined ? null : errorData)));
+    Cookie.remove('customer-defined-session-cookie', CookieOptions);
+  }
+}`;
+
+/** Page script for SITE_ASYNC's recorder (before the widgets script). */
+export const ASYNC_RECORDER = 'window.__async = {get: [], set: [], deleted: [], stored: null};';
 
 /** The claims of a clientToken (the page's own atob, as the vendor's client reads them). */
 export function claimsOf(token) {
@@ -73,8 +103,12 @@ function watchNetwork(p, emu) {
  * the config; `beforeScript`: page script run before the widgets) and waits for ready.
  * `p.v3` records the emulator traffic.
  */
-export async function openV3Chat(h, emu, { webchat = '', main = '{debug: false}', body = '', waitReady = true, beforeScript = '', isolated = false } = {}) {
-  const config = `{main: ${main}, webchat: ${v3Webchat(emu, webchat)}}`;
+export async function openV3Chat(
+  h,
+  emu,
+  { webchat = '', asyncMode = '', main = '{debug: false}', body = '', waitReady = true, beforeScript = '', isolated = false } = {},
+) {
+  const config = `{main: ${main}, webchat: ${v3Webchat(emu, webchat, asyncMode)}}`;
   const v3Harness = {
     open: (opts) =>
       h.open({ ...opts, config, isolated, beforeScript: `${beforeScript}\n${opts.beforeScript || ''}` }),

@@ -20,6 +20,7 @@
 
 mod commands;
 mod convert;
+mod cookie;
 mod error;
 mod fetch;
 mod matcher;

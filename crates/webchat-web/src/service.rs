@@ -25,7 +25,7 @@ use crate::matcher::{JsMatcher, regexp_array};
 use crate::page::environment;
 use crate::preview::PreviewWatcher;
 use crate::socket::Socket;
-use crate::storage::SessionStore;
+use crate::storage::{CallbackError, SessionStore};
 use crate::timer_slot::TimerSlot;
 
 /// The plugin's name on the bus.
@@ -49,7 +49,12 @@ pub struct Service {
     next_call: Cell<u64>,
     timer: TimerSlot,
     socket: RefCell<Option<Rc<Socket>>>,
-    store: SessionStore,
+    /// Chosen by the first configure; shared out of the cell before any customer callback runs.
+    store: RefCell<Rc<SessionStore>>,
+    store_chosen: Cell<bool>,
+    /// The data of the last `error` published during the current input: deleteSessionData's
+    /// `errorData`.
+    last_error: RefCell<JsValue>,
     preprocessors: RefCell<Vec<Function>>,
     preview: RefCell<Option<PreviewWatcher>>,
     /// `_genesys.widgets`, as `App.ready` delivered it.
@@ -82,7 +87,9 @@ impl Service {
                 next_call: Cell::new(1),
                 timer,
                 socket: RefCell::new(None),
-                store: SessionStore::default(),
+                store: RefCell::new(Rc::new(SessionStore::Local)),
+                store_chosen: Cell::new(false),
+                last_error: RefCell::new(JsValue::UNDEFINED),
                 preprocessors: RefCell::new(Vec::new()),
                 preview: RefCell::new(None),
                 widgets: RefCell::new(JsValue::UNDEFINED),
@@ -147,10 +154,11 @@ impl Service {
     fn on_call(&self, name: &str, caller: &str, data: &JsValue, reply: DeferredCell) {
         let command = if name == "configure" {
             let widgets = self.widgets.borrow().clone();
+            let stored = self.choose_store(data, &widgets);
             Some((
                 Command::Configure {
                     webchat: crate::convert::to_json(data),
-                    env: environment(&widgets, self.app.ajax_headers()),
+                    env: environment(&widgets, self.app.ajax_headers(), stored),
                 },
                 Extra::None,
             ))
@@ -170,6 +178,26 @@ impl Service {
         });
     }
 
+    /// The first configure picks the session sink and reads what it holds (for async Engage v3,
+    /// `setSessionData` runs here); a later configure is rejected by the core and changes nothing.
+    fn choose_store(&self, webchat: &JsValue, widgets: &JsValue) -> Option<webchat_core::Json> {
+        if self.store_chosen.replace(true) {
+            return None;
+        }
+        let store = Rc::new(SessionStore::for_config(webchat, widgets));
+        *self.store.borrow_mut() = store.clone();
+        store.load().unwrap_or_else(|e| {
+            self.callback_failed(e);
+            None
+        })
+    }
+
+    /// A customer callback is missing or threw: published as `error`, and the plugin goes on.
+    fn callback_failed(&self, error: CallbackError) {
+        let payload = webchat_core::json!({ "message": error.0 });
+        self.plugin.publish("error", to_js(&payload));
+    }
+
     /// Runs one input through the core and carries out its effects, in order.
     fn feed(&self, input: Input) {
         let effects = match self.core.try_borrow_mut() {
@@ -180,6 +208,7 @@ impl Service {
         for effect in effects {
             self.apply(effect);
         }
+        self.last_error.replace(JsValue::UNDEFINED);
         self.arm_timer();
     }
 
@@ -256,10 +285,25 @@ impl Service {
                 });
             }
             Effect::Socket(action) => self.socket(action),
-            Effect::SaveSession { value } => self.store.save(&value),
-            Effect::ClearSession => self.store.clear(),
+            Effect::SaveSession { value } => {
+                let store = self.store.borrow().clone();
+                if let Err(e) = store.save(&value) {
+                    self.callback_failed(e);
+                }
+            }
+            Effect::ClearSession => {
+                let store = self.store.borrow().clone();
+                let error_data = self.last_error.replace(JsValue::UNDEFINED);
+                if let Err(e) = store.clear(&error_data) {
+                    self.callback_failed(e);
+                }
+            }
             Effect::Publish { event, payload } => {
-                self.plugin.publish(event.name(), to_js(&payload));
+                let payload = to_js(&payload);
+                if event == Event::Error {
+                    *self.last_error.borrow_mut() = payload.clone();
+                }
+                self.plugin.publish(event.name(), payload);
             }
             Effect::PublishMessages { payload } => {
                 let payload = to_js(&payload);
