@@ -308,6 +308,12 @@ function printChat(c) {
         ' (0.5 s after activity, backing off ×1.2 to 3 s idle): it measures polling, not the runtime.',
     );
   }
+  if (c.v3 && !c.v3.unavailable) {
+    console.log(
+      `    v3: latency ${ms(median(c.v3.latency))} median is bound by the Engage v3 poll interval` +
+        ' (every 3 s): it measures polling, not the runtime.',
+    );
+  }
   for (const t of ids) {
     const r = c[t];
     if (r.unavailable) {
