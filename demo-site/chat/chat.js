@@ -31,6 +31,7 @@
     if (typeof reason === 'string') return reason;
     var body = reason && reason.responseJSON;
     if (body && body.errors && body.errors[0]) return body.errors[0].message;
+    if (body && body.status && body.status.message) return body.status.message; // Engage v3
     if (reason && reason.statusText) return 'request failed (' + reason.statusText + ')';
     return 'request failed';
   }

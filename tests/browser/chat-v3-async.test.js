@@ -120,8 +120,13 @@ test("the seed's cookie example restores after a reload, and restore is public w
   // A plugin restores with the JWT itself, in a browser that knows nothing.
   const q = await openAsync({ isolated: true });
   assert.equal(await q.run(() => window.__chat.count('restored')), 0, 'nothing to restore without data');
-  const r = await q.run((t) => window.__chat.cmd('restore', { sessionData: t }, 8000), chat.token, { timeout: 10000 });
+  const [r, twice] = await q.run(
+    (t) => Promise.all([window.__chat.cmd('restore', { sessionData: t }, 8000), window.__chat.cmd('restore', { sessionData: t })]),
+    chat.token,
+    { timeout: 10000 },
+  );
   assert.equal(r.state, 'resolved', `restore {sessionData}: ${JSON.stringify(r.args)}`);
+  assert.deepEqual(twice, { state: 'rejected', args: [V3_TEXTS.alreadyRestoring] }, 'a second restore meanwhile');
   assert.deepEqual((await waitEvent(q, 'restored')).data, { async: true });
   await waitText(q, 'before reload', 10000);
   const again = await q.run((t) => window.__chat.cmd('restore', { sessionData: t }), chat.token);

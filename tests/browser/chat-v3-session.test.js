@@ -149,3 +149,35 @@ test('a reload mid-chat restores it: the transcript replays once with restoring,
   await p.run(() => window.__chat.cmd('endChat'));
   await waitEvent(p, 'ended');
 });
+
+test('sendFile uploads to images within the limits, rejects beyond them with the server answer, and downloadFile fetches', async () => {
+  const p = await openV3Chat(h, emu, { body: '<input type="file" id="f">' });
+  const chat = await startV3Chat(p);
+  const big = await p.run(() =>
+    window.__chat.cmd('sendFile', { files: [new File([new Uint8Array(3 * 1024 * 1024)], 'big.txt')] }, 8000),
+  );
+  assert.equal(big.state, 'rejected');
+  assert.equal(big.args[0].status, 400, 'rejected with the AJAX response object');
+  assert.equal(big.args[0].responseJSON.status.code, 'LIMIT_FILE_SIZE');
+  const type = await p.run(() => window.__chat.cmd('sendFile', { files: new File(['x'], 'run.exe') }));
+  assert.equal(type.args[0].responseJSON.status.code, 'INVALID_FILE_TYPE');
+
+  await p.page.setInputFiles('#f', { name: 'note.txt', mimeType: 'text/plain', buffer: Buffer.from('hello file') });
+  const ok = await p.run(() => window.__chat.cmd('sendFile', { files: document.getElementById('f') }));
+  assert.equal(ok.state, 'resolved', JSON.stringify(ok.args));
+  const fileId = ok.args[0].data.fileId;
+  assert.ok(fileId, `sendFile resolves with the upload answer: ${JSON.stringify(ok.args[0])}`);
+  const upload = p.v3.requests.find((r) => r.method === 'POST' && r.path === `${V3_BASE}/${chat.sid}/images`);
+  assert.equal(upload?.clientKey, chat.token, 'the upload carries the client key');
+  const detail = await emu.agent(chat.sid).detail();
+  assert.deepEqual(detail.files.map((f) => [f.name, f.size]), [['note.txt', 10]]);
+
+  const [download, result] = await Promise.all([
+    p.page.waitForEvent('download', { timeout: 5000 }),
+    p.run((f) => window.__chat.cmd('downloadFile', { fileId: f, fileName: 'note.txt' }), fileId),
+  ]);
+  assert.equal(result.state, 'resolved');
+  assert.equal(download.suggestedFilename(), 'note.txt');
+  await p.run(() => window.__chat.cmd('endChat'));
+  await waitEvent(p, 'ended');
+});
