@@ -11,9 +11,10 @@
 //   times, on the page's own clock (performance.now), from just before the POST until the page's
 //   `WebChatService.messageReceived` subscriber sees that text. A warm-up message (CORS preflight,
 //   poll speed-up) is not counted; each message waits a random 0-500 ms after the previous one
-//   arrived, so the polling phase is sampled rather than locked. GMS REST can only be as fast as
-//   its poll (0.5 s after activity, backing off to 3 s), so its figure measures polling; Engage
-//   v3 polls every 3 s, so its figure is about half that interval.
+//   arrived (0-3000 ms for Engage v3, whose poll interval is a fixed 3 s), so the polling phase is
+//   sampled rather than locked. GMS REST can only be as fast as its poll (0.5 s after activity,
+//   backing off to 3 s), so its figure measures polling; Engage v3 polls every 3 s, so its figure
+//   is about half that interval.
 //
 //   Restore, `runs` times, each in a fresh tab:
 //   1. load a customer page and time script start to `WebChatService.ready` (no stored session);
@@ -85,6 +86,8 @@ export const TRANSPORTS = [
     protocol: 'v3',
     /** Latency messages: v3 polls every 3 s, so keep it short. */
     latencyMessages: (runs) => Math.max(5, 2 * runs),
+    /** Pauses spread over the whole fixed 3 s poll interval, so it is sampled, not locked. */
+    latencyGapMs: 3000,
     webchat: (url) => ({
       transport: {
         type: 'pureengage-v3-rest',
@@ -300,7 +303,7 @@ async function benchLatency({ browser, url, api, emulatorUrl, transport, runs })
         url: `${emulatorUrl}/emulator/api/sessions/${encodeURIComponent(id)}/messages`,
         prefix: `latency ${transport.id}`,
         n,
-        gapMs: LATENCY_GAP_MS,
+        gapMs: transport.latencyGapMs || LATENCY_GAP_MS,
         timeoutMs: 10000,
       }),
       (n + 1) * 11000,

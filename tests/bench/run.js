@@ -300,7 +300,8 @@ function printChat(c) {
   for (const r of rows) console.log(line(r));
   console.log(
     '    latency: the page POSTs an agent message to the agent API and times, on its own clock, until its\n' +
-      '    messageReceived subscriber has the text (random 0–500 ms between messages, after one warm-up).',
+      '    messageReceived subscriber has the text (random 0–500 ms between messages, 0–3000 ms over Engage v3,\n' +
+        '    after one warm-up).',
   );
   if (c.gms && !c.gms.unavailable) {
     console.log(
