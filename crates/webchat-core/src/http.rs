@@ -148,6 +148,7 @@ pub fn ajax_error(outcome: &HttpOutcome) -> Json {
 
 /// Bracket-encodes `value` under `prefix` the way jQuery's `$.param` does:
 /// `userData[a][b]=x`, arrays as `k[]` (or `k[i][..]` for nested objects), `null` as empty.
+#[cfg(any(feature = "gms", feature = "v3"))]
 pub fn bracket_encode(prefix: &str, value: &Json, out: &mut Vec<(String, String)>) {
     match value {
         Json::Object(m) => {
@@ -179,6 +180,7 @@ pub(crate) fn concat(parts: &[&str]) -> String {
 }
 
 /// Percent-encodes a URL path segment or query value (everything but `A-Z a-z 0-9 - _ . ~`).
+#[cfg(any(feature = "gms", feature = "v3"))]
 pub fn encode_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
@@ -212,6 +214,7 @@ mod tests {
     use crate::json::testing;
 
     #[test]
+    #[cfg(any(feature = "gms", feature = "v3"))]
     fn nested_user_data_is_bracket_encoded_like_jquery() {
         let mut out = Vec::new();
         bracket_encode(

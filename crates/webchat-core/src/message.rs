@@ -152,11 +152,19 @@ impl Transcript {
         if let Some(id) = &msg.id {
             self.ids.push(id.clone());
         }
-        // Kept in index order: history fetched later (async mode) goes before what is there.
-        let at = self
-            .messages
-            .partition_point(|m| m.index.is_some_and(|i| i <= index));
-        self.messages.insert(at, msg);
+        // Kept in index order: history fetched later (Engage v3 async mode) goes before what is
+        // there. Only v3 delivers older messages late, so other builds always append.
+        let at = if cfg!(feature = "v3") {
+            self.messages
+                .partition_point(|m| m.index.is_some_and(|i| i <= index))
+        } else {
+            self.messages.len()
+        };
+        if at == self.messages.len() {
+            self.messages.push(msg);
+        } else {
+            self.messages.insert(at, msg);
+        }
         self.messages.get(at)
     }
 

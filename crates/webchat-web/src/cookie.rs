@@ -13,9 +13,10 @@
 //!
 //! `options` (and `CookieOptions`) may hold `path` (default `/`), `domain`, `expires` (days from
 //! now as a number, or a `Date`), `secure` and `sameSite`. `CookieOptions` is a fresh object per
-//! call: `{path: '/'}` with `_genesys.widgets.main.cookieOptions` assigned over it. Nothing here
-//! throws: where cookies are blocked (a sandboxed frame) `get` answers `undefined` and writes are
-//! dropped.
+//! call: `{path: '/'}` with `_genesys.widgets.main.cookieOptions` assigned over it. Cookie access
+//! never throws: where cookies are blocked (a sandboxed frame) `get` answers `undefined` and writes
+//! are dropped (`set` throws only what `JSON.stringify` throws for its value, inside the
+//! customer's callback, which then counts as a callback that threw).
 //!
 //! It is a small JavaScript snippet (bundled into `widgets.min.js` by esbuild): the same code in
 //! Rust, with its closures, cost about 3 KB gzip more.
@@ -24,44 +25,39 @@ use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
-function safe(f, fallback) { try { return f(); } catch (e) { return fallback; } }
 function write(name, value, o) {
   o = o || {};
-  var text = encodeURIComponent(name) + '=' + encodeURIComponent(value) + '; path=' + (o.path || '/');
-  if (o.domain) text += '; domain=' + o.domain;
-  var at = typeof o.expires === 'number' ? new Date(Date.now() + o.expires * 864e5) : o.expires;
-  if (at instanceof Date) text += '; expires=' + at.toUTCString();
-  if (o.sameSite) text += '; samesite=' + o.sameSite;
-  if (o.secure) text += '; secure';
-  safe(function () { document.cookie = text; });
+  var at = typeof o.expires == 'number' ? new Date(Date.now() + o.expires * 864e5) : o.expires;
+  var text = encodeURIComponent(name) + '=' + encodeURIComponent(value) + '; path=' + (o.path || '/') +
+    (o.domain ? '; domain=' + o.domain : '') + (at instanceof Date ? '; expires=' + at.toUTCString() : '') +
+    (o.sameSite ? '; samesite=' + o.sameSite : '') + (o.secure ? '; secure' : '');
+  try { document.cookie = text; } catch (e) {}
   return text;
 }
 export function makeCookie() {
   return {
     get: function (name) {
-      var jar = safe(function () { return document.cookie; }, '') || '';
-      var found;
-      jar.split(';').forEach(function (pair) {
-        var at = pair.indexOf('=');
-        var key = safe(function () { return decodeURIComponent(pair.slice(0, at).trim()); }, '');
-        if (at > 0 && found === undefined && key === name) {
-          found = safe(function () { return decodeURIComponent(pair.slice(at + 1)); }, pair.slice(at + 1));
+      try {
+        var pairs = document.cookie.split('; ');
+        for (var i = 0; i < pairs.length; i++) {
+          var at = pairs[i].indexOf('=');
+          if (decodeURIComponent(pairs[i].slice(0, at)) === name) return decodeURIComponent(pairs[i].slice(at + 1));
         }
-      });
-      return found;
+      } catch (e) {}
     },
-    set: function (name, value, options) {
-      var text = typeof value === 'string' ? value : safe(function () { return JSON.stringify(value); }, '');
-      return write(String(name), text === undefined ? '' : text, options);
+    set: function (name, value, o) {
+      return write(String(name), typeof value == 'string' ? value : JSON.stringify(value) || '', o);
     },
-    remove: function (name, options) {
-      write(String(name), '', Object.assign({}, options, { expires: -1 }));
+    remove: function (name, o) {
+      write(String(name), '', Object.assign({}, o, { expires: -1 }));
     },
   };
 }
 export function cookieOptions(widgets) {
-  var configured = safe(function () { return widgets.main.cookieOptions; });
-  return Object.assign({ path: '/' }, configured && typeof configured === 'object' ? configured : {});
+  try {
+    var c = widgets.main.cookieOptions;
+  } catch (e) {}
+  return Object.assign({ path: '/' }, typeof c == 'object' ? c : 0);
 }
 "#)]
 extern "C" {

@@ -20,6 +20,7 @@
 
 mod commands;
 mod convert;
+#[cfg(feature = "v3")]
 mod cookie;
 mod error;
 mod fetch;

@@ -49,8 +49,9 @@ pub struct Service {
     next_call: Cell<u64>,
     timer: TimerSlot,
     socket: RefCell<Option<Rc<Socket>>>,
-    /// Chosen by the first configure; shared out of the cell before any customer callback runs.
-    store: RefCell<Rc<SessionStore>>,
+    /// Chosen by the first configure; cloned out of the cell before any customer callback runs
+    /// (its callbacks are JS references, so a clone is cheap).
+    store: RefCell<SessionStore>,
     store_chosen: Cell<bool>,
     /// The data of the last `error` published during the current input: deleteSessionData's
     /// `errorData`.
@@ -87,7 +88,7 @@ impl Service {
                 next_call: Cell::new(1),
                 timer,
                 socket: RefCell::new(None),
-                store: RefCell::new(Rc::new(SessionStore::Local)),
+                store: RefCell::new(SessionStore::Local),
                 store_chosen: Cell::new(false),
                 last_error: RefCell::new(JsValue::UNDEFINED),
                 preprocessors: RefCell::new(Vec::new()),
@@ -184,7 +185,7 @@ impl Service {
         if self.store_chosen.replace(true) {
             return None;
         }
-        let store = Rc::new(SessionStore::for_config(webchat, widgets));
+        let store = SessionStore::for_config(webchat, widgets);
         *self.store.borrow_mut() = store.clone();
         store.load().unwrap_or_else(|e| {
             self.callback_failed(e);
@@ -193,9 +194,16 @@ impl Service {
     }
 
     /// A customer callback is missing or threw: published as `error`, and the plugin goes on.
+    #[cfg(feature = "v3")]
     fn callback_failed(&self, error: CallbackError) {
         let payload = webchat_core::json!({ "message": error.0 });
         self.plugin.publish("error", to_js(&payload));
+    }
+
+    /// Without Engage v3 no customer callback exists to fail.
+    #[cfg(not(feature = "v3"))]
+    fn callback_failed(&self, error: CallbackError) {
+        match error {}
     }
 
     /// Runs one input through the core and carries out its effects, in order.
@@ -208,7 +216,9 @@ impl Service {
         for effect in effects {
             self.apply(effect);
         }
-        self.last_error.replace(JsValue::UNDEFINED);
+        if cfg!(feature = "v3") {
+            self.last_error.replace(JsValue::UNDEFINED);
+        }
         self.arm_timer();
     }
 
@@ -293,14 +303,18 @@ impl Service {
             }
             Effect::ClearSession => {
                 let store = self.store.borrow().clone();
-                let error_data = self.last_error.replace(JsValue::UNDEFINED);
+                let error_data = if cfg!(feature = "v3") {
+                    self.last_error.replace(JsValue::UNDEFINED)
+                } else {
+                    JsValue::UNDEFINED
+                };
                 if let Err(e) = store.clear(&error_data) {
                     self.callback_failed(e);
                 }
             }
             Effect::Publish { event, payload } => {
                 let payload = to_js(&payload);
-                if event == Event::Error {
+                if cfg!(feature = "v3") && event == Event::Error {
                     *self.last_error.borrow_mut() = payload.clone();
                 }
                 self.plugin.publish(event.name(), payload);

@@ -5,15 +5,22 @@
 //! throws is reported as a [`CallbackError`] (the service publishes it as `error`) and never
 //! stops the plugin.
 
+#[cfg(feature = "v3")]
 use js_sys::Function;
-use wasm_bindgen::{JsCast, JsValue};
+#[cfg(feature = "v3")]
+use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use web_sys::Storage;
 use webchat_core::Json;
 
-use crate::convert::{self, get};
+use crate::convert;
+#[cfg(feature = "v3")]
+use crate::convert::get;
+#[cfg(feature = "v3")]
 use crate::cookie;
 
 /// `transport.type` of Engage v3 (`webchat_core`'s configuration reads the same).
+#[cfg(feature = "v3")]
 const ENGAGE_V3_TYPE: &str = "pureengage-v3-rest";
 use crate::error::WebError;
 
@@ -48,15 +55,19 @@ pub fn remove(key: &str) {
 }
 
 /// The sink the configuration chose for the session record.
+#[derive(Clone)]
 pub enum SessionStore {
     /// `localStorage` under [`webchat_core::STORAGE_KEY`].
     Local,
     /// Engage v3 async mode: the customer's `transport.async` callbacks keep the session data.
+    #[cfg(feature = "v3")]
     Callbacks(AsyncCallbacks),
 }
 
 /// `transport.async.{getSessionData, setSessionData, deleteSessionData}` and what they are
 /// called with besides the data: `Cookie` and `CookieOptions` ([`crate::cookie`]).
+#[cfg(feature = "v3")]
+#[derive(Clone)]
 pub struct AsyncCallbacks {
     get_session_data: JsValue,
     set_session_data: JsValue,
@@ -68,12 +79,27 @@ pub struct AsyncCallbacks {
 }
 
 /// A customer callback that is missing or threw: the text of the `error` event it causes.
+#[cfg(feature = "v3")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallbackError(pub String);
 
+/// Without Engage v3 there are no customer callbacks, so nothing can fail (and the failure
+/// paths compile away).
+#[cfg(not(feature = "v3"))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackError {}
+
 impl SessionStore {
+    /// The sink `webchat` (`_genesys.widgets.webchat`) selects: `localStorage` in a bundle
+    /// without Engage v3.
+    #[cfg(not(feature = "v3"))]
+    pub fn for_config(_webchat: &JsValue, _widgets: &JsValue) -> Self {
+        Self::Local
+    }
+
     /// The sink `webchat` (`_genesys.widgets.webchat`) selects: the async callbacks when
     /// `transport.type` is Engage v3 and `transport.async.enabled` (or `enable`) is `true`.
+    #[cfg(feature = "v3")]
     pub fn for_config(webchat: &JsValue, widgets: &JsValue) -> Self {
         let transport = get(webchat, "transport");
         let callbacks = get(&transport, "async");
@@ -97,6 +123,7 @@ impl SessionStore {
     pub fn load(&self) -> Result<Option<Json>, CallbackError> {
         match self {
             Self::Local => Ok(read(webchat_core::STORAGE_KEY)),
+            #[cfg(feature = "v3")]
             Self::Callbacks(c) => {
                 let open = JsValue::FALSE;
                 let value = c.call("setSessionData", &c.set_session_data, &open)?;
@@ -113,6 +140,7 @@ impl SessionStore {
                 write(webchat_core::STORAGE_KEY, record);
                 Ok(())
             }
+            #[cfg(feature = "v3")]
             Self::Callbacks(c) => {
                 let data = convert::to_js(record);
                 c.call("getSessionData", &c.get_session_data, &data)
@@ -125,9 +153,11 @@ impl SessionStore {
     pub fn clear(&self, error_data: &JsValue) -> Result<(), CallbackError> {
         match self {
             Self::Local => {
+                let _ = error_data; // only the callbacks take it
                 remove(webchat_core::STORAGE_KEY);
                 Ok(())
             }
+            #[cfg(feature = "v3")]
             Self::Callbacks(c) => c
                 .call("deleteSessionData", &c.delete_session_data, error_data)
                 .map(drop),
@@ -135,6 +165,7 @@ impl SessionStore {
     }
 }
 
+#[cfg(feature = "v3")]
 impl AsyncCallbacks {
     /// Calls callback `name` (`f`) with `first`, `Cookie` and `CookieOptions`.
     fn call(&self, name: &str, f: &JsValue, first: &JsValue) -> Result<JsValue, CallbackError> {
@@ -155,6 +186,7 @@ impl AsyncCallbacks {
 
 /// setSessionData's answer as session data: an object, the object in JSON text, or the text
 /// itself (a bare token); nothing for `undefined`, `null` or blank text.
+#[cfg(feature = "v3")]
 fn session_data(value: &JsValue) -> Option<Json> {
     if let Some(text) = value.as_string() {
         let trimmed = text.trim();

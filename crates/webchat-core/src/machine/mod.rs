@@ -271,9 +271,10 @@ impl<M: TextMatcher> WebChat<M> {
         }
     }
 
-    /// Async mode (Engage v3): the session lives in customer storage.
+    /// Async mode (Engage v3): the session lives in customer storage. Constant `false` in a
+    /// build without Engage v3, so the async branches cost other bundles nothing.
     fn async_mode(&self) -> bool {
-        self.capabilities().is_some_and(|c| c.async_mode)
+        cfg!(feature = "v3") && self.capabilities().is_some_and(|c| c.async_mode)
     }
 
     fn persist(&mut self) {
@@ -344,7 +345,7 @@ impl<M: TextMatcher> WebChat<M> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "v3"))]
 mod async_tests;
 #[cfg(test)]
 mod stub_tests;

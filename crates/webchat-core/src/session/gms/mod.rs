@@ -11,8 +11,8 @@ pub use super::poller::{POLL_ACTIVE_MS, POLL_BACKOFF, POLL_IDLE_MS};
 pub(crate) use wire::{Answer, Call, GmsKeys, GmsWire, Reply, nickname};
 
 use self::files::check_limits;
-use super::poller::{Connection, Poller};
 use super::outbox::Outbox;
+use super::poller::{Connection, Poller};
 use super::{Io, Link, Op, OpId, OpOutcome, Session, SessionEvent, SocketEvent};
 use crate::capabilities::Capabilities;
 use crate::command::{Environment, FileInfo};
