@@ -351,10 +351,11 @@ declare namespace GenesysWidgets {
     userId: string;
   }
 
-  /** `getSessionData` on Engage v3. */
+  /** `getSessionData` on Engage v3, and what async mode hands the site's `getSessionData`. */
   interface V3SessionData {
     participantId: string;
     sessionId: string;
+    /** The clientToken (a JWT): keep it as safe as a password. */
     token: string;
     transportId: string;
   }
@@ -522,15 +523,6 @@ declare namespace GenesysWidgets {
     /** Prefix of lazy-loaded plugin files. */
     pluginsPath?: string;
     [option: string]: unknown;
-  }
-
-  /** Engage v3 session data: getSessionData's answer and what async mode hands the site. */
-  interface V3SessionData {
-    participantId: string;
-    sessionId: string;
-    /** The clientToken (a JWT): keep it as safe as a password. */
-    token: string;
-    transportId: string;
   }
 
   /** Cookie attributes of `Cookie.set` / `Cookie.remove` and `CookieOptions`. */

@@ -65,8 +65,16 @@ export const SITE_ASYNC = `{
   }
 }`;
 
-/** Page script for SITE_ASYNC's recorder (before the widgets script). */
-export const ASYNC_RECORDER = 'window.__async = {get: [], set: [], deleted: [], stored: null};';
+/**
+ * Page script for SITE_ASYNC's recorder (before the widgets script). Tests in one file share a
+ * browser profile, so, as chat-emulator.js does for localStorage, a new tab starts without the
+ * cookie an earlier test's site stored; reloads in the same tab keep it.
+ */
+export const ASYNC_RECORDER = `window.__async = {get: [], set: [], deleted: [], stored: null};
+if (!sessionStorage.getItem('__asyncTab')) {
+  sessionStorage.setItem('__asyncTab', '1');
+  document.cookie = 'customer-defined-session-cookie=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+}`;
 
 /** The claims of a clientToken (the page's own atob, as the vendor's client reads them). */
 export function claimsOf(token) {
