@@ -112,16 +112,16 @@ impl Bundle {
         match self {
             // 38.6 KB at the split into bundles (42.4 KB as one file before).
             Bundle::Bus => (kb(39), BUS_GOAL_GZIP_BYTES),
-            // 85.3 KB.
+            // 85.4 KB.
             Bundle::Gms => (kb(87), ONE_TRANSPORT_GOAL_GZIP_BYTES),
             // 93.1 KB: the CometD session carries a GMS REST session for file calls.
             Bundle::Cometd => (kb(94), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 86.8 KB.
+            // 87.0 KB.
             Bundle::Cloud => (kb(88), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 75.3 KB before the Engage v3 session landed.
-            Bundle::V3 => (kb(87), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 103.4 KB with GMS REST, CometD and Cloud.
-            Bundle::All => (kb(105), ALL_TRANSPORTS_GOAL_GZIP_BYTES),
+            // 86.8 KB with the Engage v3 session and async mode (75.3 KB without a session).
+            Bundle::V3 => (kb(88), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 112.6 KB with GMS REST, CometD, Cloud and Engage v3 (103.4 KB before v3).
+            Bundle::All => (kb(114), ALL_TRANSPORTS_GOAL_GZIP_BYTES),
         }
     }
 

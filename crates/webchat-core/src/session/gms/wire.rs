@@ -12,8 +12,7 @@ use crate::config::GmsConfig;
 use crate::drive::CommandId;
 use crate::http::{
     Body, HttpOutcome, HttpRequest, Method, Part, ResponseBody, ajax_error, bracket_encode,
-    encode_segment,
-    scalar_text,
+    encode_segment, scalar_text,
 };
 use crate::json;
 use crate::json::{Json, Object};
