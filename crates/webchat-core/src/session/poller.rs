@@ -48,6 +48,14 @@ impl Poller {
         }
     }
 
+    /// Turns automatic polling on or off (startPoll / stopPoll); `true` when that changed it, so
+    /// the session reports `SessionEvent::Polling(on)` once per change.
+    pub fn set_enabled(&mut self, on: bool) -> bool {
+        let changed = self.enabled != on;
+        self.enabled = on;
+        changed
+    }
+
     /// The delay before the next poll.
     pub fn next_delay_ms(&self) -> u64 {
         self.interval_ms.round() as u64
@@ -134,6 +142,15 @@ mod tests {
         assert_eq!(p.succeeded(false), Connection::BackOnline);
         assert_eq!(p.succeeded(false), Connection::Unchanged);
         assert_eq!(p.exceptions(), 0);
+    }
+
+    #[test]
+    fn switching_polling_reports_only_changes() {
+        let mut p = Poller::new(5);
+        assert!(p.set_enabled(true));
+        assert!(!p.set_enabled(true));
+        assert!(p.set_enabled(false));
+        assert!(!p.set_enabled(false));
     }
 
     #[test]

@@ -279,14 +279,14 @@ impl Session for V3Session {
     }
 
     fn set_polling(&mut self, on: bool, now: u64) {
-        if on && !self.poller.enabled {
-            self.poller.enabled = true;
-            self.out.event(SessionEvent::Polling(true));
+        if !self.poller.set_enabled(on) {
+            return;
+        }
+        self.out.event(SessionEvent::Polling(on));
+        if on {
             self.schedule_poll(now);
-        } else if !on && self.poller.enabled {
-            self.poller.enabled = false;
+        } else {
             self.poll_at = None;
-            self.out.event(SessionEvent::Polling(false));
         }
     }
 
