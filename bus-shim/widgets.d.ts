@@ -351,10 +351,11 @@ declare namespace GenesysWidgets {
     userId: string;
   }
 
-  /** `getSessionData` on Engage v3. */
+  /** `getSessionData` on Engage v3, and what async mode hands the site's `getSessionData`. */
   interface V3SessionData {
     participantId: string;
     sessionId: string;
+    /** The clientToken (a JWT): keep it as safe as a password. */
     token: string;
     transportId: string;
   }
@@ -524,6 +525,37 @@ declare namespace GenesysWidgets {
     [option: string]: unknown;
   }
 
+  /** Cookie attributes of `Cookie.set` / `Cookie.remove` and `CookieOptions`. */
+  interface CookieAttributes {
+    path?: string;
+    domain?: string;
+    /** Days from now, or a date. */
+    expires?: number | Date;
+    secure?: boolean;
+    sameSite?: string;
+    [option: string]: unknown;
+  }
+
+  /** The `Cookie` helper the async callbacks receive (js-cookie style, over `document.cookie`). */
+  interface WidgetsCookie {
+    get(name: string): string | undefined;
+    set(name: string, value: unknown, options?: CookieAttributes): string;
+    remove(name: string, options?: CookieAttributes): void;
+  }
+
+  /** `transport.async` of Engage v3: the site keeps the chat session. */
+  interface V3AsyncConfig {
+    enabled?: boolean;
+    /** The seed's spelling of `enabled`. */
+    enable?: boolean;
+    /** Called when a chat starts and whenever its session data changes. */
+    getSessionData?: (sessionData: V3SessionData, Cookie: WidgetsCookie, CookieOptions: CookieAttributes) => void;
+    /** Called at start-up: session data to restore (the object, its JSON text or the JWT), or nothing. */
+    setSessionData?: (open: boolean, Cookie: WidgetsCookie, CookieOptions: CookieAttributes) => unknown;
+    /** Called when the session is lost (`errorData`: the error) or over. */
+    deleteSessionData?: (errorData: unknown, Cookie: WidgetsCookie, CookieOptions: CookieAttributes) => void;
+  }
+
   /** `_genesys.widgets.webchat` (WebChatService); loosely typed. */
   interface WebChatConfig {
     transport?: {
@@ -531,6 +563,7 @@ declare namespace GenesysWidgets {
       dataURL?: string;
       endpoint?: string;
       headers?: Record<string, string>;
+      async?: V3AsyncConfig;
       [option: string]: unknown;
     };
     /** GMS Chat API v2 REST base (`http://host/genesys/2/chat/{serviceName}`); with CometD, file calls still use it. */

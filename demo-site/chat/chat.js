@@ -31,6 +31,7 @@
     if (typeof reason === 'string') return reason;
     var body = reason && reason.responseJSON;
     if (body && body.errors && body.errors[0]) return body.errors[0].message;
+    if (body && body.status && body.status.message) return body.status.message; // Engage v3
     if (reason && reason.statusText) return 'request failed (' + reason.statusText + ')';
     return 'request failed';
   }
@@ -40,6 +41,22 @@
     startForm.hidden = active;
     session.hidden = !active;
     if (active) input.focus();
+  }
+
+  // Lines of messages carry their index and are kept in index order, so older messages that
+  // fetchHistory brings in (async mode) land above the ones shown.
+  var placing = null;
+
+  function place(li) {
+    if (placing == null) return transcript.appendChild(li);
+    li.setAttribute('data-index', String(placing));
+    var later = Array.prototype.filter.call(transcript.children, function (other) {
+      var at = other.getAttribute('data-index');
+      return at != null && Number(at) > placing;
+    })[0];
+    if (later) return transcript.insertBefore(li, later);
+    transcript.appendChild(li);
+    transcript.scrollTop = transcript.scrollHeight;
   }
 
   function line(cls, who, text) {
@@ -55,7 +72,7 @@
     t.className = 'text';
     t.textContent = text;
     li.appendChild(t);
-    transcript.appendChild(li);
+    place(li);
     transcript.scrollTop = transcript.scrollHeight;
     return li;
   }
@@ -105,12 +122,14 @@
   // --- events ------------------------------------------------------------------------------
 
   oChat.subscribe('WebChatService.ready', function () {
+    var idle = function () {
+      if (sessionActive) return;
+      say('Fill in the form to chat with an agent.');
+      showSession(false);
+    };
     command('verifySession').done(function (e) {
-      if (!e.sessionActive) {
-        say('Fill in the form to chat with an agent.');
-        showSession(false);
-      }
-    });
+      if (!e.sessionActive) idle();
+    }).fail(idle); // async mode: the session lives with the site, so verifySession cannot know
     command('registerTypingPreviewInput', { input: input });
   });
 
@@ -140,7 +159,9 @@
         if (shown[m.index]) return;
         shown[m.index] = true;
       }
+      placing = m.index;
       render(m);
+      placing = null;
     });
   });
 
@@ -243,11 +264,48 @@
     });
   });
 
+  $('chat-history').addEventListener('click', function () {
+    command('fetchHistory').done(function () {
+      say('Older messages loaded.');
+    }).fail(function (r) {
+      say(typeof r === 'string' ? r : 'Could not load older messages: ' + describe(r), typeof r !== 'string');
+    });
+  });
+
   $('chat-end').addEventListener('click', function () {
     command('endChat').fail(function (r) {
       say('Could not end the chat: ' + describe(r), true);
     });
   });
+
+  // --- async mode: what the site keeps --------------------------------------------------------
+
+  // The token is a credential: shown shortened, as a site's admin page would.
+  function shorten(data) {
+    if (!data || typeof data !== 'object') return data;
+    var copy = JSON.parse(JSON.stringify(data));
+    if (typeof copy.token === 'string') copy.token = copy.token.slice(0, 12) + '… (' + copy.token.length + ' chars)';
+    return copy;
+  }
+
+  function showAsyncStore(store) {
+    $('chat-history').hidden = false;
+    $('async-store').hidden = false;
+    $('async-store-key').textContent = 'localStorage["' + store.key + '"]';
+    var draw = function () {
+      var current = store.current();
+      $('async-store-data').textContent = current ? JSON.stringify(shorten(current), null, 2) : '(nothing stored)';
+      var calls = $('async-store-calls');
+      calls.textContent = '';
+      store.calls.forEach(function (c) {
+        var li = document.createElement('li');
+        li.textContent = c.at + ' ' + c.call + (c.data ? ': ' + JSON.stringify(shorten(c.data)) : '');
+        calls.appendChild(li);
+      });
+    };
+    store.listeners.push(draw);
+    draw();
+  }
 
   // --- transport switch --------------------------------------------------------------------
   // WebChatService reads its config once, so a switch reloads the page with ?transport=ID;
@@ -271,6 +329,7 @@
         ? '; "' + transport.requested + '" is not available, using ' + transport.active.label
         : '');
     document.documentElement.setAttribute('data-transport', transport.active.id);
+    if (transport.active.async) showAsyncStore(transport.asyncStore);
 
     var reloadWith = function (id) {
       var url = new URL(location.href);

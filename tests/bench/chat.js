@@ -2,7 +2,8 @@
 // EMULATOR_URL (started by xtask with --no-auto-agent, so the benchmark plays the agent).
 //
 // Everything below runs once per transport, GMS REST first, then Genesys Cloud
-// (`purecloud-v2-sockets`), then GMS over CometD (long-polling, then WebSocket); only the page's
+// (`purecloud-v2-sockets`), then GMS over CometD (long-polling, then WebSocket), then Engage v3
+// (`pureengage-v3-rest`, not async); only the page's
 // `_genesys.widgets.webchat` differs, the bus API used is the same. Per transport:
 //
 //   Latency, one chat in a fresh tab: start a chat, the agent joins through the agent API, then
@@ -10,8 +11,10 @@
 //   times, on the page's own clock (performance.now), from just before the POST until the page's
 //   `WebChatService.messageReceived` subscriber sees that text. A warm-up message (CORS preflight,
 //   poll speed-up) is not counted; each message waits a random 0-500 ms after the previous one
-//   arrived, so the polling phase is sampled rather than locked. GMS REST can only be as fast as
-//   its poll (0.5 s after activity, backing off to 3 s), so its figure measures polling.
+//   arrived (0-3000 ms for Engage v3, whose poll interval is a fixed 3 s), so the polling phase is
+//   sampled rather than locked. GMS REST can only be as fast as its poll (0.5 s after activity,
+//   backing off to 3 s), so its figure measures polling; Engage v3 polls every 3 s, so its figure
+//   is about half that interval.
 //
 //   Restore, `runs` times, each in a fresh tab:
 //   1. load a customer page and time script start to `WebChatService.ready` (no stored session);
@@ -20,10 +23,10 @@
 //   3. reload and time script start (on the reloaded page) until every one of those messages has
 //      been published through `WebChatService.messageReceived` with `restoring: true`.
 //
-// Measured, not asserted. For GMS a failure fails the benchmark. Genesys Cloud failures (for
-// example a runtime built without the Cloud client, whose startChat rejects) are caught and
-// reported as `cloud: unavailable (<reason>)`, so the rest of the benchmark still completes; so
-// are CometD's.
+// Measured, not asserted. For GMS a failure fails the benchmark. Genesys Cloud, CometD and Engage
+// v3 failures (for example a runtime built without that client, whose startChat rejects) are
+// caught and reported as `<id>: unavailable (<reason>)`, so the rest of the benchmark still
+// completes.
 
 import { MOUNTS, withTimeout } from '../browser/harness.js';
 
@@ -77,6 +80,23 @@ export const TRANSPORTS = [
       },
     }),
   })),
+  {
+    id: 'v3',
+    label: 'Engage v3',
+    protocol: 'v3',
+    /** Latency messages: v3 polls every 3 s, so keep it short. */
+    latencyMessages: (runs) => Math.max(5, 2 * runs),
+    /** Pauses spread over the whole fixed 3 s poll interval, so it is sampled, not locked. */
+    latencyGapMs: 3000,
+    webchat: (url) => ({
+      transport: {
+        type: 'pureengage-v3-rest',
+        dataURL: `${url}/nexus/v3/chat/sessions`,
+        endpoint: SERVICE,
+        headers: { 'x-api-key': 'bench-key' },
+      },
+    }),
+  },
 ];
 
 /** A customer page: the webchat config, the bundle, then a small recording plugin. */
@@ -283,7 +303,7 @@ async function benchLatency({ browser, url, api, emulatorUrl, transport, runs })
         url: `${emulatorUrl}/emulator/api/sessions/${encodeURIComponent(id)}/messages`,
         prefix: `latency ${transport.id}`,
         n,
-        gapMs: LATENCY_GAP_MS,
+        gapMs: transport.latencyGapMs || LATENCY_GAP_MS,
         timeoutMs: 10000,
       }),
       (n + 1) * 11000,

@@ -300,12 +300,19 @@ function printChat(c) {
   for (const r of rows) console.log(line(r));
   console.log(
     '    latency: the page POSTs an agent message to the agent API and times, on its own clock, until its\n' +
-      '    messageReceived subscriber has the text (random 0–500 ms between messages, after one warm-up).',
+      '    messageReceived subscriber has the text (random 0–500 ms between messages, 0–3000 ms over Engage v3,\n' +
+        '    after one warm-up).',
   );
   if (c.gms && !c.gms.unavailable) {
     console.log(
       `    gms: latency ${ms(median(c.gms.latency))} median is bound by the GMS poll interval` +
         ' (0.5 s after activity, backing off ×1.2 to 3 s idle): it measures polling, not the runtime.',
+    );
+  }
+  if (c.v3 && !c.v3.unavailable) {
+    console.log(
+      `    v3: latency ${ms(median(c.v3.latency))} median is bound by the Engage v3 poll interval` +
+        ' (every 3 s): it measures polling, not the runtime.',
     );
   }
   for (const t of ids) {

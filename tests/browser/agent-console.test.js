@@ -268,3 +268,57 @@ test('the chat demo holds a Genesys Cloud chat, and Drop WebSockets shows discon
 test('the chat demo holds a GMS CometD chat, and Drop WebSockets shows disconnected then reconnected', async () => {
   await demoChatThroughDrop('cometd', 'CometD Customer', 'cometd', 'GMS CometD');
 });
+
+test('the chat demo in Engage v3 async mode shows what the page stores, and a new tab restores the chat with its history', async () => {
+  const page = await browser.context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${base}/chat/?transport=v3-async`);
+  await page.locator('#chat-start').waitFor({ state: 'visible', timeout: 10000 });
+  await page.fill('#chat-start input[name="nickname"]', 'Async Customer');
+  await page.click('#chat-start button[type="submit"]');
+  await page.locator('#chat-session').waitFor({ state: 'visible', timeout: 10000 });
+  const chat = await waitFor('the async demo chat in the sessions list', async () => {
+    const list = await (await fetch(`${base}/emulator/api/sessions`)).json();
+    return list.sessions.find((s) => s.customer === 'Async Customer' && s.state !== 'ended');
+  });
+  assert.equal(chat.protocol, 'v3');
+  // The panel shows what getSessionData handed the page: the session, with the token shortened.
+  await page.locator('#async-store-data', { hasText: chat.id }).waitFor({ timeout: 10000 });
+  const shown = await page.textContent('#async-store-data');
+  assert.match(shown, /"token": "[^"]{12}… \(\d+ chars\)"/, shown);
+  await page.locator('#async-store-calls li', { hasText: 'getSessionData' }).waitFor({ timeout: 10000 });
+  const api = (p, body) =>
+    fetch(`${base}/emulator/api/sessions/${chat.id}${p}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  await api('/join', { nickname: 'Grace' });
+  for (let i = 1; i <= 25; i += 1) await api('/messages', { text: `agent line ${i}` });
+  await page.locator('#chat-transcript li.agent', { hasText: 'agent line 25' }).waitFor({ timeout: 10000 });
+  await page.close();
+
+  // A QA tester closes the tab and comes back: the page's stored session is restored.
+  const again = await browser.context.newPage();
+  again.on('pageerror', (e) => pageErrors.push(e.message));
+  await again.goto(`${base}/chat/?transport=v3-async`);
+  await again.locator('#chat-status', { hasText: 'Chat restored.' }).waitFor({ timeout: 10000 });
+  await again.locator('#chat-transcript li.agent', { hasText: 'agent line 25' }).waitFor({ timeout: 10000 });
+  assert.equal(await again.locator('#chat-transcript li.agent', { hasText: /^agent line 1$/ }).count(), 0, 'older lines wait for history');
+  // Load older messages until the demo says there are none left.
+  for (let i = 0; i < 20; i += 1) {
+    await again.click('#chat-history');
+    const status = await again.locator('#chat-status').textContent();
+    if (status === 'No more messages to fetch.') break;
+    await again.waitForTimeout(300);
+  }
+  await again.locator('#chat-status', { hasText: 'No more messages to fetch.' }).waitFor({ timeout: 10000 });
+  const lines = await again.$$eval('#chat-transcript li.agent .text', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(lines, Array.from({ length: 25 }, (_, i) => `agent line ${i + 1}`), 'every line once, in order');
+  await again.click('#chat-end');
+  await again.locator('#chat-start').waitFor({ state: 'visible', timeout: 10000 });
+  await again.locator('#async-store-data', { hasText: '(nothing stored)' }).waitFor({ timeout: 10000 });
+  assert.deepEqual(pageErrors, []);
+  await again.close();
+});

@@ -120,7 +120,8 @@ test('the chat demo defaults to GMS REST, configured from a file under a strict 
   assert.deepEqual(s.options, [
     ['gms', false, 'GMS REST'],
     ['cloud', false, 'Genesys Cloud'],
-    ['v3', true, 'Engage v3 (coming)'],
+    ['v3', false, 'Engage v3'],
+    ['v3-async', false, 'Engage v3 async'],
     ['cometd', false, 'GMS CometD'],
   ]);
   assert.equal(s.inlineScripts, 0, 'no inline <script> on the chat demo');
@@ -178,12 +179,39 @@ test('the chat demo offers GMS CometD: ?transport=cometd configures cometD over 
   assert.deepEqual(s.violations, []);
 });
 
-test('the chat demo falls back to GMS REST for a transport that is not available yet', async () => {
-  const p = await openChatDemo('?transport=v3');
+test('the chat demo falls back to GMS REST for a transport it does not offer', async () => {
+  const p = await openChatDemo('?transport=carrier-pigeon');
   const s = await chatDemoState(p);
   assert.equal(s.selected, 'gms');
   assert.ok(s.webchat.dataURL, JSON.stringify(s.webchat));
-  assert.match(s.active, /"v3" is not available, using GMS REST/);
+  assert.match(s.active, /"carrier-pigeon" is not available, using GMS REST/);
+});
+
+test('the chat demo configures Engage v3, plain and in async mode with the page keeping the session', async () => {
+  const plain = await chatDemoState(await openChatDemo('?transport=v3'));
+  assert.equal(plain.selected, 'v3');
+  assert.match(plain.active, /^Active: Engage v3 \(pureengage-v3-rest/);
+  assert.deepEqual(plain.webchat, {
+    transport: {
+      type: 'pureengage-v3-rest',
+      dataURL: `${h.server.origin}/nexus/v3/chat/sessions`,
+      endpoint: 'customer-support',
+      headers: { 'x-api-key': 'demo-api-key' },
+    },
+  });
+  const p = await openChatDemo('?transport=v3-async');
+  const s = await chatDemoState(p);
+  assert.equal(s.selected, 'v3-async');
+  const callbacks = await p.page.evaluate(() => {
+    const a = window._genesys.widgets.webchat.transport.async;
+    return [a.enabled, typeof a.getSessionData, typeof a.setSessionData, typeof a.deleteSessionData];
+  });
+  assert.deepEqual(callbacks, [true, 'function', 'function', 'function']);
+  // WebChatService asked the page for a stored session at start: the panel shows the call.
+  await p.page.locator('#async-store-calls li', { hasText: 'setSessionData' }).waitFor({ timeout: 8000 });
+  assert.equal(await p.page.textContent('#async-store-data'), '(nothing stored)');
+  assert.equal(await p.page.isVisible('#chat-history'), false, 'the history button belongs to the chat view');
+  assert.deepEqual(s.violations, []);
 });
 
 test('the chat demo\'s CSP lets the Cloud WebSocket reach its own origin and nothing else', async () => {

@@ -303,7 +303,7 @@ class TestPage {
  * error check after each test) and returns the helpers.
  */
 export function setup() {
-  const state = { server: null, browser: null, pages: [] };
+  const state = { server: null, browser: null, pages: [], isolated: [] };
 
   before(async () => {
     if (!fs.existsSync(path.join(DIST, 'widgets.min.js'))) {
@@ -327,6 +327,7 @@ export function setup() {
       }
       await p.page.close().catch(() => {});
     }
+    for (const b of state.isolated.splice(0)) await b.close();
     if (problem) throw new Error(problem);
   });
 
@@ -337,11 +338,17 @@ export function setup() {
 
     /**
      * Opens a customer page (see customerPage for options) and, unless `waitReady: false`,
-     * waits for App.ready.
+     * waits for App.ready. `isolated: true` opens it in a browser of its own (another profile:
+     * no storage, cookies or cache shared with the other pages), closed after the test.
      */
     async open(opts = {}) {
       const { waitReady = true, html } = opts;
-      const page = await state.browser.context.newPage();
+      let browser = state.browser;
+      if (opts.isolated) {
+        browser = await launchBrowser();
+        state.isolated.push(browser);
+      }
+      const page = await browser.context.newPage();
       page.setDefaultTimeout(10000);
       await page.addInitScript(INIT_SCRIPT);
       const tp = new TestPage(page, state.server);

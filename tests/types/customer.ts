@@ -132,3 +132,30 @@ console.log(cometChat);
 // @ts-expect-error websocketEnabled is a boolean
 const badComet: GenesysWidgets.WebChatConfig = { cometD: { websocketEnabled: 'yes' } };
 console.log(badComet);
+
+// Engage v3 async mode as seed 004 writes it: the site keeps the session through the callbacks,
+// here with the Cookie helper they receive.
+const asyncWebchat: NonNullable<NonNullable<typeof window._genesys>['widgets']>['webchat'] = {
+  transport: {
+    type: 'pureengage-v3-rest',
+    dataURL: 'https://nexus.example.invalid/nexus/v3/chat/sessions',
+    endpoint: 'xxxxxxxxx',
+    headers: { 'x-api-key': 'xxxxxxx' },
+    async: {
+      enabled: true,
+      getSessionData(sessionData, Cookie, CookieOptions) {
+        const sid: string = sessionData.sessionId;
+        Cookie.set('customer-defined-session-cookie', JSON.stringify(sessionData), CookieOptions);
+        console.log(sid);
+      },
+      setSessionData(Open, Cookie) {
+        const open: boolean = Open;
+        return open ? undefined : Cookie.get('customer-defined-session-cookie');
+      },
+      deleteSessionData(errorData, Cookie, CookieOptions) {
+        Cookie.remove('customer-defined-session-cookie', { ...CookieOptions, expires: 1 });
+      },
+    },
+  },
+};
+console.log(asyncWebchat);

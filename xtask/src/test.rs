@@ -128,6 +128,31 @@ pub(crate) fn run_all() -> Res {
             "Clippy found problems (warnings are errors); fix them and re-run.",
         ),
         Step {
+            name: "clippy, each bundle (wasm)",
+            rerun: "cargo clippy -p widgets --target wasm32-unknown-unknown --no-default-features --features <bundle's> -- -D warnings".into(),
+            action: Box::new(|_| {
+                // Each bundle compiles a different subset of the chat crates; code only one
+                // transport uses must not warn in the others.
+                for bundle in dist::Bundle::EVERY {
+                    let mut c = cargo();
+                    c.args(["clippy", "-p", "widgets", "--target", setup::WASM_TARGET]);
+                    if let Some(features) = bundle.features() {
+                        c.args(["--no-default-features", "--features", features]);
+                    }
+                    c.args(["--", "-D", "warnings"]);
+                    run(
+                        c,
+                        &format!(
+                            "Clippy found problems in the `{}` bundle's build (warnings are errors): \
+                             often code that only some transports use needs a `#[cfg(feature = ...)]`.",
+                            bundle.name()
+                        ),
+                    )?;
+                }
+                Ok(())
+            }),
+        },
+        Step {
             name: "cargo test",
             rerun: "cargo test --workspace".into(),
             action: Box::new(|env: &mut Env| {

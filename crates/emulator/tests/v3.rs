@@ -244,3 +244,44 @@ async fn starting_with_a_live_token_resumes_and_a_lost_one_is_a_404() {
     let garbage = resume("not.a.token".into()).await.unwrap();
     assert_eq!(garbage.status(), 404);
 }
+
+#[tokio::test]
+async fn a_message_post_without_a_type_or_with_an_unreadable_form_is_a_protocol_error() {
+    let server = start(no_auto_agent).await;
+    let api = AgentApi::new(&server);
+    let chat = V3::start(&server, "Pat").await;
+    let post = |body: reqwest::Body, content_type: &str| {
+        chat.request(Method::POST, "/messages")
+            .header("content-type", content_type.to_owned())
+            .body(body)
+            .send()
+    };
+    let cases: [(reqwest::Body, &str); 4] = [
+        (
+            "data[text]=hi&operationId=op".into(),
+            "application/x-www-form-urlencoded",
+        ),
+        ("".into(), "application/x-www-form-urlencoded"),
+        (
+            r#"{"data":{"type":"Text","text":"hi"}}"#.into(),
+            "application/json",
+        ),
+        (
+            vec![b'd', b'=', 0xff, 0xfe].into(),
+            "application/x-www-form-urlencoded",
+        ),
+    ];
+    for (body, content_type) in cases {
+        let response = post(body, content_type).await.unwrap();
+        assert_eq!(response.status(), 400, "{content_type}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["status"]["code"], "INVALID_PARAMETER");
+    }
+    let session = api.session(&chat.sid).await;
+    let transcript = json!(session["transcript"]);
+    assert!(
+        !transcript.to_string().contains("\"hi\""),
+        "nothing was posted: {transcript}"
+    );
+    assert_eq!(chat.send("Text", "hi").await.0, 200);
+}

@@ -148,6 +148,7 @@ pub fn ajax_error(outcome: &HttpOutcome) -> Json {
 
 /// Bracket-encodes `value` under `prefix` the way jQuery's `$.param` does:
 /// `userData[a][b]=x`, arrays as `k[]` (or `k[i][..]` for nested objects), `null` as empty.
+#[cfg(any(feature = "gms", feature = "v3"))]
 pub fn bracket_encode(prefix: &str, value: &Json, out: &mut Vec<(String, String)>) {
     match value {
         Json::Object(m) => {
@@ -178,6 +179,23 @@ pub(crate) fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// Percent-encodes a URL path segment or query value (everything but `A-Z a-z 0-9 - _ . ~`).
+#[cfg(any(feature = "gms", feature = "v3"))]
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    out
+}
+
 /// The text JavaScript would give a scalar in a form field (`String(value)`, `null` as empty).
 pub fn scalar_text(v: &Json) -> String {
     match v {
@@ -196,6 +214,7 @@ mod tests {
     use crate::json::testing;
 
     #[test]
+    #[cfg(any(feature = "gms", feature = "v3"))]
     fn nested_user_data_is_bracket_encoded_like_jquery() {
         let mut out = Vec::new();
         bracket_encode(

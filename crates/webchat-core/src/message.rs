@@ -137,7 +137,7 @@ pub struct Transcript {
 
 impl Transcript {
     /// Accepts `msg` unless its index or id was seen before; assigns an index when it has none.
-    /// Returns the accepted message.
+    /// Returns the accepted message. Messages are kept in index order.
     pub fn accept(&mut self, mut msg: Message) -> Option<&Message> {
         if msg.id.as_ref().is_some_and(|id| self.ids.contains(id)) {
             return None;
@@ -152,8 +152,20 @@ impl Transcript {
         if let Some(id) = &msg.id {
             self.ids.push(id.clone());
         }
-        self.messages.push(msg);
-        self.messages.last()
+        // Kept in index order: history fetched later (Engage v3 async mode) goes before what is
+        // there. Only v3 delivers older messages late, so other builds always append.
+        let at = if cfg!(feature = "v3") {
+            self.messages
+                .partition_point(|m| m.index.is_some_and(|i| i <= index))
+        } else {
+            self.messages.len()
+        };
+        if at == self.messages.len() {
+            self.messages.push(msg);
+        } else {
+            self.messages.insert(at, msg);
+        }
+        self.messages.get(at)
     }
 
     /// Marks an index as seen without keeping a message (filtered messages still advance the

@@ -22,6 +22,8 @@
 mod chat_api;
 mod commands;
 mod convert;
+#[cfg(feature = "v3")]
+mod cookie;
 mod error;
 mod fetch;
 mod matcher;

@@ -1,5 +1,5 @@
 //! Facts about the page the core needs: the `_genesys_*` userData keys of startChat, and the
-//! custom headers and stored session of configure.
+//! custom headers of configure.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsCast;
@@ -7,7 +7,6 @@ use wasm_bindgen::JsValue;
 use webchat_core::{Environment, PageInfo};
 
 use crate::convert::{get, get_string};
-use crate::storage;
 
 /// Names matched in `navigator.userAgent`, most specific first.
 const BROWSERS: [(&str, &str); 5] = [
@@ -83,8 +82,12 @@ pub fn page_info(widgets: &JsValue) -> PageInfo {
 }
 
 /// The configure environment: the static `main.header` pairs, then those set through
-/// `App.updateAJAXHeader` (`ajax`), and the stored session record.
-pub fn environment(widgets: &JsValue, ajax: Vec<(String, String)>) -> Environment {
+/// `App.updateAJAXHeader` (`ajax`), and what the session sink holds (`stored_session`).
+pub fn environment(
+    widgets: &JsValue,
+    ajax: Vec<(String, String)>,
+    stored_session: Option<webchat_core::Json>,
+) -> Environment {
     let mut custom_headers = Vec::new();
     let header = get(&get(widgets, "main"), "header");
     if let Some(object) = header.dyn_ref::<Object>() {
@@ -101,7 +104,7 @@ pub fn environment(widgets: &JsValue, ajax: Vec<(String, String)>) -> Environmen
     }
     Environment {
         custom_headers,
-        stored_session: storage::SessionStore::default().load(),
+        stored_session,
     }
 }
 

@@ -20,7 +20,7 @@ use crate::convert::{get, to_js};
 use crate::matcher::{JsMatcher, regexp_array};
 use crate::page::environment;
 use crate::preview::PreviewWatcher;
-use crate::storage::SessionStore;
+use crate::storage::{CallbackError, SessionStore};
 use crate::timer_slot::TimerSlot;
 use crate::wire_io::{Feed, WireIo};
 
@@ -45,7 +45,13 @@ pub struct Service {
     next_call: Cell<u64>,
     timer: TimerSlot,
     io: WireIo,
-    store: SessionStore,
+    /// Chosen by the first configure; cloned out of the cell before any customer callback runs
+    /// (its callbacks are JS references, so a clone is cheap).
+    store: RefCell<SessionStore>,
+    store_chosen: Cell<bool>,
+    /// The data of the last `error` published during the current input: deleteSessionData's
+    /// `errorData`.
+    last_error: RefCell<JsValue>,
     preprocessors: RefCell<Vec<Function>>,
     preview: RefCell<Option<PreviewWatcher>>,
     /// `_genesys.widgets`, as `App.ready` delivered it.
@@ -78,7 +84,9 @@ impl Service {
                 next_call: Cell::new(1),
                 timer,
                 io: WireIo::default(),
-                store: SessionStore::default(),
+                store: RefCell::new(SessionStore::Local),
+                store_chosen: Cell::new(false),
+                last_error: RefCell::new(JsValue::UNDEFINED),
                 preprocessors: RefCell::new(Vec::new()),
                 preview: RefCell::new(None),
                 widgets: RefCell::new(JsValue::UNDEFINED),
@@ -143,10 +151,11 @@ impl Service {
     fn on_call(&self, name: &str, caller: &str, data: &JsValue, reply: DeferredCell) {
         let command = if name == "configure" {
             let widgets = self.widgets.borrow().clone();
+            let stored = self.choose_store(data, &widgets);
             Some((
                 Command::Configure {
                     webchat: crate::convert::to_json(data),
-                    env: environment(&widgets, self.app.ajax_headers()),
+                    env: environment(&widgets, self.app.ajax_headers(), stored),
                 },
                 Extra::None,
             ))
@@ -166,6 +175,33 @@ impl Service {
         });
     }
 
+    /// The first configure picks the session sink and reads what it holds (for async Engage v3,
+    /// `setSessionData` runs here); a later configure is rejected by the core and changes nothing.
+    fn choose_store(&self, webchat: &JsValue, widgets: &JsValue) -> Option<webchat_core::Json> {
+        if self.store_chosen.replace(true) {
+            return None;
+        }
+        let store = SessionStore::for_config(webchat, widgets);
+        *self.store.borrow_mut() = store.clone();
+        store.load().unwrap_or_else(|e| {
+            self.callback_failed(e);
+            None
+        })
+    }
+
+    /// A customer callback is missing or threw: published as `error`, and the plugin goes on.
+    #[cfg(feature = "v3")]
+    fn callback_failed(&self, error: CallbackError) {
+        let payload = webchat_core::json!({ "message": error.0 });
+        self.plugin.publish("error", to_js(&payload));
+    }
+
+    /// Without Engage v3 no customer callback exists to fail.
+    #[cfg(not(feature = "v3"))]
+    fn callback_failed(&self, error: CallbackError) {
+        match error {}
+    }
+
     /// Runs one input through the core and carries out its effects, in order.
     fn feed(&self, input: Input) {
         let effects = match self.core.try_borrow_mut() {
@@ -175,6 +211,9 @@ impl Service {
         };
         for effect in effects {
             self.apply(effect);
+        }
+        if cfg!(feature = "v3") {
+            self.last_error.replace(JsValue::UNDEFINED);
         }
         self.arm_timer();
     }
@@ -196,10 +235,29 @@ impl Service {
         };
         match effect {
             Effect::Http { .. } | Effect::Download { .. } | Effect::Socket(_) => {}
-            Effect::SaveSession { value } => self.store.save(&value),
-            Effect::ClearSession => self.store.clear(),
+            Effect::SaveSession { value } => {
+                let store = self.store.borrow().clone();
+                if let Err(e) = store.save(&value) {
+                    self.callback_failed(e);
+                }
+            }
+            Effect::ClearSession => {
+                let store = self.store.borrow().clone();
+                let error_data = if cfg!(feature = "v3") {
+                    self.last_error.replace(JsValue::UNDEFINED)
+                } else {
+                    JsValue::UNDEFINED
+                };
+                if let Err(e) = store.clear(&error_data) {
+                    self.callback_failed(e);
+                }
+            }
             Effect::Publish { event, payload } => {
-                self.plugin.publish(event.name(), to_js(&payload));
+                let payload = to_js(&payload);
+                if cfg!(feature = "v3") && event == Event::Error {
+                    *self.last_error.borrow_mut() = payload.clone();
+                }
+                self.plugin.publish(event.name(), payload);
             }
             Effect::PublishMessages { payload } => {
                 let payload = to_js(&payload);

@@ -179,6 +179,25 @@ fn data_fields(query: Option<&str>, body: &[u8]) -> FormFields {
     )
 }
 
+/// A message post must be a form: a body that is not UTF-8, or sent as another content type
+/// (JSON, multipart), is a protocol error rather than an empty form.
+fn readable_form(headers: &HeaderMap, body: &[u8]) -> Result<(), V3Error> {
+    let content_type = header(headers, "content-type").unwrap_or_default();
+    let is_form = content_type.is_empty()
+        || content_type
+            .to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded");
+    if !is_form && !body.is_empty() {
+        return Err(V3Error::parameter(format!(
+            "unreadable form: content type {content_type}"
+        )));
+    }
+    if std::str::from_utf8(body).is_err() {
+        return Err(V3Error::parameter("unreadable form: the body is not UTF-8"));
+    }
+    Ok(())
+}
+
 fn token_answer(c: &Conversation) -> Value {
     json!({"data": {"clientToken": c.credentials.token}})
 }
@@ -273,12 +292,17 @@ async fn send(
     body: Bytes,
 ) -> V3Result {
     let slot = authorize(&app, &headers, &sid)?;
+    readable_form(&headers, &body)?;
     let data = data_fields(query.as_deref(), &body);
+    let kind = data
+        .get("type")
+        .ok_or_else(|| V3Error::parameter("missing data[type]"))?
+        .to_owned();
     let text = data.text("text");
     let max_chars = app.config.max_message_chars;
     let now = now_ms();
     slot.update(|c| {
-        match data.get("type").unwrap_or("Text") {
+        match kind.as_str() {
             "Text" => {
                 if text.chars().count() > max_chars {
                     return Err(V3Error::parameter(format!(

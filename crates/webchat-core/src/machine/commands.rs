@@ -85,7 +85,7 @@ impl<M: TextMatcher> WebChat<M> {
                 self.with_session_mut(|s, _| s.reset_poll_exceptions());
                 self.resolve(id, Reply::Undefined);
             }
-            Command::Restore(_) => self.restore_command(id),
+            Command::Restore(data) => self.restore_command(id, &data),
             Command::GetTranscript => {
                 let messages: Vec<Json> = self
                     .transcript
@@ -156,6 +156,14 @@ impl<M: TextMatcher> WebChat<M> {
             }
         };
         self.resolve(id, Reply::Undefined);
+        if self.async_mode() {
+            // What the customer's setSessionData returned: restored whatever its age.
+            if let Some(data) = env.stored_session.as_ref().filter(|d| is_session_data(d)) {
+                let rec = self.customer_record(data.clone());
+                self.begin_restore(rec, None);
+            }
+            return;
+        }
         match persist::decide(env.stored_session.as_ref(), self.now, timeout) {
             RestoreDecision::Nothing => {}
             RestoreDecision::Unreadable => self.out.push(Effect::ClearSession),
@@ -243,7 +251,15 @@ impl<M: TextMatcher> WebChat<M> {
         self.resolve_json(id, merged);
     }
 
-    fn restore_command(&mut self, id: CommandId) {
+    fn restore_command(&mut self, id: CommandId, data: &Json) {
+        if self.async_mode() {
+            // `{sessionData}`: the JWT (or what getSessionData handed out) kept by the customer.
+            let session_data = data.get("sessionData").unwrap_or(data);
+            if is_session_data(session_data) {
+                let rec = self.customer_record(session_data.clone());
+                return self.begin_restore(rec, Some(id));
+            }
+        }
         let timeout = self
             .setup
             .as_ref()
@@ -269,6 +285,18 @@ impl<M: TextMatcher> WebChat<M> {
         self.resolve_json(id, stats);
     }
 
+    /// A record around session data the customer kept (async mode); the session reads it.
+    fn customer_record(&self, keys: Json) -> PersistedSession {
+        PersistedSession {
+            version: persist::RECORD_VERSION,
+            keys,
+            last_index: 0,
+            filters: Default::default(),
+            start_time: self.now,
+            last_activity: self.now,
+        }
+    }
+
     fn begin_restore(&mut self, rec: PersistedSession, cmd: Option<CommandId>) {
         let mut resumed = false;
         self.with_session_mut(|s, _| resumed = s.resume(&rec.keys));
@@ -280,11 +308,25 @@ impl<M: TextMatcher> WebChat<M> {
             }
             return;
         }
+        if self.async_mode() {
+            // The customer holds this session data already.
+            self.async_saved = Some(self.session_data());
+        }
         self.begin_session();
         self.phase = Phase::Restoring;
         self.start_time = Some(rec.start_time);
         self.filters = rec.filters.clone();
         self.record = Some(rec);
         self.begin(Op::Restore, Purpose::Restore(cmd));
+    }
+}
+
+/// Whether customer-held session data is there at all (not `null`, `undefined` or empty).
+fn is_session_data(data: &Json) -> bool {
+    match data {
+        Json::Null => false,
+        Json::String(s) => !s.trim().is_empty(),
+        Json::Object(o) => !o.is_empty(),
+        _ => true,
     }
 }

@@ -53,7 +53,7 @@ impl<M: TextMatcher> WebChat<M> {
                 "originalMessages": raw,
                 "messages": published,
                 "restoring": restoring,
-                "sessionData": self.session_data(),
+                "sessionData": self.event_session_data(),
             });
             self.out.push(Effect::PublishMessages { payload });
         }

@@ -77,6 +77,8 @@ pub struct WebChat<M: TextMatcher> {
     start_time: Option<u64>,
     end_time: Option<u64>,
     record: Option<PersistedSession>,
+    /// Async mode: the session data last handed to the customer's `getSessionData`.
+    async_saved: Option<Json>,
     /// The record is saved once at the end of the current input (many `RecordChanged`s in one
     /// input make one write).
     save_due: bool,
@@ -106,6 +108,7 @@ impl<M: TextMatcher> WebChat<M> {
             start_time: None,
             end_time: None,
             record: None,
+            async_saved: None,
             save_due: false,
             now: 0,
             out: Vec::new(),
@@ -237,6 +240,14 @@ impl<M: TextMatcher> WebChat<M> {
         }
     }
 
+    /// messageReceived's `sessionData`.
+    fn event_session_data(&self) -> Json {
+        match &self.setup {
+            Ok(s) => s.session.event_session_data(),
+            Err(_) => json!({}),
+        }
+    }
+
     /// Runs `f` on the session, if configured.
     fn with_session_mut(&mut self, f: impl FnOnce(&mut dyn Session, u64)) {
         let now = self.now;
@@ -279,10 +290,19 @@ impl<M: TextMatcher> WebChat<M> {
         }
     }
 
+    /// Async mode (Engage v3): the session lives in customer storage. Constant `false` in a
+    /// build without Engage v3, so the async branches cost other bundles nothing.
+    fn async_mode(&self) -> bool {
+        cfg!(feature = "v3") && self.capabilities().is_some_and(|c| c.async_mode)
+    }
+
     fn persist(&mut self) {
         let Some(keys) = self.setup.as_ref().ok().and_then(|s| s.session.record()) else {
             return;
         };
+        if self.async_mode() {
+            return self.save_async();
+        }
         let rec = PersistedSession {
             version: RECORD_VERSION,
             keys,
@@ -295,6 +315,16 @@ impl<M: TextMatcher> WebChat<M> {
             value: rec.to_storage(),
         });
         self.record = Some(rec);
+    }
+
+    /// Async mode keeps no record of ours: the customer's `getSessionData` gets the session data
+    /// when the chat starts and whenever it changes (the glue's callback sink).
+    fn save_async(&mut self) {
+        let data = self.session_data();
+        if self.async_saved.as_ref() != Some(&data) {
+            self.async_saved = Some(data.clone());
+            self.out.push(Effect::SaveSession { value: data });
+        }
     }
 
     fn set_session_active(&mut self, active: bool) {
@@ -319,6 +349,7 @@ impl<M: TextMatcher> WebChat<M> {
         self.preview_typing = false;
         self.end_time = Some(self.now);
         self.record = None;
+        self.async_saved = None;
         self.out.push(Effect::ClearSession);
         self.set_session_active(false);
         self.publish(Event::Ended, Json::Null);
@@ -333,5 +364,7 @@ impl<M: TextMatcher> WebChat<M> {
     }
 }
 
+#[cfg(all(test, feature = "v3"))]
+mod async_tests;
 #[cfg(test)]
 mod stub_tests;

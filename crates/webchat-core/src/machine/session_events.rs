@@ -129,7 +129,14 @@ impl<M: TextMatcher> WebChat<M> {
         match outcome {
             OpOutcome::Done(_) => {
                 self.phase = Phase::Active;
-                self.publish(Event::Restored, Json::Null);
+                let payload = if self.async_mode() {
+                    // getSessionData only if the restore changed the data (a fresh token).
+                    self.save_due = true;
+                    crate::json!({"async": true})
+                } else {
+                    Json::Null
+                };
+                self.publish(Event::Restored, payload);
                 self.set_session_active(true);
             }
             OpOutcome::Unreachable(_) => {
@@ -138,7 +145,11 @@ impl<M: TextMatcher> WebChat<M> {
                 self.publish(Event::RestoredOffline, Json::Null);
                 self.set_session_active(true);
             }
-            OpOutcome::Failed(_) => {
+            OpOutcome::Failed(error) => {
+                if self.async_mode() {
+                    // Async mode: the reason is the errorData of deleteSessionData.
+                    self.publish(Event::Error, error);
+                }
                 self.phase = Phase::Idle;
                 self.record = None;
                 self.filters = Filters::default();

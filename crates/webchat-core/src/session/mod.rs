@@ -23,6 +23,10 @@ pub mod cometd;
 #[cfg(feature = "gms")]
 pub mod gms;
 mod outbox;
+#[cfg(any(feature = "gms", feature = "v3"))]
+mod poller;
+#[cfg(feature = "v3")]
+pub mod v3;
 
 pub use outbox::Outbox;
 
@@ -277,12 +281,18 @@ pub trait Session {
     /// with the transport), or `None` without a session.
     fn record(&self) -> Option<Json>;
     /// Takes a persisted [`Session::record`] back before [`Op::Restore`]. `false` when the
-    /// record is not this transport's or is unreadable.
+    /// record is not this transport's or is unreadable. In async mode (Engage v3) the record may
+    /// also be the session data the customer kept (`setSessionData`, `restore {sessionData}`).
     fn resume(&mut self, record: &Json) -> bool;
     /// Forgets the session (it ended or was lost); a later [`Op::Start`] begins afresh.
     fn reset(&mut self);
-    /// getSessionData's answer and messageReceived's `sessionData`.
+    /// getSessionData's answer.
     fn session_data(&self) -> Json;
+    /// messageReceived's `sessionData`: [`Session::session_data`] without the secrets the seeds
+    /// do not put in events (the Engage v3 token).
+    fn event_session_data(&self) -> Json {
+        self.session_data()
+    }
 
     /// Turns automatic polling on or off; reported as [`SessionEvent::Polling`] when it changes.
     /// Push transports have nothing to poll.
@@ -311,9 +321,8 @@ pub fn for_config(
         TransportConfig::Gms(g) if g.comet.is_none() => {
             Ok(Box::new(gms::GmsSession::new(g, config, env)))
         }
-        TransportConfig::EngageV3(_) => {
-            Err(CoreError::TransportNotImplemented("pureengage-v3-rest"))
-        }
+        #[cfg(feature = "v3")]
+        TransportConfig::EngageV3(v) => Ok(Box::new(v3::V3Session::new(v, config))),
         #[cfg(feature = "cloud")]
         TransportConfig::Cloud(c) => Ok(Box::new(cloud::CloudSession::new(c, config))),
         #[allow(unreachable_patterns)]

@@ -4,16 +4,17 @@
 //! sequences calls and turns answers into [`SessionEvent`]s.
 
 mod files;
-mod poller;
 mod wire;
 
-pub use poller::{POLL_ACTIVE_MS, POLL_BACKOFF, POLL_IDLE_MS};
+pub use super::poller::{POLL_ACTIVE_MS, POLL_BACKOFF, POLL_IDLE_MS};
+#[cfg(feature = "cometd")]
+pub(crate) use wire::nickname;
 /// The REST codec, which the CometD flavour shares: the same calls, envelope and errors.
-pub(crate) use wire::{Answer, Call, GmsKeys, GmsWire, Reply, nickname};
+pub(crate) use wire::{Answer, Call, GmsKeys, GmsWire, Reply};
 
 use self::files::check_limits;
-use self::poller::{Connection, Poller};
 use super::outbox::Outbox;
+use super::poller::{Connection, Poller};
 use super::{Io, Link, Op, OpId, OpOutcome, Session, SessionEvent, SocketEvent};
 use crate::capabilities::Capabilities;
 use crate::command::{Environment, FileInfo};
@@ -478,14 +479,14 @@ impl Session for GmsSession {
     }
 
     fn set_polling(&mut self, on: bool, now: u64) {
-        if on && !self.poller.enabled {
-            self.poller.enabled = true;
-            self.out.event(SessionEvent::Polling(true));
+        if !self.poller.set_enabled(on) {
+            return;
+        }
+        self.out.event(SessionEvent::Polling(on));
+        if on {
             self.schedule_poll(now);
-        } else if !on && self.poller.enabled {
-            self.poller.enabled = false;
+        } else {
             self.poll_at = None;
-            self.out.event(SessionEvent::Polling(false));
         }
     }
 

@@ -11,7 +11,7 @@ use crate::command::Environment;
 use crate::config::GmsConfig;
 use crate::drive::CommandId;
 use crate::http::{
-    Body, HttpOutcome, HttpRequest, Method, Part, ResponseBody, ajax_error, bracket_encode,
+    Body, HttpOutcome, HttpRequest, Method, Part, ajax_error, bracket_encode, encode_segment,
     scalar_text,
 };
 use crate::json;
@@ -349,11 +349,12 @@ impl GmsWire {
     /// Reads an envelope that came without HTTP (the CometD flavour pushes the REST envelope):
     /// as the REST call's answer would read, HTTP 400 when it carries `errors`, else 200. The
     /// rejection's `responseText` is empty; `responseJSON` is the envelope.
+    #[cfg(feature = "cometd")]
     pub fn parse_pushed(&self, op: &Call, keys: Option<&GmsKeys>, envelope: &Json) -> Reply {
         let refused = envelope.get("errors").is_some();
         let outcome = HttpOutcome::Response {
             status: if refused { 400 } else { 200 },
-            body: ResponseBody {
+            body: crate::http::ResponseBody {
                 text: String::new(),
                 json: Some(envelope.clone()),
             },
@@ -520,22 +521,6 @@ fn normalise(raw: &Json) -> Option<Message> {
         },
         extra,
     })
-}
-
-/// Percent-encodes a URL path segment.
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! The GMS polling policy: 3 s idle, 0.5 s after activity backing off ×1.2, one request in
-//! flight, and the consecutive-failure count against `pollExceptionLimit`. Pure: the session turns
-//! the delays into its `poll_timeout` deadline.
+//! The polling policy of the polling transports: 3 s idle, 0.5 s after activity backing off ×1.2
+//! (GMS; Engage v3 never reports activity, so it polls every 3 s), one request in flight, and the
+//! consecutive-failure count against `pollExceptionLimit`. Pure: the session turns the delays into
+//! its `poll_timeout` deadline.
 
 /// Poll interval when nothing is happening.
 pub const POLL_IDLE_MS: u64 = 3000;
@@ -45,6 +46,14 @@ impl Poller {
             limit: limit.max(1),
             offline: false,
         }
+    }
+
+    /// Turns automatic polling on or off (startPoll / stopPoll); `true` when that changed it, so
+    /// the session reports `SessionEvent::Polling(on)` once per change.
+    pub fn set_enabled(&mut self, on: bool) -> bool {
+        let changed = self.enabled != on;
+        self.enabled = on;
+        changed
     }
 
     /// The delay before the next poll.
@@ -133,6 +142,15 @@ mod tests {
         assert_eq!(p.succeeded(false), Connection::BackOnline);
         assert_eq!(p.succeeded(false), Connection::Unchanged);
         assert_eq!(p.exceptions(), 0);
+    }
+
+    #[test]
+    fn switching_polling_reports_only_changes() {
+        let mut p = Poller::new(5);
+        assert!(p.set_enabled(true));
+        assert!(!p.set_enabled(true));
+        assert!(p.set_enabled(false));
+        assert!(!p.set_enabled(false));
     }
 
     #[test]
