@@ -35,15 +35,16 @@ if (typeof common.log !== 'function') {
 window.CXBus = bus.CXBus;
 widgets.bus = bus.quickBus;
 
-init({ module_or_path: wasmUrl })
-  .then(() => {
+init({ module_or_path: wasmUrl }).then(
+  () => {
     runtime = start(makeHost(() => runtime), bus.registry);
     bus.bind(runtime, () => {
       enableCells(() => new DeferredCell());
       const $ = typeof window.jQuery === 'function' ? window.jQuery : dollarStandIn;
       runtime.boot(widgets, bus.quickBus, $, bus.CXBus, common);
     });
-  })
-  .catch((err) => {
+  },
+  (err) => {
     consoleError('[widgets] could not start: failed to load ' + wasmUrl.href, err);
-  });
+  },
+);

@@ -22,6 +22,9 @@ pub fn regexp(pattern: &Pattern) -> Option<RegExp> {
 
 /// The pattern of a JS value, when it is a RegExp.
 pub fn pattern_of(value: &JsValue) -> Option<Pattern> {
+    if !cxbus_web::safe::inspectable(value) {
+        return None;
+    }
     let re = value.dyn_ref::<RegExp>()?;
     Some(Pattern::new(
         String::from(re.source()),

@@ -43,6 +43,9 @@ pub struct Service {
     plugin: PluginHandle,
     app: Rc<App>,
     core: RefCell<WebChat<JsMatcher>>,
+    /// Inputs that arrived while the core was borrowed (only if a JS exception abandoned a
+    /// borrow): handled by the next `feed`, never dropped.
+    backlog: RefCell<Vec<Input>>,
     /// Pending calls in id order; a handful at most, so a `Vec` (no extra map code in the
     /// bundle).
     calls: RefCell<Vec<(CommandId, Call)>>,
@@ -78,6 +81,7 @@ impl Service {
                 plugin,
                 app,
                 core: RefCell::new(WebChat::new(JsMatcher)),
+                backlog: RefCell::new(Vec::new()),
                 calls: RefCell::new(Vec::new()),
                 next_call: Cell::new(1),
                 timer,
@@ -145,20 +149,23 @@ impl Service {
 
     /// One bus call of command `name`.
     fn on_call(&self, name: &str, caller: &str, data: &JsValue, reply: DeferredCell) {
+        // A copy: decoding runs page getters, which may call back into us.
+        let widgets = self.widgets.borrow().clone();
         let command = if name == "configure" {
-            let widgets = self.widgets.borrow().clone();
-            Some((
+            Ok(Some((
                 Command::Configure {
-                    webchat: crate::convert::to_json(data),
+                    webchat: crate::convert::to_json(data).unwrap_or_default(),
                     env: environment(&widgets, self.app.ajax_headers()),
                 },
                 Extra::None,
-            ))
+            )))
         } else {
-            decode(name, data, &self.widgets.borrow())
+            decode(name, data, &widgets)
         };
-        let Some((command, extra)) = command else {
-            return reply.reject(&["Command does not exist".into()]);
+        let (command, extra) = match command {
+            Ok(Some(decoded)) => decoded,
+            Ok(None) => return reply.reject(&["Command does not exist".into()]),
+            Err(_) => return reply.reject(&[webchat_core::texts::DATA_REFUSED.into()]),
         };
         let id = CommandId(self.next_call.get());
         self.next_call.set(id.0 + 1);
@@ -170,15 +177,27 @@ impl Service {
         });
     }
 
-    /// Runs one input through the core and carries out its effects, in order.
+    /// Runs one input through the core and carries out its effects, in order. The core is
+    /// borrowed only inside `WebChat::handle`, which calls no page code; an input that finds it
+    /// borrowed anyway waits in the backlog for the next feed instead of being lost.
     fn feed(&self, input: Input) {
-        let effects = match self.core.try_borrow_mut() {
-            Ok(mut core) => core.handle(input, now()),
-            // Only reachable if the core itself called back into us, which it never does.
-            Err(_) => return,
-        };
-        for effect in effects {
-            self.apply(effect);
+        self.backlog.borrow_mut().push(input);
+        loop {
+            let next = {
+                let mut backlog = self.backlog.borrow_mut();
+                (!backlog.is_empty()).then(|| backlog.remove(0))
+            };
+            let Some(input) = next else { break };
+            let effects = match self.core.try_borrow_mut() {
+                Ok(mut core) => core.handle(input, now()),
+                Err(_) => {
+                    self.backlog.borrow_mut().insert(0, input);
+                    break;
+                }
+            };
+            for effect in effects {
+                self.apply(effect);
+            }
         }
         self.arm_timer();
     }

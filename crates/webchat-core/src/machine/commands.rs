@@ -228,7 +228,7 @@ impl<M: TextMatcher> WebChat<M> {
     }
 
     fn update_user_data(&mut self, id: CommandId, data: Json) {
-        let Json::Object(m) = data else { return };
+        let Some(m) = data.into_object() else { return };
         if self.phase == Phase::Active {
             return self.begin(Op::UpdateData { user_data: m }, Purpose::Answer(id));
         }

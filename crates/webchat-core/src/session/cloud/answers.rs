@@ -273,13 +273,10 @@ fn chat_of(answer: &Json) -> Option<(Chat, String)> {
 /// The create answer as `startChat` resolves with it and `started` publishes it: without the JWT
 /// and the event-stream URI (which carries the JWT in its query), which the session keeps to
 /// itself, so no secret reaches page code or the bus monitor.
-fn without_secrets(created: Json) -> Json {
-    match created {
-        Json::Object(mut o) => {
-            o.remove("jwt");
-            o.remove("eventStreamUri");
-            Json::Object(o)
-        }
-        other => other,
+fn without_secrets(mut created: Json) -> Json {
+    if let Json::Object(o) = &mut created {
+        o.remove("jwt");
+        o.remove("eventStreamUri");
     }
+    created
 }
