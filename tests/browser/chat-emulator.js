@@ -180,9 +180,13 @@ const FRESH_TAB = `if (!sessionStorage.getItem('__chatTab')) {
  * Opens a customer page whose `_genesys.widgets.webchat` points at the emulator (plus
  * `webchat`, JS source merged in), with the recorder, and waits for WebChatService.ready.
  */
-export async function openChat(h, emu, { webchat = '', main = '{debug: false}', body = '', waitReady = true } = {}) {
+export async function openChat(
+  h,
+  emu,
+  { webchat = '', main = '{debug: false}', body = '', waitReady = true, beforeScript = '' } = {},
+) {
   const config = `{main: ${main}, webchat: Object.assign({dataURL: ${JSON.stringify(emu.dataURL)}}, ${webchat || '{}'})}`;
-  const page = await h.open({ config, after: RECORDER, body, beforeScript: FRESH_TAB });
+  const page = await h.open({ config, after: RECORDER, body, beforeScript: FRESH_TAB + beforeScript });
   if (waitReady) await page.run(() => window.__chat.waitEvent('ready', 1, 8000), undefined, { timeout: 10000 });
   return page;
 }

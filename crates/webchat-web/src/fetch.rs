@@ -1,4 +1,5 @@
-//! HTTP for the core's requests: `fetch` with `ajaxTimeout` through `AbortSignal.timeout`,
+//! HTTP for the core's requests: `fetch` with `ajaxTimeout` through `AbortSignal.timeout` (or,
+//! where that does not exist, as in Safari before 16, an `AbortController` and a timer),
 //! form bodies as `application/x-www-form-urlencoded`, multipart through `FormData` with the
 //! customer's real `File` objects, and file downloads saved through a temporary link.
 
@@ -19,7 +20,7 @@ pub type FileLookup<'a> = &'a dyn Fn(webchat_core::CommandId, usize) -> Option<F
 pub struct Prepared {
     url: String,
     init: RequestInit,
-    signal: AbortSignal,
+    signal: Option<AbortSignal>,
 }
 
 /// Builds the `fetch` arguments for `request`; `files` supplies multipart file parts.
@@ -78,8 +79,8 @@ pub fn prepare(request: &HttpRequest, files: FileLookup<'_>) -> Prepared {
         init.set_headers(h);
     }
     let ms = u32::try_from(request.timeout_ms).unwrap_or(u32::MAX).max(1);
-    let signal = AbortSignal::timeout_with_u32(ms);
-    init.set_signal(Some(&signal));
+    let signal = timeout_signal(ms);
+    init.set_signal(signal.as_ref());
     Prepared {
         url: request.url.clone(),
         init,
@@ -87,8 +88,29 @@ pub fn prepare(request: &HttpRequest, files: FileLookup<'_>) -> Prepared {
     }
 }
 
+/// A signal that aborts after `ms`: `AbortSignal.timeout` where it exists, else an
+/// `AbortController` aborted by a timer (which always fires, so its callback is freed).
+fn timeout_signal(ms: u32) -> Option<AbortSignal> {
+    if let Ok(signal) = abort_signal_timeout(ms) {
+        return Some(signal);
+    }
+    let controller = web_sys::AbortController::new().ok()?;
+    let signal = controller.signal();
+    let abort = Closure::once_into_js(move || controller.abort());
+    let _ = set_timeout(&abort, ms);
+    Some(signal)
+}
+
 #[wasm_bindgen]
 extern "C" {
+    /// `AbortSignal.timeout(ms)`; throws where it does not exist.
+    #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
+    fn abort_signal_timeout(ms: u32) -> Result<AbortSignal, JsValue>;
+
+    /// The global `setTimeout`.
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout(callback: &JsValue, ms: u32) -> Result<JsValue, JsValue>;
+
     /// The global `fetch`, so it works in windows and workers alike.
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(url: &str, init: &RequestInit) -> Promise;
@@ -112,8 +134,8 @@ fn settle(promise: &Promise, then: impl FnOnce(JsValue) + 'static) {
         .then_either(&callback, &callback);
 }
 
-fn failure(signal: &AbortSignal) -> HttpOutcome {
-    if signal.aborted() {
+fn failure(signal: &Option<AbortSignal>) -> HttpOutcome {
+    if signal.as_ref().is_some_and(AbortSignal::aborted) {
         HttpOutcome::Timeout
     } else {
         HttpOutcome::NetworkError
@@ -124,7 +146,7 @@ fn failure(signal: &AbortSignal) -> HttpOutcome {
 fn respond(
     p: Prepared,
     done: impl FnOnce(HttpOutcome) + 'static,
-    then: impl FnOnce(Response, AbortSignal, Box<dyn FnOnce(HttpOutcome)>) + 'static,
+    then: impl FnOnce(Response, Option<AbortSignal>, Box<dyn FnOnce(HttpOutcome)>) + 'static,
 ) {
     let promise = global_fetch(&p.url, &p.init);
     let signal = p.signal;
@@ -138,7 +160,7 @@ fn respond(
 fn read_text(
     response: &Response,
     status: u16,
-    signal: AbortSignal,
+    signal: Option<AbortSignal>,
     done: Box<dyn FnOnce(HttpOutcome)>,
 ) {
     match response.text() {

@@ -158,7 +158,7 @@ impl<M: TextMatcher> WebChat<M> {
         self.resolve(id, Reply::Undefined);
         match persist::decide(env.stored_session.as_ref(), self.now, timeout) {
             RestoreDecision::Nothing => {}
-            RestoreDecision::Unreadable => self.out.push(Effect::ClearSession),
+            RestoreDecision::Unreadable => self.restore_failed(None),
             RestoreDecision::TooOld => {
                 self.out.push(Effect::ClearSession);
                 self.publish(Event::RestoreTimeout, Json::Null);
@@ -269,16 +269,22 @@ impl<M: TextMatcher> WebChat<M> {
         self.resolve_json(id, stats);
     }
 
+    /// A stored record that cannot be read or used: discarded, with `restoreFailed`, so it does
+    /// not survive into the next page load.
+    fn restore_failed(&mut self, cmd: Option<CommandId>) {
+        self.out.push(Effect::ClearSession);
+        self.publish(Event::RestoreFailed, Json::Null);
+        if let Some(c) = cmd {
+            self.reject(c, Reply::Undefined);
+        }
+    }
+
     fn begin_restore(&mut self, rec: PersistedSession, cmd: Option<CommandId>) {
         let mut resumed = false;
         self.with_session_mut(|s, _| resumed = s.resume(&rec.keys));
         if !resumed {
-            // Another transport's record, or one this session cannot read: drop it quietly.
-            self.out.push(Effect::ClearSession);
-            if let Some(c) = cmd {
-                self.reject(c, Reply::Undefined);
-            }
-            return;
+            // Another transport's record, or one this session cannot use.
+            return self.restore_failed(cmd);
         }
         self.begin_session();
         self.phase = Phase::Restoring;

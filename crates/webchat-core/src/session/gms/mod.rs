@@ -467,6 +467,9 @@ impl Session for GmsSession {
         ) else {
             return false;
         };
+        if !crate::http::is_url_safe_id(&chat_id) {
+            return false;
+        }
         self.forget();
         self.keys = Some(GmsKeys {
             chat_id,

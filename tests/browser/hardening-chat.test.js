@@ -1,0 +1,122 @@
+// Issue 11, "the chat stalls or loses a message silently": hostile server answers, hostile stored
+// sessions, old browsers and huge payloads must never leave WebChatService stuck, and a message is
+// delivered or reported as failed. Each test is named after the finding it reproduces.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup } from './harness.js';
+import { emulator, openChat, startChat, slow, STORAGE_KEY } from './chat-emulator.js';
+
+const h = setup();
+const emu = emulator();
+
+/** JSON text nested `depth` objects deep. */
+function deepJson(depth) {
+  return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+}
+
+test('a poll response that fails to convert does not stop polling: later agent messages arrive', async () => {
+  const p = await openChat(h, emu);
+  const id = await startChat(p);
+  let served = 0;
+  await p.page.route('**/refresh', (route) => {
+    served += 1;
+    if (served > 2) return route.continue();
+    return route.fulfill({ status: 200, contentType: 'application/json', body: deepJson(20000) });
+  });
+  await slow(p, () => window.__chat.until(() => true, 10, 'nothing'));
+  const agent = emu.agent(id);
+  await agent.join({ nickname: 'Alex' });
+  await agent.say('still here');
+  await slow(p, () => window.__chat.waitMessage((m) => m.text === 'still here', 18000), undefined, 20000);
+  assert.ok(served > 2, `the hostile poll answers were served (${served})`);
+  const alive = await p.run(() => window.__chat.cmd('sendMessage', { message: 'ok' }));
+  assert.equal(alive.state, 'resolved');
+});
+
+/** A GMS session record as WebChatService stores it, with `keys` and fields overridden. */
+function record(keys = {}, fields = {}) {
+  const now = Date.now();
+  return JSON.stringify({
+    version: 1,
+    keys: { transport: 'gms', chatId: 'c1', userId: 'u1', secureKey: 's1', alias: '1', ...keys },
+    lastIndex: 0,
+    filters: { prefilters: [], filtered: [] },
+    startTime: now,
+    lastActivity: now,
+    ...fields,
+  });
+}
+
+const HOSTILE_RECORDS = {
+  'deeply nested': deepJson(20000),
+  'wrong types': record({ chatId: 5, userId: ['x'], secureKey: { a: 1 } }),
+  'wrong top-level types': record({}, { lastIndex: 'x', filters: 7 }),
+  '`..` in the chat id': record({ chatId: '../../../emulator/api/faults' }),
+  'a slash in the chat id': record({ chatId: 'a/b' }),
+};
+
+test('a corrupted or hostile stored session is discarded with restoreFailed, and never reaches a URL', async () => {
+  const p = await openChat(h, emu);
+  const urls = [];
+  p.page.on('request', (r) => urls.push(r.url()));
+  for (const [what, text] of Object.entries(HOSTILE_RECORDS)) {
+    await p.run(([k, v]) => localStorage.setItem(k, v), [STORAGE_KEY, text]);
+    await p.page.reload();
+    await p.page.waitForFunction(() => window.__chat && window.__chat.count('ready') === 1, null, {
+      timeout: 10000,
+    });
+    const r = await slow(p, async (key) => {
+      await window.__chat.waitEvent('restoreFailed', 1, 5000).catch(() => null);
+      return { names: window.__chat.names(), stored: localStorage.getItem(key) };
+    }, STORAGE_KEY);
+    assert.ok(r.names.includes('restoreFailed'), `${what}: restoreFailed in ${r.names}`);
+    assert.equal(r.stored, null, `${what}: the record is removed`);
+    const chat = await p.run(() => window.__chat.cmd('startChat', { nickname: 'Jo' }));
+    assert.equal(chat.state, 'resolved', `${what}: a new chat starts`);
+    await p.run(() => window.__chat.cmd('endChat'));
+  }
+  const escaped = urls.filter((u) => u.startsWith(emu.url) && !u.startsWith(emu.dataURL));
+  assert.deepEqual(escaped, []);
+});
+
+test('without AbortSignal.timeout (Safari before 16) startChat and sendMessage still settle, and time out', async () => {
+  const p = await openChat(h, emu, {
+    beforeScript: 'delete AbortSignal.timeout;',
+    webchat: '{ajaxTimeout: 1500}',
+  });
+  assert.equal(await p.run(() => typeof AbortSignal.timeout), 'undefined');
+  await startChat(p);
+  const sent = await p.run(() => window.__chat.cmd('sendMessage', { message: 'hi' }));
+  assert.equal(sent.state, 'resolved');
+  await p.page.route('**/send', () => {}); // never answered
+  const hung = await slow(p, () => window.__chat.cmd('sendMessage', { message: 'lost' }, 8000));
+  assert.equal(hung.state, 'rejected');
+  assert.equal(hung.args[0].statusText, 'timeout');
+});
+
+test('a 200 with an empty body, or without statusCode, does not count as a delivered message', async () => {
+  const p = await openChat(h, emu);
+  await startChat(p);
+  const bodies = ['', '{}', '{"messages":[]}', 'null'];
+  const states = [];
+  for (const body of bodies) {
+    await p.page.route('**/send', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
+    const r = await p.run(() => window.__chat.cmd('sendMessage', { message: 'x' }));
+    states.push(r.state);
+    await p.page.unroute('**/send');
+  }
+  assert.deepEqual(states, bodies.map(() => 'rejected'));
+  const real = await p.run(() => window.__chat.cmd('sendMessage', { message: 'real' }));
+  assert.equal(real.state, 'resolved');
+});
+
+test('a startChat payload of 50,000 userData keys is converted in linear time', async () => {
+  const p = await openChat(h, emu);
+  const r = await slow(p, () => {
+    const userData = {};
+    for (let i = 0; i < 50000; i++) userData['k' + i] = 'v';
+    return window.__chat.cmd('startChat', { nickname: 'Jo', userData }, 3000);
+  }, undefined, 15000);
+  assert.equal(r.state, 'resolved');
+});
