@@ -7,6 +7,7 @@
 
 import { deferredFor, STATE_NAMES } from './deferred.js';
 import { recordEvent, recordCommand, recordSettled } from './monitor.js';
+import { redact } from './redact.js';
 
 const now = Date.now.bind(Date);
 const consoleLog = console.log.bind(console);
@@ -65,6 +66,8 @@ export function makeHost(getRuntime) {
     },
     recordSettled(id, state, reason) {
       const name = STATE_NAMES[state];
+      // What is logged or kept never holds the session's secrets.
+      if (name === 'rejected') reason = redact(reason);
       const command = recordSettled(now, id, name, reason);
       if (name === 'rejected' && getRuntime().debug) {
         consoleLog('Error (' + command + '): ' + describe(reason));
