@@ -27,6 +27,21 @@ export const EVENTS = [
   'chatServerBackOnline', 'connectionPending', 'connectionRestored',
 ];
 
+const tokens = new Map();
+
+/**
+ * `fetch` of the emulator at `base` for path `p`, with the run's agent/fault API token (read once
+ * from GET /emulator/api/token, as the agent console does). The one place JS tests add it.
+ */
+export async function emulatorFetch(base, p, init = {}) {
+  if (!tokens.has(base)) {
+    const res = await fetch(`${base}/emulator/api/token`);
+    if (!res.ok) throw new Error(`GET /emulator/api/token -> ${res.status}`);
+    tokens.set(base, (await res.json()).token);
+  }
+  return fetch(base + p, { ...init, headers: { ...(init.headers || {}), 'x-emulator-token': tokens.get(base) } });
+}
+
 /** Starts the emulator (auto-agent off: tests play the agent) for the file; resets faults after each test. */
 export function emulator(args = ['--no-auto-agent']) {
   const state = { proc: null, url: null };
@@ -66,7 +81,7 @@ export function emulator(args = ['--no-auto-agent']) {
   });
 
   async function api(method, p, body) {
-    const res = await fetch(state.url + p, {
+    const res = await emulatorFetch(state.url, p, {
       method,
       headers: body ? { 'Content-Type': 'application/json' } : {},
       body: body ? JSON.stringify(body) : undefined,

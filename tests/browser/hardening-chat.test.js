@@ -120,3 +120,26 @@ test('a startChat payload of 50,000 userData keys is converted in linear time', 
   }, undefined, 15000);
   assert.equal(r.state, 'resolved');
 });
+
+test('another website cannot read the emulator token, list transcripts or set faults', async () => {
+  const p = await h.open();
+  const r = await p.run(async (base) => {
+    const attempt = async (path, init) => {
+      try {
+        const res = await fetch(base + path, init);
+        return `read ${res.status}`;
+      } catch (e) {
+        return 'blocked';
+      }
+    };
+    return {
+      token: await attempt('/emulator/api/token'),
+      sessions: await attempt('/emulator/api/sessions'),
+      faults: await attempt('/emulator/api/faults', { method: 'PUT', body: '{"offlineSeconds":60}' }),
+      credentialed: await attempt(`/genesys/2/chat/customer-support/x/refresh`, { method: 'POST', credentials: 'include' }),
+    };
+  }, emu.url);
+  assert.deepEqual(r, { token: 'blocked', sessions: 'blocked', faults: 'blocked', credentialed: 'blocked' });
+  const faults = await emu.api('GET', '/emulator/api/faults');
+  assert.equal(faults.offlineRemainingMs, 0, 'the fault API was not reached');
+});

@@ -14,7 +14,8 @@ usage: emulator [--host 127.0.0.1] [--port 8080] [--mount PREFIX=DIR]... [--no-a
                 [--agent-delay-ms 300] [--reply-delay-ms 300] [--api-key KEY] [--service NAME]...
                 [--max-message-chars 10000] [--idle-timeout-secs 1800] [--heartbeat-secs 10]
                 [--fail-next N] [--fail-kind http|status1] [--fail-status 503] [--latency-ms MS]
-                [--offline-secs T] [--reject-new-chats]";
+                [--offline-secs T] [--reject-new-chats] [--api-token TOKEN]
+                [--cors-credentials] [--allow-remote]";
 
 /// A static directory served under a URL prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +67,12 @@ pub struct Config {
     pub heartbeat_ms: u64,
     /// Faults in force at start.
     pub faults: FaultSettings,
+    /// The token the agent and fault APIs require (random per run unless `--api-token`).
+    pub api_token: String,
+    /// Chat protocols answer cross-origin requests with credentials (`--cors-credentials`).
+    pub cors_credentials: bool,
+    /// Listening beyond loopback is allowed (`--allow-remote`).
+    pub allow_remote: bool,
 }
 
 impl Default for Config {
@@ -82,6 +89,9 @@ impl Default for Config {
             idle_timeout_ms: 30 * 60 * 1000,
             heartbeat_ms: 10_000,
             faults: FaultSettings::default(),
+            api_token: crate::access::new_token(),
+            cors_credentials: false,
+            allow_remote: false,
         }
     }
 }
@@ -128,10 +138,11 @@ impl Config {
                 "--service" => config.services.push(value()?),
                 "--max-message-chars" => config.max_message_chars = parse(&flag, &value()?)?,
                 "--idle-timeout-secs" => {
-                    config.idle_timeout_ms = parse::<u64>(&flag, &value()?)? * 1000
+                    config.idle_timeout_ms = parse::<u64>(&flag, &value()?)?.saturating_mul(1000)
                 }
                 "--heartbeat-secs" => {
-                    config.heartbeat_ms = parse::<u64>(&flag, &value()?)?.max(1) * 1000
+                    config.heartbeat_ms =
+                        parse::<u64>(&flag, &value()?)?.max(1).saturating_mul(1000)
                 }
                 "--fail-next" => config.faults.fail_next = Some(parse(&flag, &value()?)?),
                 "--fail-kind" => {
@@ -157,6 +168,9 @@ impl Config {
                 "--latency-ms" => config.faults.latency_ms = Some(parse(&flag, &value()?)?),
                 "--offline-secs" => config.faults.offline_seconds = Some(parse(&flag, &value()?)?),
                 "--reject-new-chats" => config.faults.reject_new_chats = Some(true),
+                "--api-token" => config.api_token = value()?,
+                "--cors-credentials" => config.cors_credentials = true,
+                "--allow-remote" => config.allow_remote = true,
                 "--help" | "-h" => return Err(EmulatorError::InvalidArgument(USAGE.to_owned())),
                 other => {
                     return Err(EmulatorError::InvalidArgument(format!(
@@ -167,6 +181,13 @@ impl Config {
         }
         if !mounts.is_empty() {
             config.mounts = mounts;
+        }
+        if !config.host.is_loopback() && !config.allow_remote {
+            return Err(EmulatorError::InvalidArgument(format!(
+                "--host {} is not loopback: anyone on the network could read every transcript; \
+                 add --allow-remote if that is really meant",
+                config.host
+            )));
         }
         Ok(config)
     }
