@@ -1175,3 +1175,5 @@ fn a_stored_chat_id_that_would_walk_up_the_url_is_refused_with_restore_failed() 
         assert_eq!(requests(&fx), 0, "{id}: no request");
     }
 }
+
+mod fuzz;
