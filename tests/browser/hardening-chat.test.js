@@ -143,3 +143,19 @@ test('another website cannot read the emulator token, list transcripts or set fa
   const faults = await emu.api('GET', '/emulator/api/faults');
   assert.equal(faults.offlineRemainingMs, 0, 'the fault API was not reached');
 });
+
+test('a page that replaced fetch with one that throws gets a failed command, not a stalled chat', async () => {
+  const p = await openChat(h, emu);
+  await startChat(p);
+  const r = await p.run(async () => {
+    const real = window.fetch;
+    window.fetch = () => {
+      throw new Error('fetch replaced');
+    };
+    const broken = await window.__chat.cmd('sendMessage', { message: 'lost' });
+    window.fetch = real;
+    const fixed = await window.__chat.cmd('sendMessage', { message: 'works' });
+    return { broken: broken.state, fixed: fixed.state };
+  });
+  assert.deepEqual(r, { broken: 'rejected', fixed: 'resolved' });
+});

@@ -111,9 +111,10 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = setTimeout)]
     fn set_timeout(callback: &JsValue, ms: u32) -> Result<JsValue, JsValue>;
 
-    /// The global `fetch`, so it works in windows and workers alike.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Promise;
+    /// The global `fetch`, so it works in windows and workers alike. Page code may have replaced
+    /// it with one that throws.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
 
     /// A promise, seen only through `then`.
     type Thenable;
@@ -148,8 +149,10 @@ fn respond(
     done: impl FnOnce(HttpOutcome) + 'static,
     then: impl FnOnce(Response, Option<AbortSignal>, Box<dyn FnOnce(HttpOutcome)>) + 'static,
 ) {
-    let promise = global_fetch(&p.url, &p.init);
     let signal = p.signal;
+    let Ok(promise) = global_fetch(&p.url, &p.init) else {
+        return done(HttpOutcome::NetworkError);
+    };
     settle(&promise, move |value| match value.dyn_into::<Response>() {
         Ok(response) => then(response, signal, Box::new(done)),
         Err(_) => done(failure(&signal)),
