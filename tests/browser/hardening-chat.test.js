@@ -159,3 +159,52 @@ test('a page that replaced fetch with one that throws gets a failed command, not
   });
   assert.deepEqual(r, { broken: 'rejected', fixed: 'resolved' });
 });
+
+test('a page that made RegExp.prototype.test throw does not leave the chat core borrowed', async () => {
+  const p = await openChat(h, emu);
+  const id = await startChat(p);
+  const agent = emu.agent(id);
+  await agent.join({ nickname: 'Alex' });
+  await p.run(() => window.__chat.cmd('addPrefilter', { filters: /^hidden/ }));
+  await p.run(() => {
+    window.__realTest = RegExp.prototype.test;
+    RegExp.prototype.test = function () {
+      throw new Error('test replaced');
+    };
+  });
+  await agent.say('while test throws');
+  await slow(p, () => new Promise((r) => setTimeout(r, 4000)));
+  await p.run(() => {
+    RegExp.prototype.test = window.__realTest;
+  });
+  const sent = await p.run(() => window.__chat.cmd('sendMessage', { message: 'still here' }));
+  assert.equal(sent.state, 'resolved');
+  await agent.say('after');
+  await slow(p, () => window.__chat.waitMessage((m) => m.text === 'after'));
+});
+
+test('a page that made Object.entries and Array.isArray throw still gets agent messages', async () => {
+  const p = await openChat(h, emu);
+  const id = await startChat(p);
+  const agent = emu.agent(id);
+  await agent.join({ nickname: 'Alex' });
+  await p.run(() => {
+    window.__real = { entries: Object.entries, isArray: Array.isArray };
+    Object.entries = () => {
+      throw new Error('entries replaced');
+    };
+    Array.isArray = () => {
+      throw new Error('isArray replaced');
+    };
+  });
+  await agent.say('while builtins throw');
+  await slow(p, () => new Promise((r) => setTimeout(r, 4000)));
+  await p.run(() => {
+    Object.entries = window.__real.entries;
+    Array.isArray = window.__real.isArray;
+  });
+  await agent.say('after');
+  await slow(p, () => window.__chat.waitMessage((m) => m.text === 'after'));
+  const sent = await p.run(() => window.__chat.cmd('sendMessage', { message: 'still here' }));
+  assert.equal(sent.state, 'resolved');
+});

@@ -22,6 +22,13 @@ pub const MAX_VALUES: usize = 200_000;
 /// Longest JSON text read from outside, in UTF-16 units.
 pub const MAX_TEXT: u32 = 8 * 1024 * 1024;
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Object.entries(object)`.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
+    fn entries(object: &Object) -> Result<Array, JsValue>;
+}
+
 /// A value too deep or too large to take in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Refused;
@@ -84,7 +91,8 @@ impl Frame {
             Err(Json::Number(n))
         } else if let Some(s) = value.as_string() {
             Err(Json::String(s))
-        } else if let Some(a) = value.dyn_ref::<Array>() {
+        } else if cxbus_web::safe::is_array(value) {
+            let a: &Array = value.unchecked_ref();
             let read = Read::Array(Vec::with_capacity(a.length() as usize));
             Ok(Frame {
                 items: a.clone(),
@@ -92,7 +100,10 @@ impl Frame {
                 read,
             })
         } else if let Some(o) = value.dyn_ref::<Object>() {
-            let items = Object::entries(o);
+            // Page code may have replaced `Object.entries`; a throw reads as no entries.
+            let Ok(items) = entries(o) else {
+                return Err(Json::Null);
+            };
             let read = Read::Object(Vec::with_capacity(items.length() as usize), String::new());
             Ok(Frame {
                 items,
