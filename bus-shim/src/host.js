@@ -13,6 +13,11 @@ const now = Date.now.bind(Date);
 const consoleLog = console.log.bind(console);
 const consoleError = console.error.bind(console);
 const NativePromise = Promise;
+// Captured too: page code that replaces MessagePort.prototype.postMessage (or makes it throw)
+// must not stop the bus's pump.
+const postMessage = MessagePort.prototype.postMessage;
+const apply = Reflect.apply;
+const setTimer = setTimeout;
 
 export function makeHost(getRuntime) {
   const channel = new MessageChannel();
@@ -20,7 +25,11 @@ export function makeHost(getRuntime) {
 
   return {
     schedule() {
-      channel.port2.postMessage(0);
+      try {
+        apply(postMessage, channel.port2, [0]);
+      } catch (_) {
+        setTimer(() => getRuntime().drain(), 0);
+      }
     },
     runCommand(handler, commander, command, cell, data) {
       const e = { time: now(), commander, command, deferred: deferredFor(cell), data };

@@ -208,3 +208,48 @@ test('a page that made Object.entries and Array.isArray throw still gets agent m
   const sent = await p.run(() => window.__chat.cmd('sendMessage', { message: 'still here' }));
   assert.equal(sent.state, 'resolved');
 });
+
+for (const builtin of [
+  'Date.now',
+  'Promise.prototype.then',
+  'MessagePort.prototype.postMessage',
+  'URLSearchParams.prototype.append',
+]) {
+  test(`a page that made ${builtin} throw for a while does not stop the bus or the chat`, async () => {
+    const p = await openChat(h, emu);
+    p.allowPageErrors();
+    const id = await startChat(p);
+    const agent = emu.agent(id);
+    await agent.join({ nickname: 'Alex' });
+    await p.run((name) => {
+      const path = name.split('.');
+      const key = path.pop();
+      const owner = path.reduce((o, k) => o[k], window);
+      window.__saved = [owner, key, owner[key]];
+      owner[key] = function () {
+        throw new Error('replaced ' + name);
+      };
+      try {
+        window.__chat.plugin.command('WebChatService.sendMessage', { message: 'during' });
+        CXBus.command('App.getTheme');
+      } catch (e) {
+        // throwing to the caller is fine
+      }
+    }, builtin);
+    await agent.say('during');
+    await slow(p, () => new Promise((r) => setTimeout(r, 2500)));
+    await p.run(() => {
+      const [owner, key, real] = window.__saved;
+      owner[key] = real;
+    });
+    const r = await slow(p, async () => ({
+      theme: (await window.__t.settle(CXBus.command('App.getTheme'), 3000)).state,
+      sent: (await window.__chat.cmd('sendMessage', { message: 'after' })).state,
+    }));
+    assert.deepEqual(r, { theme: 'resolved', sent: 'resolved' });
+    await agent.say('agent after');
+    await slow(p, () => window.__chat.waitMessage((m) => m.text === 'agent after'));
+    const dead = p.pageErrors.map((e) => e.message).filter((m) => /RuntimeError|unreachable|memory/.test(m));
+    assert.deepEqual(dead, []);
+  });
+}

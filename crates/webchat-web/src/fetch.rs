@@ -42,8 +42,11 @@ pub fn prepare(request: &HttpRequest, files: FileLookup<'_>) -> Prepared {
         Body::Empty => {}
         Body::Form(fields) => {
             if let Ok(params) = UrlSearchParams::new() {
+                let form = params.unchecked_ref::<Params>();
                 for (k, v) in fields {
-                    params.append(k, v);
+                    // A throw (page code replaced `append`) drops the field: the server then
+                    // refuses the request, which fails the command instead of stalling it.
+                    let _ = form.append(k, v);
                 }
                 init.set_body(&params);
             }
@@ -116,23 +119,39 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = fetch)]
     fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
 
+    /// `URLSearchParams`, seen only through `append`, which page code may have replaced.
+    type Params;
+
+    #[wasm_bindgen(method, catch)]
+    fn append(this: &Params, name: &str, value: &str) -> Result<(), JsValue>;
+
     /// A promise, seen only through `then`.
     type Thenable;
 
     /// `promise.then(callback, callback)`: one function for both outcomes.
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_either(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue);
+    /// Page code may have replaced `Promise.prototype.then` with one that throws.
+    #[wasm_bindgen(method, catch, js_name = then)]
+    fn then_either(
+        this: &Thenable,
+        on_fulfilled: &JsValue,
+        on_rejected: &JsValue,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// Calls `then` once with what `promise` fulfils or rejects with. One self-freeing callback
 /// serves both outcomes, because exactly one of them happens; the caller tells them apart by
 /// type (a fetch resolves to a `Response`, `text()` to a string, `blob()` to a `Blob`, and
 /// rejections are errors). No futures executor is needed in the bundle.
+/// If `then` itself throws, the callback gets that error at once (a failure), so the request
+/// still finishes exactly once.
 fn settle(promise: &Promise, then: impl FnOnce(JsValue) + 'static) {
     let callback = Closure::once_into_js(then);
-    promise
-        .unchecked_ref::<Thenable>()
-        .then_either(&callback, &callback);
+    let thenable = promise.unchecked_ref::<Thenable>();
+    if let Err(error) = thenable.then_either(&callback, &callback) {
+        let _ = callback
+            .unchecked_ref::<js_sys::Function>()
+            .call1(&JsValue::UNDEFINED, &error);
+    }
 }
 
 fn failure(signal: &Option<AbortSignal>) -> HttpOutcome {

@@ -61,8 +61,10 @@ pub struct Service {
     on_configured: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
+/// `Date.now()` as the shim captured it at load time: page code that replaces `Date.now` later
+/// (or makes it throw) cannot reach into `feed`.
 fn now() -> u64 {
-    js_sys::Date::now() as u64
+    cxbus_web::host::now() as u64
 }
 
 impl Service {
@@ -188,8 +190,9 @@ impl Service {
                 (!backlog.is_empty()).then(|| backlog.remove(0))
             };
             let Some(input) = next else { break };
+            let at = now();
             let effects = match self.core.try_borrow_mut() {
-                Ok(mut core) => core.handle(input, now()),
+                Ok(mut core) => core.handle(input, at),
                 Err(_) => {
                     self.backlog.borrow_mut().insert(0, input);
                     break;
