@@ -270,7 +270,7 @@ function installBuilder() {
 
 /** Page errors that mean the module died (as opposed to hostile code throwing on its own). */
 function fatal(p) {
-  return p.pageErrors.map((e) => e.message).filter((m) => /RuntimeError|unreachable|memory access|stack/i.test(m));
+  return p.pageErrors.map((e) => e.message).filter((m) => /RuntimeError|unreachable|memory access out of bounds/.test(m));
 }
 
 async function chatPage() {
