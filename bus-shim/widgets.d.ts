@@ -173,7 +173,11 @@ declare namespace GenesysWidgets {
      * Subscribes to a full event name (no wildcards, no namespace added). Returns the event
      * name, or `false` when the callback is missing.
      */
-    subscribe<D = any>(event: string, callback: EventCallback<D>): string | false;
+    subscribe<K extends WebChatServiceEventName>(
+      event: `WebChatService.${K}`,
+      callback: EventCallback<WebChatServiceEvents[K]>,
+    ): string | false;
+    subscribe<D = any, S extends string = string>(event: NotWebChatService<S>, callback: EventCallback<D>): string | false;
     /**
      * Removes this plugin's callbacks for the event (or only `callback`, when given). Returns
      * `true` if the event had an entry.
@@ -183,7 +187,11 @@ declare namespace GenesysWidgets {
      * Sends a command. An unqualified name gets this plugin's namespace. Falsy data becomes
      * `{}`; non-object data is rejected.
      */
-    command<T = any>(command: string, data?: object | null | false | 0 | ''): BusPromise<T>;
+    command<K extends WebChatServiceCommandName>(
+      command: `WebChatService.${K}`,
+      ...data: WebChatServiceCommandData<K>
+    ): BusPromise<WebChatServiceCommands[K]['result']>;
+    command<T = any, S extends string = string>(command: NotWebChatService<S>, data?: CommandData): BusPromise<T>;
     /** Adds a before-hook for a full `"Plugin.command"` name. `false` for an empty name. */
     before<D extends object = any>(command: string, hook: BeforeHook<D>): boolean;
     /** Registers (or replaces) a command handler. Returns `true`. */
@@ -247,14 +255,216 @@ declare namespace GenesysWidgets {
     /** Applies options of the right type. Returns `undefined`. */
     configure(options: BusOptions): void;
     /** Sends a command as the `CXBus` pseudo-plugin. */
-    command<T = any>(command: string, data?: object | null | false | 0 | ''): BusPromise<T>;
+    command<K extends WebChatServiceCommandName>(
+      command: `WebChatService.${K}`,
+      ...data: WebChatServiceCommandData<K>
+    ): BusPromise<WebChatServiceCommands[K]['result']>;
+    command<T = any, S extends string = string>(command: NotWebChatService<S>, data?: CommandData): BusPromise<T>;
     /** Subscribes as the `CXBus` pseudo-plugin. */
-    subscribe<D = any>(event: string, callback: EventCallback<D>): string | false;
+    subscribe<K extends WebChatServiceEventName>(
+      event: `WebChatService.${K}`,
+      callback: EventCallback<WebChatServiceEvents[K]>,
+    ): string | false;
+    subscribe<D = any, S extends string = string>(event: NotWebChatService<S>, callback: EventCallback<D>): string | false;
     /** Reads or writes data as the `CXBus` pseudo-plugin (`CXBus.data('App.ready')`). */
     data<V = any>(key?: string, value?: V): any;
     /** Present only after `configure({unlocked: true})`. */
     getPluginInterface?(name: string): PluginInterface | undefined;
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // WebChatService: every command's options and resolution, every event's payload
+  // ---------------------------------------------------------------------------------------------
+
+  /** What `command()` accepts as data: falsy becomes `{}`, a non-object is rejected. */
+  type CommandData = object | null | false | 0 | '';
+
+  /**
+   * Any name outside WebChatService. Names inside it must be one of
+   * {@link WebChatServiceCommands} or {@link WebChatServiceEvents}, so a typo is a type error.
+   */
+  type NotWebChatService<S extends string> = S extends `WebChatService.${string}` ? never : S;
+
+  /** Options a command takes no keys from. */
+  type NoOptions = Record<string, never>;
+
+  /** `type` of a published chat message. */
+  type ChatMessageType =
+    | 'Message'
+    | 'ParticipantJoined'
+    | 'ParticipantLeft'
+    | 'ParticipantRejoined'
+    | 'Notice'
+    | 'TypingStarted'
+    | 'TypingStopped'
+    | 'PushUrl'
+    | 'CustomNotice'
+    | 'FileUploaded'
+    | 'FileDeleted'
+    | 'NicknameUpdated'
+    | 'IdleAlert'
+    | 'IdleClose';
+
+  /** `from.type` of a published chat message. */
+  type ChatSenderType = 'Client' | 'Agent' | 'Supervisor' | 'External' | 'Bot';
+
+  /** One transcript message as WebChatService publishes it, on every transport. */
+  interface ChatMessage {
+    index: number;
+    /** The server's id, where the transport has one (Genesys Cloud). */
+    id?: string;
+    type: ChatMessageType;
+    text: string;
+    /** Milliseconds since the epoch. */
+    timestamp: number;
+    from: { name: string; type: ChatSenderType; participantId: string | number };
+    /** Transport extras (userData, eventAttributes, url, ...). */
+    [extra: string]: unknown;
+  }
+
+  /** One agent in `getAgents` and the connected/disconnected events. */
+  interface ChatAgent {
+    name: string;
+    connected: boolean;
+    supervisor: boolean;
+    connectedTime: number;
+    disconnectedTime: number | null;
+  }
+
+  /** Agents keyed by participant id. */
+  type ChatAgents = Record<string, ChatAgent>;
+
+  /** The entry form of `startChat`, at the top level or under `form` (v3 style). */
+  interface StartChatForm {
+    nickname?: string;
+    firstname?: string;
+    lastname?: string;
+    email?: string;
+    subject?: string;
+  }
+
+  /** `getSessionData` on GMS (REST and CometD). */
+  interface GmsSessionData {
+    secureKey: string;
+    sessionID: string;
+    alias: string;
+    userId: string;
+  }
+
+  /** `getSessionData` on Engage v3. */
+  interface V3SessionData {
+    participantId: string;
+    sessionId: string;
+    token: string;
+    transportId: string;
+  }
+
+  /** `getSessionData` on Genesys Cloud (no JWT). */
+  interface CloudSessionData {
+    conversationId: string;
+    memberId: string;
+  }
+
+  /** `getSessionData`'s answer: the active transport's shape, or `{}` with no chat. */
+  type ChatSessionData = Partial<GmsSessionData> | Partial<V3SessionData> | Partial<CloudSessionData>;
+
+  /**
+   * A server answer, passed through as the server sent it (GMS envelope, v3 `data`, Cloud entity),
+   * or for a rejection the jQuery-like AJAX error object.
+   */
+  type ServerAnswer = Record<string, any>;
+
+  /** Each public WebChatService command: `options` (optional when `?`) and what it resolves with. */
+  interface WebChatServiceCommands {
+    startChat: { options: StartChatForm & { userData?: Record<string, unknown>; form?: StartChatForm }; result: ServerAnswer };
+    endChat: { options?: NoOptions; result: ServerAnswer };
+    sendMessage: { options: { message: string }; result: ServerAnswer };
+    sendCustomNotice: { options?: { message?: string }; result: ServerAnswer };
+    sendTyping: { options?: { message?: string }; result: ServerAnswer };
+    sendFilteredMessage: { options: { message: string; regex: RegExp }; result: ServerAnswer };
+    addPrefilter: { options: { filters: RegExp | RegExp[] }; result: RegExp[] };
+    updateUserData: { options: Record<string, unknown>; result: Record<string, unknown> };
+    startPoll: { options?: NoOptions; result: unknown };
+    stopPoll: { options?: NoOptions; result: unknown };
+    resetPollExceptions: { options?: NoOptions; result: unknown };
+    /** Public in Engage v3 async mode only; `sessionData` is the stored token. */
+    restore: { options?: { sessionData?: string }; result: unknown };
+    getTranscript: { options?: NoOptions; result: { messages: ChatMessage[] } };
+    getAgents: { options?: NoOptions; result: { agents: ChatAgents } };
+    getStats: {
+      options?: NoOptions;
+      result: { agents: ChatAgents; startTime: number | null; endTime: number | null; duration: number | null };
+    };
+    sendFile: { options: { files: HTMLInputElement | File | FileList }; result: ServerAnswer };
+    downloadFile: { options: { fileId: string; fileName?: string }; result: unknown };
+    getSessionData: { options?: NoOptions; result: ChatSessionData };
+    /** Engage v3 async mode: older messages arrive as `messageReceived`. */
+    fetchHistory: { options?: NoOptions; result: unknown };
+    registerTypingPreviewInput: { options: { input: HTMLInputElement | HTMLTextAreaElement }; result: unknown };
+    registerPreProcessor: { options: { preprocessor: (message: ChatMessage) => ChatMessage | void }; result: unknown };
+    verifySession: { options?: NoOptions; result: { sessionActive: boolean } };
+  }
+
+  type WebChatServiceCommandName = keyof WebChatServiceCommands;
+
+  /** The data argument of a WebChatService command: required when its options are. */
+  type WebChatServiceCommandData<K extends WebChatServiceCommandName> =
+    undefined extends WebChatServiceCommands[K]['options']
+      ? [data?: Exclude<WebChatServiceCommands[K]['options'], undefined>]
+      : [data: WebChatServiceCommands[K]['options']];
+
+  /** The payload of agentConnected, clientDisconnected and the other roster events. */
+  interface ChatParticipantEvent {
+    message: ChatMessage;
+    agents: ChatAgents;
+    numAgentsConnected: number;
+  }
+
+  /** Events without a payload are delivered with `{}`. */
+  type NoPayload = Record<string, never>;
+
+  /** Each WebChatService event (published as `WebChatService.<name>`) and its `e.data`. */
+  interface WebChatServiceEvents {
+    ready: NoPayload;
+    /** The server's answer to the start (without secrets). */
+    started: ServerAnswer;
+    restored: { async?: boolean };
+    restoreTimeout: NoPayload;
+    restoreFailed: NoPayload;
+    restoredOffline: NoPayload;
+    messageReceived: {
+      originalMessages: unknown[];
+      messages: ChatMessage[];
+      restoring: boolean;
+      sessionData: ChatSessionData;
+    };
+    /** The AJAX error object of a failed call, or `{message}`. */
+    error: { message?: string; [key: string]: unknown };
+    ended: NoPayload;
+    agentTypingStarted: ChatMessage;
+    agentTypingStopped: ChatMessage;
+    agentTypingTimeout: ChatMessage | NoPayload;
+    pollingStarted: NoPayload;
+    pollingStopped: NoPayload;
+    clientConnected: ChatParticipantEvent;
+    clientDisconnected: ChatParticipantEvent;
+    agentConnected: ChatParticipantEvent;
+    agentDisconnected: ChatParticipantEvent;
+    supervisorConnected: ChatParticipantEvent;
+    supervisorDisconnected: ChatParticipantEvent;
+    botConnected: ChatParticipantEvent;
+    botDisconnected: ChatParticipantEvent;
+    clientTypingStarted: NoPayload;
+    clientTypingStopped: NoPayload;
+    disconnected: NoPayload;
+    reconnected: NoPayload;
+    chatServerWentOffline: NoPayload;
+    chatServerBackOnline: NoPayload;
+    connectionPending: NoPayload;
+    connectionRestored: NoPayload;
+  }
+
+  type WebChatServiceEventName = keyof WebChatServiceEvents;
 
   // ---------------------------------------------------------------------------------------------
   // Bus monitor (inspector hook)
@@ -321,6 +531,19 @@ declare namespace GenesysWidgets {
       dataURL?: string;
       endpoint?: string;
       headers?: Record<string, string>;
+      [option: string]: unknown;
+    };
+    /** GMS Chat API v2 REST base (`http://host/genesys/2/chat/{serviceName}`); with CometD, file calls still use it. */
+    dataURL?: string;
+    /** GMS Chat API v2 over CometD (Bayeux) instead of REST polling. */
+    cometD?: {
+      enabled?: boolean;
+      /** The Bayeux endpoint, such as `https://host/genesys/cometd`. */
+      cometURL?: string;
+      /** Default `"/service/chatV2/customer-support"`. */
+      channel?: string;
+      /** Default `true`; `false` long-polls. A WebSocket that never opens falls back to long-polling. */
+      websocketEnabled?: boolean;
       [option: string]: unknown;
     };
     userData?: Record<string, unknown>;

@@ -77,6 +77,16 @@ function listener(kind) {
   };
 }
 
+/** Whether `value` has a callable `then` (reading it may throw: then it is not). */
+function isThenable(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  try {
+    return typeof value.then === 'function';
+  } catch (_) {
+    return false;
+  }
+}
+
 function adopt(deferred, value) {
   if (value !== null && (typeof value === 'object' || typeof value === 'function')) {
     let then;
@@ -105,6 +115,35 @@ function adopt(deferred, value) {
   deferred.resolve(value);
 }
 
+/**
+ * A new promise settled from `source` through the filters: `then` adopts whatever a filter
+ * returns (a fail filter's value resolves); `pipe` (`keepSide`) rejects with a fail filter's
+ * plain value. Both follow a returned thenable, and reject with what a filter throws.
+ */
+function chain(source, onResolved, onRejected, onProgress, keepSide) {
+  const next = new Deferred();
+  const filtered = (fn, passOn) =>
+    function () {
+      if (typeof fn !== 'function') {
+        passOn.apply(next, arguments);
+        return;
+      }
+      let value;
+      try {
+        value = fn.apply(undefined, arguments);
+      } catch (err) {
+        next.reject(err);
+        return;
+      }
+      if (keepSide && !isThenable(value)) passOn.call(next, value);
+      else adopt(next, value);
+    };
+  source.done(filtered(onResolved, next.resolve));
+  source.fail(filtered(onRejected, next.reject));
+  if (typeof onProgress === 'function') source.progress(onProgress);
+  return next.promise();
+}
+
 const promiseMethods = {
   done: listener(DONE),
   fail: listener(FAIL),
@@ -124,29 +163,15 @@ const promiseMethods = {
     return this;
   },
   then(onResolved, onRejected, onProgress) {
-    const next = new Deferred();
-    const settleWith = (fn, passOn) =>
-      function () {
-        if (typeof fn !== 'function') {
-          passOn.apply(next, arguments);
-          return;
-        }
-        let value;
-        try {
-          value = fn.apply(undefined, arguments);
-        } catch (err) {
-          next.reject(err);
-          return;
-        }
-        adopt(next, value);
-      };
-    this.done(settleWith(onResolved, next.resolve));
-    this.fail(settleWith(onRejected, next.reject));
-    if (typeof onProgress === 'function') this.progress(onProgress);
-    return next.promise();
+    return chain(this, onResolved, onRejected, onProgress, false);
   },
+  /**
+   * The older jQuery `pipe`: a filter maps the value and the outcome keeps its side, so a fail
+   * filter's result rejects the new promise (unlike `then`, where it would resolve it). A filter
+   * returning a thenable is followed; a filter that throws rejects with the error.
+   */
   pipe(onResolved, onRejected, onProgress) {
-    return this.then(onResolved, onRejected, onProgress);
+    return chain(this, onResolved, onRejected, onProgress, true);
   },
   catch(onRejected) {
     return this.then(undefined, onRejected);

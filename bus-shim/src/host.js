@@ -1,5 +1,5 @@
 /**
- * The helpers the wasm runtime calls (`cxbus_web::host::HostJs`): an unclamped scheduler, the
+ * The helpers the wasm runtime calls (`cxbus_web::host::HostJs`): the scheduler, the
  * event objects handed to user code, logging, script loading and the monitor. Globals are
  * captured here, at load time, because customer scripts replace things like `console` or
  * `Date` later.
@@ -13,22 +13,57 @@ const now = Date.now.bind(Date);
 const consoleLog = console.log.bind(console);
 const consoleError = console.error.bind(console);
 const NativePromise = Promise;
-// Captured too: page code that replaces MessagePort.prototype.postMessage (or makes it throw)
-// must not stop the bus's pump.
+// Captured too: page code that replaces queueMicrotask or MessagePort.prototype.postMessage (or
+// makes them throw) must not stop the bus's pump.
+const microtask = queueMicrotask;
 const postMessage = MessagePort.prototype.postMessage;
 const apply = Reflect.apply;
 const setTimer = setTimeout;
 
-export function makeHost(getRuntime) {
+/**
+ * Drains in a row through microtasks before the scheduler yields to the event loop once. Plugins
+ * that keep commanding each other (a subscriber that republishes its own event) would otherwise
+ * starve rendering and input for good; with this they only slow down.
+ */
+const MICROTASK_DRAINS_BEFORE_YIELD = 1000;
+
+/**
+ * Reports an exception from customer code (a handler or a subscriber) to the page as uncaught,
+ * as the vendor's bus lets it escape: the window `error` event and the console see it, and the
+ * bus goes on with the next handler or subscriber.
+ */
+const reportUncaught =
+  typeof reportError === 'function'
+    ? reportError.bind(window)
+    : (err) =>
+        setTimeout(() => {
+          throw err;
+        }, 0);
+
+export function makeHost(getRuntime, dollar) {
+  // Work runs in a microtask: after the caller's synchronous code, before the next task, with no
+  // timer clamp (cxbus.md: handlers run asynchronously, in call order). Every
+  // MICROTASK_DRAINS_BEFORE_YIELD drains without an event-loop turn, one drain goes through a
+  // MessageChannel task instead, which also starts the count afresh.
   const channel = new MessageChannel();
-  channel.port1.onmessage = () => getRuntime().drain();
+  let drainsInARow = 0;
+  const drain = () => getRuntime().drain();
+  channel.port1.onmessage = () => {
+    drainsInARow = 0;
+    drain();
+  };
 
   return {
     schedule() {
+      drainsInARow += 1;
       try {
-        apply(postMessage, channel.port2, [0]);
+        if (drainsInARow < MICROTASK_DRAINS_BEFORE_YIELD) {
+          apply(microtask, window, [drain]);
+        } else {
+          apply(postMessage, channel.port2, [0]);
+        }
       } catch (_) {
-        setTimer(() => getRuntime().drain(), 0);
+        setTimer(drain, 0);
       }
     },
     runCommand(handler, commander, command, cell, data) {
@@ -36,19 +71,23 @@ export function makeHost(getRuntime) {
       try {
         handler(e);
       } catch (err) {
-        consoleError('[CXBus] the handler of ' + command + ' threw', err);
         cell.settle(2, [err], undefined);
+        reportUncaught(err);
       }
     },
     deliver(callback, publisher, event, data, hasData) {
       try {
         callback({ time: now(), publisher, event, data: hasData ? data : {} });
       } catch (err) {
-        consoleError('[CXBus] a subscriber of ' + event + ' threw', err);
+        reportUncaught(err);
       }
     },
     log(text) {
       consoleLog(text);
+    },
+    /** Calls `callback($)` once the jQuery for extensions is there (see extensions.js). */
+    withJQuery(callback) {
+      dollar.get().then(callback);
     },
     error(text, value) {
       consoleError('[CXBus] ' + text, value);

@@ -3,21 +3,21 @@
  *
  * Synchronously, it sets up `window.CXBus`, `_genesys.widgets.bus` (the QuickBus) and
  * `_genesys.widgets.common`, so the page's next line can already register plugins and send
- * commands. Meanwhile it fetches `widgets.wasm` from beside itself (relative to this script's
- * own URL, so `dist/` can live on any CDN path), starts the runtime, runs the widgets bootstrap
- * and replays every call made in between, in order.
+ * commands. Meanwhile it fetches the bundle the configuration needs (`bundle.js`) from beside
+ * itself (relative to this script's own URL, so `dist/` can live on any CDN path), starts the
+ * runtime, runs the widgets bootstrap and replays every call made in between, in order.
  */
 
-import init, { start, DeferredCell } from '../gen/widgets.js';
+import { chooseBundle, loadBundle } from './bundle.js';
 import { enableCells } from './deferred.js';
 import { makeBus } from './facade.js';
 import { makeHost } from './host.js';
 import { busMonitor } from './monitor.js';
-import { dollarStandIn } from './standin.js';
+import { hasExtensions, makeDollar } from './extensions.js';
 
 const consoleError = console.error.bind(console);
 const script = document.currentScript;
-const wasmUrl = new URL('widgets.wasm', (script && script.src) || location.href);
+const base = (script && script.src) || location.href;
 
 const genesys = (window._genesys = window._genesys || {});
 const widgets = (genesys.widgets = genesys.widgets || {});
@@ -35,16 +35,24 @@ if (typeof common.log !== 'function') {
 window.CXBus = bus.CXBus;
 widgets.bus = bus.quickBus;
 
-init({ module_or_path: wasmUrl }).then(
-  () => {
-    runtime = start(makeHost(() => runtime), bus.registry);
+// Extensions are called at start with jQuery as `$`: fetch ours (when the page has none) in
+// parallel with the bundle, and only when there are extensions.
+const dollar = makeDollar(base);
+const startDollar = hasExtensions(widgets) ? dollar.get() : Promise.resolve(null);
+
+Promise.all([loadBundle(chooseBundle(widgets), base), startDollar])
+  .then(([{ start, DeferredCell }, $]) => {
+    runtime = start(makeHost(() => runtime, dollar), bus.registry);
     bus.bind(runtime, () => {
       enableCells(() => new DeferredCell());
-      const $ = typeof window.jQuery === 'function' ? window.jQuery : dollarStandIn;
-      runtime.boot(widgets, bus.quickBus, $, bus.CXBus, common);
+      runtime.boot(widgets, bus.quickBus, $ || dollar.now(), bus.CXBus, common);
     });
-  },
-  (err) => {
-    consoleError('[widgets] could not start: failed to load ' + wasmUrl.href, err);
-  },
-);
+  })
+  .catch((failure) => {
+    if (failure && failure.wasmUrl) {
+      const what = failure.wasmUrl.href + ' (glue ' + failure.glueUrl.href + ')';
+      consoleError('[widgets] could not start: failed to load ' + what, failure.err);
+    } else {
+      consoleError('[widgets] could not start', failure);
+    }
+  });

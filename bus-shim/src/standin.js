@@ -1,7 +1,7 @@
 /**
- * The `$` passed to extensions when the page has no jQuery of its own. We do not ship jQuery
- * (about 30 KB gzipped): `$(fn)` runs `fn` once the DOM is ready, `$(selector)` returns an
- * array of matching elements. Extensions that need real jQuery need jQuery on the page.
+ * The `$` passed to extensions only when neither the page's jQuery nor our `jquery.js` is
+ * available (the file failed to load): `$(fn)` runs `fn` once the DOM is ready, `$(selector)`
+ * returns an array of matching elements.
  */
 export function dollarStandIn(arg) {
   if (typeof arg === 'function') {

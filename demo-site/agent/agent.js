@@ -5,7 +5,7 @@
 
   var API = '/emulator/api';
   // The protocol that started each chat (`protocol` in the sessions list), as shown.
-  var PROTOCOLS = { gms: 'GMS', cloud: 'Cloud', v3: 'Engage v3' };
+  var PROTOCOLS = { gms: 'GMS', cometd: 'GMS CometD', cloud: 'Cloud', v3: 'Engage v3' };
   // `?session=ID` opens that chat directly.
   var selected = new URLSearchParams(location.search).get('session');
   var typingTimer = null;

@@ -40,7 +40,22 @@
       },
     },
     { id: 'v3', label: 'Engage v3', detail: 'pureengage-v3-rest', coming: true },
-    { id: 'cometd', label: 'GMS CometD', detail: 'GMS Chat API v2 over CometD', coming: true },
+    {
+      id: 'cometd',
+      label: 'GMS CometD',
+      detail: 'GMS Chat API v2 over CometD: Bayeux, WebSocket (long-polling without one)',
+      webchat: function () {
+        return {
+          dataURL: origin + '/genesys/2/chat/customer-support',
+          cometD: {
+            enabled: true,
+            cometURL: origin + '/genesys/cometd',
+            channel: '/service/chatV2/customer-support',
+            websocketEnabled: true,
+          },
+        };
+      },
+    },
   ];
 
   var requested = new URLSearchParams(location.search).get('transport') || 'gms';

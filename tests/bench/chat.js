@@ -2,8 +2,8 @@
 // EMULATOR_URL (started by xtask with --no-auto-agent, so the benchmark plays the agent).
 //
 // Everything below runs once per transport, GMS REST first, then Genesys Cloud
-// (`purecloud-v2-sockets`); only the page's `_genesys.widgets.webchat` differs, the bus API used
-// is the same. Per transport:
+// (`purecloud-v2-sockets`), then GMS over CometD (long-polling, then WebSocket); only the page's
+// `_genesys.widgets.webchat` differs, the bus API used is the same. Per transport:
 //
 //   Latency, one chat in a fresh tab: start a chat, the agent joins through the agent API, then
 //   N times the page asks the bench (an exposed function; the agent API takes the run's token
@@ -23,7 +23,8 @@
 //
 // Measured, not asserted. For GMS a failure fails the benchmark. Genesys Cloud failures (for
 // example a runtime built without the Cloud client, whose startChat rejects) are caught and
-// reported as `cloud: unavailable (<reason>)`, so the rest of the benchmark still completes.
+// reported as `cloud: unavailable (<reason>)`, so the rest of the benchmark still completes; so
+// are CometD's.
 
 import { MOUNTS, withTimeout } from '../browser/harness.js';
 import { emulatorFetch } from '../browser/chat-emulator.js';
@@ -62,6 +63,22 @@ export const TRANSPORTS = [
       },
     }),
   },
+  // GMS Chat v2 over CometD: the same chat API pushed over Bayeux, long-polling and WebSocket.
+  ...[false, true].map((websocket) => ({
+    id: websocket ? 'cometd-ws' : 'cometd-lp',
+    label: websocket ? 'CometD WebSocket' : 'CometD long-poll',
+    protocol: 'cometd',
+    latencyMessages: (runs) => Math.max(10, 4 * runs),
+    webchat: (url) => ({
+      dataURL: `${url}/genesys/2/chat/${SERVICE}`,
+      cometD: {
+        enabled: true,
+        cometURL: `${url}/genesys/cometd`,
+        channel: `/service/chatV2/${SERVICE}`,
+        websocketEnabled: websocket,
+      },
+    }),
+  })),
 ];
 
 /** A customer page: the webchat config, the bundle, then a small recording plugin. */

@@ -1,7 +1,8 @@
 // A minimal pure-JS plugin bus: the baseline `cargo xtask bench` compares our wasm bus with.
 //
 // It implements just what the benchmark uses, with the same shape as CXBus: registerPlugin,
-// registerCommand, command (qualified names, async dispatch through an unclamped MessageChannel,
+// registerCommand, command (qualified names, async dispatch through an unclamped MessageChannel, or
+// through microtasks when the page sets `window.__jsBusScheduler = 'microtask'` first,
 // handler gets e.deferred, caller gets a thenable), publish/republish, subscribe and ready().
 // No hooks, buffering, private commands, data, registry or debug logging: it is a floor, not a
 // competitor. Loaded as a classic script; defines window.JSBus.
@@ -12,21 +13,33 @@
   var subscribers = Object.create(null); // event -> [callback]
   var retained = Object.create(null); // event -> data
 
-  // Unclamped macrotask queue, like the runtime's scheduler.
+  // One FIFO queue, flushed from an unclamped MessageChannel task or from a microtask (the floor
+  // a modern emitter reaches: native promise-job scheduling).
   var queue = [];
-  var channel = new MessageChannel();
   var scheduled = false;
-  channel.port1.onmessage = function () {
+  function flush() {
     scheduled = false;
     var batch = queue;
     queue = [];
     for (var i = 0; i < batch.length; i++) batch[i]();
-  };
+  }
+  var kick;
+  if (window.__jsBusScheduler === 'microtask') {
+    kick = function () {
+      queueMicrotask(flush);
+    };
+  } else {
+    var channel = new MessageChannel();
+    channel.port1.onmessage = flush;
+    kick = function () {
+      channel.port2.postMessage(0);
+    };
+  }
   function later(fn) {
     queue.push(fn);
     if (!scheduled) {
       scheduled = true;
-      channel.port2.postMessage(0);
+      kick();
     }
   }
 

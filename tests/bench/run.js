@@ -1,7 +1,9 @@
 // `cargo xtask bench`: our bus (dist/widgets.min.js) against the minimal pure-JS bus
 // (tests/bench/js-bus.js), in one headless Chromium run. Prints medians and ratios (ours / JS).
-// Then, when EMULATOR_URL is set, WebChatService against the chat-server emulator
-// (tests/bench/chat.js), over GMS REST and Genesys Cloud: agent-message latency (median, p95),
+// Then issue 13's four dispatch figures (dispatch.js) for our bus and both pure-JS floors
+// (MessageChannel and microtask scheduling), and start-up against its floor. Then, when
+// EMULATOR_URL is set, WebChatService against the chat-server emulator (tests/bench/chat.js), over
+// GMS REST, Genesys Cloud and GMS CometD (long-poll, WebSocket): agent-message latency (median, p95),
 // ready and restore times (median, min, max). A transport the runtime cannot chat over yet is
 // reported as `<id>: unavailable (<reason>)`.
 //
@@ -10,12 +12,14 @@
 // --no-auto-agent; `cargo xtask bench` starts one).
 import { launchBrowser, MOUNTS, startServer, withTimeout } from '../browser/harness.js';
 import { benchChat, RESTORE_MESSAGES } from './chat.js';
+import { dispatchFigures, DISPATCH_FIGURES } from './dispatch.js';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const EMULATOR_URL = process.env.EMULATOR_URL || '';
 const ROUND_TRIPS = 2000;
 const FANOUTS = [1, 10, 100];
 const DELIVERIES = 20000; // per fan-out measurement: events x subscribers
+const DISPATCH_OPS = 2000; // operations per dispatch figure
 
 const PAGES = {
   ours: `<!doctype html><html><body>
@@ -36,6 +40,31 @@ window.__ready = new Promise(function (resolve) {
   JSBus.subscribe('App.ready', function () { resolve(performance.now() - window.__t0); });
 });
 </script></body></html>`,
+  jsMicro: `<!doctype html><html><body>
+<script>window.__t0 = performance.now(); window._genesys = {widgets: {main: {}}};
+window.__jsBusScheduler = 'microtask';</script>
+<script src="/bench/js-bus.js"></script>
+<script>
+window.BUS = window.JSBus;
+window.__ready = new Promise(function (resolve) {
+  JSBus.subscribe('App.ready', function () { resolve(performance.now() - window.__t0); });
+});
+</script></body></html>`,
+  // WebChatService configured for GMS REST (no server needed until a chat starts): script start
+  // to WebChatService.ready with no stored chat, against the floor below.
+  chatReady: `<!doctype html><html><body>
+<script>window.__t0 = performance.now();
+window._genesys = {widgets: {main: {}, webchat: {dataURL: 'http://127.0.0.1:9/genesys/2/chat/customer-support'}}};</script>
+<script src="${MOUNTS.dist}widgets.min.js"></script>
+<script>
+window.__ready = new Promise(function (resolve) {
+  CXBus.subscribe('WebChatService.ready', function () { resolve(performance.now() - window.__t0); });
+});
+</script></body></html>`,
+  startupFloor: `<!doctype html><html><body>
+<script>window.__t0 = performance.now();</script>
+<script src="/bench/startup-floor.js" data-dist="${MOUNTS.dist}" data-bundle="gms"></script>
+</body></html>`,
 };
 
 // In-page benchmarks; `window.BUS` has the CXBus shape for both buses.
@@ -92,8 +121,8 @@ const median = (xs) => {
 async function main() {
   const server = await startServer();
   const browser = await launchBrowser();
-  const urls = { ours: server.addPage(PAGES.ours), js: server.addPage(PAGES.js) };
-  const results = { ours: {}, js: {} };
+  const urls = Object.fromEntries(Object.entries(PAGES).map(([k, html]) => [k, server.addPage(html)]));
+  const results = { ours: {}, js: {}, jsMicro: {} };
 
   async function fresh(kind) {
     const page = await browser.context.newPage();
@@ -106,15 +135,24 @@ async function main() {
   }
 
   try {
-    for (const kind of ['ours', 'js']) {
-      process.stdout.write(`    measuring ${kind === 'ours' ? 'our bus' : 'the pure-JS bus'} `);
+    for (const kind of ['ours', 'js', 'jsMicro']) {
+      const name = { ours: 'our bus', js: 'the pure-JS bus', jsMicro: 'the pure-JS bus on microtasks' }[kind];
+      process.stdout.write(`    measuring ${name} `);
       const r = results[kind];
+      r.dispatch = Object.fromEntries(DISPATCH_FIGURES.map(([key]) => [key, []]));
       r.ready = [];
       r.roundTrip = [];
       r.fanout = Object.fromEntries(FANOUTS.map((n) => [n, []]));
       for (let run = 0; run < RUNS; run++) {
         const { page, readyMs } = await fresh(kind);
         r.ready.push(readyMs);
+        const figures = await withTimeout(page.evaluate(dispatchFigures, DISPATCH_OPS), 60000, 'dispatch');
+        for (const [key] of DISPATCH_FIGURES) r.dispatch[key].push(figures[key]);
+        if (kind === 'jsMicro') {
+          await page.close();
+          process.stdout.write('.');
+          continue;
+        }
         r.roundTrip.push(await withTimeout(page.evaluate(roundTrip, ROUND_TRIPS), 60000, 'round trip'));
         for (const subs of FANOUTS) {
           const events = Math.max(1, Math.round(DELIVERIES / subs));
@@ -125,6 +163,17 @@ async function main() {
       }
       process.stdout.write('\n');
     }
+    process.stdout.write('    measuring start-up with chat, and its floor ');
+    results.startup = { chatReady: [], startupFloor: [] };
+    for (let run = 0; run < RUNS; run++) {
+      for (const kind of ['chatReady', 'startupFloor']) {
+        const { page, readyMs } = await fresh(kind);
+        results.startup[kind].push(readyMs);
+        await page.close();
+      }
+      process.stdout.write('.');
+    }
+    process.stdout.write('\n');
     if (EMULATOR_URL) {
       process.stdout.write('    measuring WebChatService against the emulator ');
       results.chat = await benchChat({
@@ -173,8 +222,38 @@ async function main() {
   console.log(line(['benchmark', 'ours', 'pure JS', 'ratio']));
   for (const r of rows) console.log(line(r.slice(0, 4)));
 
+  printDispatch(results);
+  const ours = median(results.startup.chatReady);
+  const floor = median(results.startup.startupFloor);
+  console.log(
+    `\n    script start to WebChatService.ready (GMS bundle, no stored chat): ${ours.toFixed(1)} ms;` +
+      ` floor (the same glue imported and wasm compiled, nothing run): ${floor.toFixed(1)} ms;` +
+      ` ratio ${(ours / floor).toFixed(2)}x (goal ≤ 1.15x ${ours / floor <= 1.15 ? 'met' : 'NOT met'})`,
+  );
   if (results.chat) printChat(results.chat);
   else console.log('\n    WebChatService: skipped (no EMULATOR_URL; `cargo xtask bench` starts the emulator)');
+}
+
+/** Issue 13's dispatch figures: ours against the microtask floor (and the MessageChannel bus). */
+function printDispatch(results) {
+  const us = (v) => `${v.toFixed(2)} µs`;
+  const rows = DISPATCH_FIGURES.map(([key, label, goal]) => {
+    const ours = median(results.ours.dispatch[key]);
+    const floor = median(results.jsMicro.dispatch[key]);
+    const channel = median(results.js.dispatch[key]);
+    const ratio = ours / floor;
+    return [label, us(ours), us(floor), `${ratio.toFixed(2)}x`, `≤ ${goal}x ${ratio <= goal ? 'met' : 'NOT met'}`, us(channel)];
+  });
+  const header = ['dispatch, per operation', 'ours', 'JS floor', 'ratio', 'goal', 'JS on MessageChannel'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells) =>
+    '    ' + cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('   ');
+  console.log(
+    `\n    medians of ${RUNS} runs of ${DISPATCH_OPS} operations; floor = the pure-JS bus dispatching through` +
+      ' microtasks; fresh-task figures minus the cost of the task hop itself',
+  );
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
 }
 
 /** Nearest-rank percentile. */

@@ -208,21 +208,26 @@ test('the chat demo, under its strict CSP, holds a GMS chat with the console', a
   await page.close();
 });
 
-test('the chat demo holds a Genesys Cloud chat, and Drop WebSockets shows disconnected then reconnected', async () => {
+/**
+ * Holds a chat in the chat demo over `transport` (`?transport=`) as `customer`, checks the
+ * console's protocol badge, then presses the console's Drop WebSockets: the demo shows
+ * disconnected then reconnected, and the message sent during the drop exactly once.
+ */
+async function demoChatThroughDrop(transport, customer, protocol, badge) {
   const page = await browser.context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${base}/chat/?transport=cloud`);
+  await page.goto(`${base}/chat/?transport=${transport}`);
   await page.locator('#chat-start').waitFor({ state: 'visible', timeout: 10000 });
-  await page.fill('#chat-start input[name="nickname"]', 'Cloud Customer');
+  await page.fill('#chat-start input[name="nickname"]', customer);
   await page.click('#chat-start button[type="submit"]');
   await page.locator('#chat-session').waitFor({ state: 'visible', timeout: 10000 });
 
-  const chat = await waitFor('the Cloud demo chat in the sessions list', async () => {
+  const chat = await waitFor(`the ${transport} demo chat in the sessions list`, async () => {
     const list = await (await emulatorFetch(base, '/emulator/api/sessions')).json();
-    return list.sessions.find((s) => s.customer === 'Cloud Customer' && s.state !== 'ended');
+    return list.sessions.find((s) => s.customer === customer && s.state !== 'ended');
   });
-  assert.equal(chat.protocol, 'cloud');
+  assert.equal(chat.protocol, protocol);
   const api = (p, body) =>
     emulatorFetch(base, `/emulator/api/sessions/${chat.id}${p}`, {
       method: 'POST',
@@ -236,6 +241,9 @@ test('the chat demo holds a Genesys Cloud chat, and Drop WebSockets shows discon
   // The console's button, as a QA tester would press it.
   const consolePage = await browser.context.newPage();
   await consolePage.goto(`${base}/agent/`);
+  const item = consolePage.locator(`#sessions li[data-id="${chat.id}"]`);
+  await item.waitFor({ timeout: 8000 });
+  assert.equal(await item.locator('.protocol').textContent(), badge);
   await consolePage.click('#drop-websockets');
   await page.locator('#chat-transcript', { hasText: 'Disconnected:' }).waitFor({ state: 'attached', timeout: 10000 });
   await api('/messages', { text: 'sent while the socket was down' });
@@ -251,4 +259,12 @@ test('the chat demo holds a Genesys Cloud chat, and Drop WebSockets shows discon
   assert.deepEqual(pageErrors, []);
   await consolePage.close();
   await page.close();
+}
+
+test('the chat demo holds a Genesys Cloud chat, and Drop WebSockets shows disconnected then reconnected', async () => {
+  await demoChatThroughDrop('cloud', 'Cloud Customer', 'cloud', 'Cloud');
+});
+
+test('the chat demo holds a GMS CometD chat, and Drop WebSockets shows disconnected then reconnected', async () => {
+  await demoChatThroughDrop('cometd', 'CometD Customer', 'cometd', 'GMS CometD');
 });

@@ -8,9 +8,8 @@ import { setup } from './harness.js';
 import { emulator } from './chat-emulator.js';
 import {
   CLOUD_BASE,
-  assertNoDuplicates,
+  assertExactlyOnce,
   openCloudChat,
-  publishedTexts,
   serverTexts,
   startCloudChat,
   waitEvent,
@@ -23,21 +22,7 @@ const emu = emulator();
 const quiet = emulator(['--no-auto-agent', '--heartbeat-secs', '60']);
 
 /** Every message the server has was published exactly once, and getTranscript is in server order. */
-async function assertExact(p, server) {
-  const published = (await publishedTexts(p)).map((m) => m[0]);
-  assertNoDuplicates(assert, published);
-  assert.deepEqual(
-    [...published].sort(),
-    [...server].sort(),
-    `published ${JSON.stringify(published)}, server has ${JSON.stringify(server)}: none missing, none extra`,
-  );
-  const transcript = await p.run(() => window.__chat.cmd('getTranscript'));
-  assert.deepEqual(
-    transcript.args[0].messages.filter((m) => m.type === 'Message').map((m) => m.text),
-    server,
-    'getTranscript has each message once, in server order',
-  );
-}
+const assertExact = (p, server) => assertExactlyOnce(assert, p, server);
 
 /** The page's socket attempts to this conversation's stream, as {created, opened, closed, lastFrame}. */
 function sockets(p, id) {

@@ -229,3 +229,20 @@ export async function reopen(p, { away = 0, before } = {}) {
   }
   await p.page.waitForFunction(() => window.__chat && window.__chat.count('ready') === 1);
 }
+
+/** Every message the server has was published exactly once, and getTranscript is in server order. */
+export async function assertExactlyOnce(assert, p, server) {
+  const published = (await publishedTexts(p)).map((m) => m[0]);
+  assertNoDuplicates(assert, published);
+  assert.deepEqual(
+    [...published].sort(),
+    [...server].sort(),
+    `published ${JSON.stringify(published)}, server has ${JSON.stringify(server)}: none missing, none extra`,
+  );
+  const transcript = await p.run(() => window.__chat.cmd('getTranscript'));
+  assert.deepEqual(
+    transcript.args[0].messages.filter((m) => m.type === 'Message').map((m) => m.text),
+    server,
+    'getTranscript has each message once, in server order',
+  );
+}

@@ -353,3 +353,22 @@ test('a handler may send another command and resolve later (nested commands)', a
   });
   assert.deepEqual(r, { state: 'resolved', args: [41] });
 });
+
+test("a throwing handler's exception also reaches the page as uncaught, after its command is rejected", async () => {
+  const p = await h.open();
+  p.allowPageErrors();
+  const r = await p.run(async () => {
+    const seen = [];
+    window.addEventListener('error', (e) => seen.push('window error: ' + (e.error && e.error.message)));
+    const me = window.CXBus.registerPlugin('ThrowsUncaught');
+    me.registerCommand('boom', () => {
+      throw new Error('handler failed');
+    });
+    me.ready();
+    const outcome = await window.__t.settle(window.CXBus.command('ThrowsUncaught.boom'));
+    await new Promise((r) => setTimeout(r, 10));
+    return { outcome: outcome.state, seen };
+  });
+  assert.deepEqual(r, { outcome: 'rejected', seen: ['window error: handler failed'] });
+  assert.ok(p.pageErrors.some((e) => e.message.includes('handler failed')), 'the browser saw an uncaught error');
+});

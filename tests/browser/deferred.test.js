@@ -192,6 +192,38 @@ test('pipe(fn) maps the resolved value', async () => {
   assert.deepEqual(r, { got: 42, state: 'resolved' });
 });
 
+test('pipe(null, failFilter) maps the rejection value and stays rejected', async () => {
+  const p = await open();
+  const r = await p.run(async () => {
+    const { p, d } = await window.__hold();
+    let got;
+    const piped = p.pipe(null, (v) => v * 3);
+    piped.fail((v) => { got = v; });
+    d.reject(7);
+    await window.__t.tick(2);
+    return { got, state: piped.state() };
+  });
+  assert.deepEqual(r, { got: 21, state: 'rejected' });
+});
+
+test('pipe follows a thenable returned by a filter, and a throwing filter rejects', async () => {
+  const p = await open();
+  const r = await p.run(async () => {
+    const a = await window.__hold();
+    const b = await window.__hold();
+    const followed = a.p.pipe((v) => Promise.resolve(v + 1));
+    const thrown = b.p.pipe(null, () => { throw 'filter failed'; });
+    a.d.resolve(1);
+    b.d.reject('x');
+    await window.__t.tick(4);
+    const out = {};
+    followed.done((v) => { out.followed = v; });
+    thrown.fail((v) => { out.thrown = v; });
+    return { ...out, states: [followed.state(), thrown.state()] };
+  });
+  assert.deepEqual(r, { followed: 2, thrown: 'filter failed', states: ['resolved', 'rejected'] });
+});
+
 test('promise() gives a read-only view of the same deferred', async () => {
   const p = await open();
   const r = await p.run(async () => {

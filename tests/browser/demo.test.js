@@ -121,7 +121,7 @@ test('the chat demo defaults to GMS REST, configured from a file under a strict 
     ['gms', false, 'GMS REST'],
     ['cloud', false, 'Genesys Cloud'],
     ['v3', true, 'Engage v3 (coming)'],
-    ['cometd', true, 'GMS CometD (coming)'],
+    ['cometd', false, 'GMS CometD'],
   ]);
   assert.equal(s.inlineScripts, 0, 'no inline <script> on the chat demo');
   assert.match(s.csp, /script-src 'self' 'wasm-unsafe-eval';/);
@@ -159,6 +159,23 @@ test('the chat demo\'s transport switch reloads with ?transport=cloud and config
   ]);
   const back = await chatDemoState(p);
   assert.equal(back.webchat.dataURL, `${h.server.origin}/genesys/2/chat/customer-support`);
+});
+
+test('the chat demo offers GMS CometD: ?transport=cometd configures cometD over the emulator', async () => {
+  const p = await openChatDemo('?transport=cometd');
+  const s = await chatDemoState(p);
+  assert.equal(s.selected, 'cometd');
+  assert.match(s.active, /^Active: GMS CometD/);
+  assert.deepEqual(s.webchat, {
+    dataURL: `${h.server.origin}/genesys/2/chat/customer-support`,
+    cometD: {
+      enabled: true,
+      cometURL: `${h.server.origin}/genesys/cometd`,
+      channel: '/service/chatV2/customer-support',
+      websocketEnabled: true,
+    },
+  });
+  assert.deepEqual(s.violations, []);
 });
 
 test('the chat demo falls back to GMS REST for a transport that is not available yet', async () => {

@@ -333,3 +333,21 @@ test('subscribers() of a plugin named "Lab(" does not throw (better)', async () 
   });
   assert.deepEqual(r, { 'Lab(.x': ['CXBus'] });
 });
+
+test("a subscriber's exception reaches the page as an uncaught error (window error event), and the others still run", async () => {
+  const p = await h.open();
+  p.allowPageErrors();
+  const r = await p.run(async () => {
+    const seen = [];
+    window.addEventListener('error', (e) => seen.push('window error: ' + (e.error && e.error.message)));
+    const pub = window.CXBus.registerPlugin('PubUncaught');
+    window.CXBus.subscribe('PubUncaught.x', () => { throw new Error('subscriber failed'); });
+    window.CXBus.subscribe('PubUncaught.x', () => seen.push('second subscriber'));
+    pub.publish('x');
+    await window.__t.tick(3);
+    await new Promise((r) => setTimeout(r, 10));
+    return seen;
+  });
+  assert.deepEqual(r.sort(), ['second subscriber', 'window error: subscriber failed']);
+  assert.ok(p.pageErrors.some((e) => e.message.includes('subscriber failed')), 'the browser saw an uncaught error');
+});

@@ -122,3 +122,13 @@ if (common) {
   });
   stop();
 }
+
+// GMS over CometD (README, "Chat servers"): the options are typed.
+const cometChat: GenesysWidgets.WebChatConfig = {
+  dataURL: 'https://gms.example.invalid/genesys/2/chat/customer-support',
+  cometD: { enabled: true, cometURL: 'https://gms.example.invalid/genesys/cometd', websocketEnabled: false },
+};
+console.log(cometChat);
+// @ts-expect-error websocketEnabled is a boolean
+const badComet: GenesysWidgets.WebChatConfig = { cometD: { websocketEnabled: 'yes' } };
+console.log(badComet);

@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: measurements, never assertions.
 //!
 //! - `cargo xtask bench`: in one headless Chromium run, our bus against a minimal pure-JS bus,
-//!   then WebChatService against the chat-server emulator over GMS REST and Genesys Cloud (agent
+//!   then WebChatService against the chat-server emulator over GMS REST, Genesys Cloud and GMS
+//!   CometD (long-polling and WebSocket) (agent
 //!   message to customer `messageReceived` latency, script start to `WebChatService.ready`,
 //!   restoring a 2,000-message chat after a reload), then the gzip size of `dist/`. A transport
 //!   the runtime cannot chat over yet is printed as `cloud: unavailable (<reason>)`, not a
@@ -52,7 +53,7 @@ fn run_browser() -> Res {
     ));
 
     step(
-        "benchmarking the bus against tests/bench/js-bus.js, then WebChatService over GMS REST and Genesys Cloud (headless Chromium)",
+        "benchmarking the bus against tests/bench/js-bus.js, then WebChatService over GMS REST, Genesys Cloud and GMS CometD (headless Chromium)",
     );
     let mut c = cmd("node");
     c.arg("tests/bench/run.js")

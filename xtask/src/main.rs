@@ -2,7 +2,8 @@
 //!
 //! - `setup`: install what is missing (wasm target, wasm-bindgen-cli at the Cargo.lock version,
 //!   Debian Chromium when root, npm packages in `bus-shim/` and `tests/`).
-//! - `dist`: build the release bundle into `dist/` and print its size against the budget.
+//! - `dist [--only NAME | --bus-only]`: build the shim and the bundles into `dist/` and print what
+//!   a page downloads for each configuration against its budget.
 //! - `test`: fmt, clippy, cargo test, dist, emulator build, TypeScript check, browser suite.
 //! - `demo [--port N] [--static]`: build `dist/` and serve the demo site on localhost.
 //! - `bench [emulator]`: browser benchmarks (bus vs pure-JS bus, chat start-up and restore), or
@@ -22,8 +23,9 @@ usage: cargo xtask <task>
 
 tasks:
   setup            install what is missing (wasm target, wasm-bindgen-cli, Chromium, npm packages)
-  dist             build the release bundle into dist/ and print its size
-                   (--bus-only: the bus without the chat plugin, against the bus's own budget)
+  dist             build dist/: the shim and one bundle per configuration (bus, gms, cometd,
+                   cloud, v3, all), and print each configuration's download against its budget
+  dist --only NAME one bundle only (--bus-only: the bus alone), faster while working on it
   test             run every test: fmt, clippy, cargo test, dist, types, browser suite
   demo [--port N] [--static]
                    build dist/ and serve the demo site (default port 8080);
@@ -38,7 +40,10 @@ fn main() -> ExitCode {
     let rest = args.get(1..).unwrap_or(&[]);
     let result = match task {
         Some("setup") => setup::all(),
-        Some("dist") if rest.iter().any(|a| a == "--bus-only") => dist::run_dist_bus_only(),
+        Some("dist") if rest.iter().any(|a| a == "--bus-only") => dist::run_dist_only("bus"),
+        Some("dist") if rest.first().map(String::as_str) == Some("--only") => {
+            dist::run_dist_only(rest.get(1).map_or("", String::as_str))
+        }
         Some("dist") => dist::run_dist(),
         Some("test") => test::run_all(),
         Some("demo") => demo::run_demo(rest),

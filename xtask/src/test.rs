@@ -139,14 +139,9 @@ pub(crate) fn run_all() -> Res {
             }),
         },
         Step {
-            name: "dist, bus alone (size budget)",
-            rerun: "cargo xtask dist --bus-only".into(),
-            action: Box::new(|_| dist::run_dist_within_budget(dist::Bundle::BusOnly)),
-        },
-        Step {
-            name: "dist (size budget)",
+            name: "dist, every bundle (size budgets)",
             rerun: "cargo xtask dist".into(),
-            action: Box::new(|_| dist::run_dist_within_budget(dist::Bundle::Full)),
+            action: Box::new(|_| dist::run_dist_within_budget()),
         },
         Step {
             name: "emulator build",

@@ -13,6 +13,7 @@ pub const USAGE: &str = "\
 usage: emulator [--host 127.0.0.1] [--port 8080] [--mount PREFIX=DIR]... [--no-auto-agent]
                 [--agent-delay-ms 300] [--reply-delay-ms 300] [--api-key KEY] [--service NAME]...
                 [--max-message-chars 10000] [--idle-timeout-secs 1800] [--heartbeat-secs 10]
+                [--comet-timeout-ms 30000]
                 [--fail-next N] [--fail-kind http|status1] [--fail-status 503] [--latency-ms MS]
                 [--offline-secs T] [--reject-new-chats] [--api-token TOKEN]
                 [--cors-credentials] [--allow-remote]";
@@ -65,6 +66,8 @@ pub struct Config {
     pub idle_timeout_ms: u64,
     /// Interval of Genesys Cloud WebSocket heartbeats.
     pub heartbeat_ms: u64,
+    /// Longest hold of a CometD `/meta/connect` (the advised `timeout`).
+    pub comet_timeout_ms: u64,
     /// Faults in force at start.
     pub faults: FaultSettings,
     /// The token the agent and fault APIs require (random per run unless `--api-token`).
@@ -88,6 +91,7 @@ impl Default for Config {
             file_limits: FileLimits::default(),
             idle_timeout_ms: 30 * 60 * 1000,
             heartbeat_ms: 10_000,
+            comet_timeout_ms: 30_000,
             faults: FaultSettings::default(),
             api_token: crate::access::new_token(),
             cors_credentials: false,
@@ -143,6 +147,9 @@ impl Config {
                 "--heartbeat-secs" => {
                     config.heartbeat_ms =
                         parse::<u64>(&flag, &value()?)?.max(1).saturating_mul(1000)
+                }
+                "--comet-timeout-ms" => {
+                    config.comet_timeout_ms = parse::<u64>(&flag, &value()?)?.max(1)
                 }
                 "--fail-next" => config.faults.fail_next = Some(parse(&flag, &value()?)?),
                 "--fail-kind" => {

@@ -1,6 +1,6 @@
-//! A native chat server that speaks the wire protocols WebChatService uses: GMS Chat API v2 over REST,
-//! Genesys Cloud guest chat (REST plus a WebSocket event stream) and Engage v3 (Nexus). One
-//! protocol-neutral [`model::Conversation`] sits under all three; an agent API under `/emulator/api`
+//! A native chat server that speaks the wire protocols WebChatService uses: GMS Chat API v2 over REST
+//! and over CometD (Bayeux), Genesys Cloud guest chat (REST plus a WebSocket event stream) and
+//! Engage v3 (Nexus). One protocol-neutral [`model::Conversation`] sits under all of them; an agent API under `/emulator/api`
 //! drives the other side, a built-in auto-agent answers when nobody is at the console, and a fault API
 //! breaks things on purpose for tests.
 //!
@@ -21,6 +21,7 @@ mod agent_api;
 mod auto_agent;
 mod clock;
 mod cloud;
+mod cometd;
 mod config;
 mod error;
 mod faults;

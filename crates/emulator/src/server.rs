@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::error::EmulatorError;
 use crate::faults::Verdict;
 use crate::state::{AppState, Shared};
-use crate::{access, agent_api, cloud, gms, v3};
+use crate::{access, agent_api, cloud, cometd, gms, v3};
 
 /// The emulator server.
 #[derive(Debug)]
@@ -119,6 +119,7 @@ fn router(app: &Shared) -> Router {
     let protocols = Router::new()
         .merge(gms::routes(&app.config))
         .merge(cloud::routes())
+        .merge(cometd::routes())
         .merge(v3::routes(&app.config))
         .layer(middleware::from_fn_with_state(
             Arc::clone(app),
@@ -126,6 +127,7 @@ fn router(app: &Shared) -> Router {
         ))
         .layer(access::protocol_cors(app.config.cors_credentials));
     let agent = agent_api::routes()
+        .merge(cometd::fault_routes())
         .route(access::TOKEN_PATH, axum::routing::get(access::token))
         .layer(middleware::from_fn_with_state(
             Arc::clone(app),
@@ -161,7 +163,9 @@ async fn inject_faults(State(app): State<Shared>, request: Request, next: Next) 
         Verdict::FailStatus1 if path.starts_with("/genesys/") => None,
         Verdict::FailStatus1 | Verdict::Offline => Some(StatusCode::SERVICE_UNAVAILABLE),
     };
-    if path.starts_with("/genesys/") {
+    if path.starts_with(cometd::PATH) {
+        cometd::injected_failure(failure.unwrap_or(StatusCode::SERVICE_UNAVAILABLE))
+    } else if path.starts_with("/genesys/") {
         gms::injected_failure(failure)
     } else if path.starts_with("/nexus/") {
         v3::injected_failure(failure.unwrap_or(StatusCode::SERVICE_UNAVAILABLE))

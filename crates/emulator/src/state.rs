@@ -20,7 +20,9 @@ pub struct AppState {
     pub auto_agent: RwLock<AutoAgentSettings>,
     /// Fault injection state.
     pub faults: Mutex<FaultState>,
-    /// Bumped to make every open WebSocket drop.
+    /// Bayeux clients of the CometD endpoint.
+    pub comet: crate::cometd::Clients,
+    /// Bumped to make every open WebSocket (and held CometD long-poll) drop.
     pub websocket_drops: watch::Sender<u64>,
 }
 
@@ -36,11 +38,13 @@ impl AppState {
             crate::clock::now_ms(),
         ));
         let (websocket_drops, _) = watch::channel(0);
+        let comet = crate::cometd::Clients::new(config.comet_timeout_ms);
         AppState {
             config,
             store: Store::default(),
             auto_agent,
             faults,
+            comet,
             websocket_drops,
         }
     }

@@ -48,6 +48,18 @@ pub enum TransportConfig {
     Cloud(CloudConfig),
 }
 
+impl TransportConfig {
+    /// The transport's name in messages: its `transport.type`, or GMS's flavour.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TransportConfig::Gms(g) if g.comet.is_some() => "GMS CometD",
+            TransportConfig::Gms(_) => "GMS REST",
+            TransportConfig::EngageV3(_) => ENGAGE_V3_TYPE,
+            TransportConfig::Cloud(_) => CLOUD_TYPE,
+        }
+    }
+}
+
 /// GMS Chat API v2 options.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GmsConfig {

@@ -68,7 +68,7 @@ impl Reply {
 }
 
 /// What to do with the session's one WebSocket.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SocketAction {
     /// Open a WebSocket, replacing (and closing) any open one.
     Open {
@@ -77,6 +77,9 @@ pub enum SocketAction {
     },
     /// Send a text frame.
     Send(String),
+    /// Send a JSON value as a text frame; the glue prints it with `JSON.stringify` (the core
+    /// has no JSON printer).
+    SendJson(crate::json::Json),
     /// Close it.
     Close,
 }

@@ -32,6 +32,12 @@ pub enum CoreError {
     /// The transport is known but its codec is not built yet.
     #[error("transport '{0}' is not implemented yet")]
     TransportNotImplemented(&'static str),
+    /// The transport exists but this bundle was built without it (the page chose another
+    /// bundle than its configuration needs).
+    #[error(
+        "transport '{0}' is not in this bundle; configure webchat before widgets.min.js runs, or set main.bundle to 'all'"
+    )]
+    TransportNotInBundle(&'static str),
     /// A server answer could not be understood.
     #[error("unexpected server response: {0}")]
     BadResponse(String),

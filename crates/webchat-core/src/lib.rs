@@ -81,6 +81,7 @@ pub use json::{Json, Object, ToJson};
 pub use machine::WebChat;
 pub use message::{Message, Sender, SenderType};
 pub use persist::{PersistedSession, STORAGE_KEY};
+#[cfg(feature = "gms")]
 pub use session::gms::{POLL_ACTIVE_MS, POLL_IDLE_MS};
 pub use session::{Io, Link, Op, OpId, OpOutcome, Session, SessionEvent, SocketEvent, StartForm};
 pub use timing::{AGENT_TYPING_TIMEOUT_MS, TYPING_IDLE_MS};

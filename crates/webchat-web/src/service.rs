@@ -217,6 +217,14 @@ impl Service {
         }
     }
 
+    /// Sends a text frame on the open socket, if there is one.
+    fn send_frame(&self, text: &str) {
+        let socket = self.socket.borrow().clone();
+        if let Some(socket) = socket {
+            socket.send(text);
+        }
+    }
+
     fn socket(&self, action: SocketAction) {
         match action {
             SocketAction::Open { url } => {
@@ -242,12 +250,8 @@ impl Service {
                     }
                 }
             }
-            SocketAction::Send(text) => {
-                let socket = self.socket.borrow().clone();
-                if let Some(socket) = socket {
-                    socket.send(&text);
-                }
-            }
+            SocketAction::Send(text) => self.send_frame(&text),
+            SocketAction::SendJson(value) => self.send_frame(&crate::convert::stringify(&value)),
             SocketAction::Close => {
                 let old = self.socket.replace(None);
                 drop(old);

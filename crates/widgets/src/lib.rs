@@ -1,4 +1,5 @@
-//! The bundle's entry point: `dist/widgets.wasm` is this crate.
+//! The bundles' entry point: every `dist/widgets-<bundle>.wasm` is this crate, built with the
+//! features of that bundle (see Cargo.toml).
 //!
 //! The shim instantiates the module and calls [`start`], which creates the bus runtime (with
 //! `CXBus`, `App` and `QuickBus`) and installs the built-in plugins (WebChatService). Everything

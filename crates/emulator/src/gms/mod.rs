@@ -143,7 +143,11 @@ fn open_session(
 
 /// Finds the chat and checks `secureKey` (and `userId` when given). A mismatch looks exactly like an
 /// unknown chat, so it reveals nothing about other sessions.
-fn authorize(app: &Shared, chat_id: &str, fields: &FormFields) -> Result<Arc<Slot>, GmsError> {
+pub(crate) fn authorize(
+    app: &Shared,
+    chat_id: &str,
+    fields: &FormFields,
+) -> Result<Arc<Slot>, GmsError> {
     let slot = app.store.get(chat_id).ok_or(GmsError::SessionNotFound)?;
     let secure_key = fields.text("secureKey");
     let user_id = fields.text("userId");
@@ -181,6 +185,17 @@ async fn request_chat(
 ) -> GmsResult {
     check_api_key(&app, &headers)?;
     let fields = FormFields::parse(query.as_deref(), &body);
+    let (body, _) = start_chat(&app, service, &fields)?;
+    ok(body)
+}
+
+/// Validates a request-chat form and starts the conversation: the REST answer and its slot. Shared
+/// with the CometD `requestChat` operation.
+pub(crate) fn start_chat(
+    app: &Shared,
+    service: String,
+    fields: &FormFields,
+) -> Result<(Value, Arc<Slot>), GmsError> {
     if !app.config.services.is_empty() && !app.config.services.contains(&service) {
         return Err(GmsError::bad(306, format!("invalid service: {service}")));
     }
@@ -227,8 +242,8 @@ async fn request_chat(
     c.update_user_data(fields.bracketed("userData"), now);
     let body = envelope::envelope(&c, status::OK, c.transcript());
     let slot = app.store.insert(c);
-    auto_agent::attend(&app, &slot);
-    ok(body)
+    auto_agent::attend(app, &slot);
+    Ok((body, slot))
 }
 
 /// What a per-session operation did, for building the answer.
@@ -247,13 +262,24 @@ async fn operation(
     body: Bytes,
 ) -> GmsResult {
     let (fields, slot) = open_session(&app, &headers, &chat_id, query.as_deref(), &body)?;
+    run_operation(&app, &slot, &op, &fields).map(|body| axum::Json(body).into_response())
+}
+
+/// Applies a per-session operation (`send`, `refresh`, `startTyping`, …) to an authorized chat and
+/// renders the envelope. Shared with the CometD operations.
+pub(crate) fn run_operation(
+    app: &Shared,
+    slot: &Slot,
+    op: &str,
+    fields: &FormFields,
+) -> Result<Value, GmsError> {
     let max_chars = app.config.max_message_chars;
     let position = fields.number("transcriptPosition");
     let message = fields.text("message");
     let now = now_ms();
     slot.update(|c| {
         c.touch(now);
-        let applied: Result<Option<u64>, ModelError> = match op.as_str() {
+        let applied: Result<Option<u64>, ModelError> = match op {
             "send" => {
                 if message.chars().count() > max_chars {
                     return Err(GmsError::bad(
@@ -310,7 +336,7 @@ async fn operation(
             Err(ModelError::File(e)) => return Err(e.into()),
             Err(ModelError::UnknownParty(_)) => return Err(GmsError::SessionNotFound),
         };
-        ok(render(c, outcome))
+        Ok(render(c, outcome))
     })
 }
 

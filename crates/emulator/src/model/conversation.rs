@@ -11,6 +11,8 @@ use super::party::{Party, PartyId, PartyState, Role};
 pub enum Protocol {
     /// GMS Chat API v2 over REST.
     Gms,
+    /// GMS Chat API v2 over CometD (Bayeux).
+    Cometd,
     /// Genesys Cloud guest chat.
     Cloud,
     /// Engage v3 (Nexus).
@@ -22,6 +24,7 @@ impl Protocol {
     pub fn name(self) -> &'static str {
         match self {
             Protocol::Gms => "gms",
+            Protocol::Cometd => "cometd",
             Protocol::Cloud => "cloud",
             Protocol::V3 => "v3",
         }

@@ -16,7 +16,11 @@
 //!                                                                     arms from poll_timeout())
 //! ```
 
+#[cfg(feature = "cloud")]
 pub mod cloud;
+#[cfg(feature = "cometd")]
+pub mod cometd;
+#[cfg(feature = "gms")]
 pub mod gms;
 mod outbox;
 
@@ -256,19 +260,28 @@ pub trait Session {
     }
 }
 
-/// Builds the session the configuration selects.
+/// Builds the session the configuration selects. A protocol left out of this build (see the
+/// crate's features) answers [`CoreError::TransportNotInBundle`].
 pub fn for_config(
     config: &WebChatConfig,
     env: &Environment,
 ) -> Result<Box<dyn Session>, CoreError> {
+    let _ = env;
     match &config.transport {
+        #[cfg(feature = "cometd")]
         TransportConfig::Gms(g) if g.comet.is_some() => {
-            Err(CoreError::TransportNotImplemented("GMS CometD"))
+            Ok(Box::new(cometd::CometSession::new(g, config, env)))
         }
-        TransportConfig::Gms(g) => Ok(Box::new(gms::GmsSession::new(g, config, env))),
+        #[cfg(feature = "gms")]
+        TransportConfig::Gms(g) if g.comet.is_none() => {
+            Ok(Box::new(gms::GmsSession::new(g, config, env)))
+        }
         TransportConfig::EngageV3(_) => {
             Err(CoreError::TransportNotImplemented("pureengage-v3-rest"))
         }
+        #[cfg(feature = "cloud")]
         TransportConfig::Cloud(c) => Ok(Box::new(cloud::CloudSession::new(c, config))),
+        #[allow(unreachable_patterns)]
+        other => Err(CoreError::TransportNotInBundle(other.name())),
     }
 }

@@ -16,6 +16,15 @@ pub struct Outbox {
 }
 
 impl Outbox {
+    /// An outbox whose request ids start after `first`, so that two sessions feeding one glue
+    /// (a session and the REST session it delegates file calls to) never share an id.
+    pub fn ids_after(first: u64) -> Self {
+        Self {
+            next_request: first,
+            ..Self::default()
+        }
+    }
+
     /// Queues `request` and returns the id its answer will carry.
     pub fn http(&mut self, request: HttpRequest) -> RequestId {
         let id = self.next_id();

@@ -8,20 +8,24 @@ mod poller;
 mod wire;
 
 pub use poller::{POLL_ACTIVE_MS, POLL_BACKOFF, POLL_IDLE_MS};
+/// The REST codec, which the CometD flavour shares: the same calls, envelope and errors.
+pub(crate) use wire::{Answer, Call, GmsKeys, GmsWire, Reply, nickname};
 
 use self::files::check_limits;
 use self::poller::{Connection, Poller};
-use self::wire::{Answer, Call, GmsKeys, GmsWire, Reply};
 use super::outbox::Outbox;
 use super::{Io, Link, Op, OpId, OpOutcome, Session, SessionEvent, SocketEvent};
 use crate::capabilities::Capabilities;
 use crate::command::{Environment, FileInfo};
 use crate::config::{GmsConfig, WebChatConfig};
 use crate::drive::{CommandId, RequestId};
-use crate::http::{HttpOutcome, scalar_text};
+use crate::http::HttpOutcome;
 use crate::json;
 use crate::json::Json;
 use crate::texts;
+
+/// The `transport` tag of a persisted record.
+const RECORD_TAG: &str = "gms";
 
 /// What an answer is for.
 #[derive(Debug, Clone)]
@@ -447,36 +451,18 @@ impl Session for GmsSession {
     }
 
     fn record(&self) -> Option<Json> {
-        let k = self.keys.as_ref()?;
-        Some(
-            json!({"transport": "gms", "chatId": k.chat_id, "userId": k.user_id,
-                    "secureKey": k.secure_key, "alias": k.alias}),
-        )
+        Some(self.keys.as_ref()?.record(RECORD_TAG))
     }
 
     fn resume(&mut self, record: &Json) -> bool {
-        if record.get("transport").and_then(Json::as_str) != Some("gms") {
-            return false;
-        }
-        let text = |k: &str| record.get(k).filter(|v| v.is_string()).map(scalar_text);
-        let (Some(chat_id), Some(user_id), Some(secure_key), Some(alias)) = (
-            text("chatId"),
-            text("userId"),
-            text("secureKey"),
-            text("alias"),
-        ) else {
+        let Some(keys) = GmsKeys::from_record(record, RECORD_TAG) else {
             return false;
         };
         if !crate::http::is_url_safe_id(&chat_id) {
             return false;
         }
         self.forget();
-        self.keys = Some(GmsKeys {
-            chat_id,
-            user_id,
-            secure_key,
-            alias,
-        });
+        self.keys = Some(keys);
         true
     }
 

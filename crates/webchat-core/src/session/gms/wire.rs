@@ -11,7 +11,8 @@ use crate::command::Environment;
 use crate::config::GmsConfig;
 use crate::drive::CommandId;
 use crate::http::{
-    Body, HttpOutcome, HttpRequest, Method, Part, ajax_error, bracket_encode, scalar_text,
+    Body, HttpOutcome, HttpRequest, Method, Part, ResponseBody, ajax_error, bracket_encode,
+    scalar_text,
 };
 use crate::json;
 use crate::json::{Json, Object};
@@ -29,6 +30,41 @@ pub struct GmsKeys {
     pub secure_key: String,
     /// `alias`; may change during a session.
     pub alias: String,
+}
+
+impl GmsKeys {
+    /// The persisted form, tagged with the transport (`gms`, `cometd`).
+    pub fn record(&self, tag: &str) -> Json {
+        json!({"transport": tag, "chatId": self.chat_id, "userId": self.user_id,
+               "secureKey": self.secure_key, "alias": self.alias})
+    }
+
+    /// Keys from a persisted [`GmsKeys::record`] with this tag; `None` when it is another
+    /// transport's or unreadable.
+    pub fn from_record(record: &Json, tag: &str) -> Option<Self> {
+        if record.get("transport").and_then(Json::as_str) != Some(tag) {
+            return None;
+        }
+        let text = |k: &str| record.get(k).filter(|v| v.is_string()).map(scalar_text);
+        Some(Self {
+            chat_id: text("chatId")?,
+            user_id: text("userId")?,
+            secure_key: text("secureKey")?,
+            alias: text("alias")?,
+        })
+    }
+}
+
+/// The nickname a start sends: the form's, or "first last".
+pub fn nickname(form: &StartForm) -> String {
+    match form.nickname.as_deref().filter(|n| !n.trim().is_empty()) {
+        Some(n) => n.to_owned(),
+        None => {
+            let first = form.first_name.as_deref().unwrap_or_default();
+            let last = form.last_name.as_deref().unwrap_or_default();
+            format!("{first} {last}").trim().to_owned()
+        }
+    }
 }
 
 /// One GMS call.
@@ -188,12 +224,8 @@ fn key_fields(keys: Option<&GmsKeys>) -> Vec<(String, String)> {
 fn start_fields(form: &StartForm, user_data: &Object) -> Vec<(String, String)> {
     let first = form.first_name.clone().unwrap_or_default();
     let last = form.last_name.clone().unwrap_or_default();
-    let nickname = match form.nickname.as_deref().filter(|n| !n.trim().is_empty()) {
-        Some(n) => n.to_owned(),
-        None => format!("{first} {last}").trim().to_owned(),
-    };
     let mut f = vec![
-        ("nickname".to_owned(), nickname),
+        ("nickname".to_owned(), nickname(form)),
         ("firstName".to_owned(), first),
         ("lastName".to_owned(), last),
         (
@@ -308,9 +340,40 @@ impl GmsWire {
         {
             return Reply::Done(Box::default());
         }
-        // Otherwise only an envelope with `statusCode: 0` is a success: an empty body or one
-        // without a status (a proxy's blank 200, say) must not count as a delivered message.
-        let Some(Json::Object(env)) = &body.json else {
+        self.read_envelope(op, keys, outcome, body.json.as_ref())
+    }
+
+    /// Reads an envelope that came without HTTP (the CometD flavour pushes the REST envelope):
+    /// as the REST call's answer would read, HTTP 400 when it carries `errors`, else 200. The
+    /// rejection's `responseText` is empty; `responseJSON` is the envelope.
+    pub fn parse_pushed(&self, op: &Call, keys: Option<&GmsKeys>, envelope: &Json) -> Reply {
+        let refused = envelope.get("errors").is_some();
+        let outcome = HttpOutcome::Response {
+            status: if refused { 400 } else { 200 },
+            body: ResponseBody {
+                text: String::new(),
+                json: Some(envelope.clone()),
+            },
+        };
+        if refused {
+            return Reply::Failed {
+                error: ajax_error(&outcome),
+                chat_ended: false,
+            };
+        }
+        self.read_envelope(op, keys, &outcome, Some(envelope))
+    }
+
+    fn read_envelope(
+        &self,
+        op: &Call,
+        keys: Option<&GmsKeys>,
+        outcome: &HttpOutcome,
+        json: Option<&Json>,
+    ) -> Reply {
+        // Only an envelope with `statusCode: 0` is a success: an empty body or one without a
+        // status (a proxy's blank 200, say) must not count as a delivered message.
+        let Some(Json::Object(env)) = json else {
             return Reply::Transient(ajax_error(outcome));
         };
         let chat_ended = env.get("chatEnded").and_then(Json::as_bool);

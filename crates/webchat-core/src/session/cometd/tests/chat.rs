@@ -1,0 +1,276 @@
+//! Chat operations: publishes carry the REST fields and keys; answers and pushes read like REST.
+
+use super::*;
+use crate::texts;
+
+#[test]
+fn start_handshakes_then_subscribes_publishes_request_chat_and_connects() {
+    let mut h = Harness::new(false);
+    h.start();
+    let sent = h.sent();
+    assert_eq!(sent.len(), 1);
+    let (_, request) = sent[0].request.clone().unwrap();
+    assert_eq!(
+        request.url,
+        "http://gms.example.com/genesys/cometd/handshake"
+    );
+    assert_eq!(sent[0].messages[0]["version"], "1.0");
+    assert_eq!(
+        sent[0].messages[0]["supportedConnectionTypes"],
+        crate::json!(["long-polling"])
+    );
+
+    h.answer(sent[0].rid(), &frame("handshake", &[("1", &sent[0].id())]));
+    let sent = h.sent();
+    let channels: Vec<&str> = sent.iter().map(Sent::channel).collect();
+    assert_eq!(channels, ["/meta/subscribe", CHANNEL, "/meta/connect"]);
+    assert_eq!(sent[0].messages[0]["subscription"], CHANNEL);
+    assert_eq!(sent[1].messages[0]["clientId"], "c0ffee");
+    let data = sent[1].data();
+    assert_eq!(data["operation"], "requestChat");
+    assert_eq!(data["nickname"], "Jonny");
+    assert!(data.get("secureKey").is_none());
+    let (_, connect) = sent[2].request.clone().unwrap();
+    assert_eq!(connect.url, "http://gms.example.com/genesys/cometd/connect");
+    assert!(
+        connect.timeout_ms > 500,
+        "a held connect outlives the advised timeout"
+    );
+    assert_eq!(sent[1].request.as_ref().unwrap().1.url, COMET);
+    assert_eq!(
+        sent[2].messages[0]["advice"]["timeout"], 0,
+        "the first connect asks for an answer at once"
+    );
+}
+
+#[test]
+fn the_start_resolves_with_the_envelope_without_secrets_and_keeps_the_keys_in_the_record() {
+    let mut h = Harness::new(false);
+    let op = h.start();
+    let hs = h.sent().remove(0);
+    h.answer(hs.rid(), &frame("handshake", &[("1", &hs.id())]));
+    let publish = find(&h.sent(), CHANNEL);
+    h.answer(
+        publish.rid(),
+        &frame("request_chat", &[("4", &publish.id())]),
+    );
+    let events = h.events();
+    let SessionEvent::Finished {
+        op: done,
+        outcome: OpOutcome::Done(body),
+    } = &events[0]
+    else {
+        panic!("{events:?}");
+    };
+    assert_eq!(*done, op);
+    assert_eq!(body["chatId"], "0004mgqrkhjhLRTH");
+    for secret in ["secureKey", "userId", "alias"] {
+        assert!(body.get(secret).is_none(), "{secret} leaked: {body}");
+    }
+    assert_eq!(texts(&events), ["ParticipantJoined:"]);
+    let record = h.session.record().unwrap();
+    assert_eq!(record["transport"], "cometd");
+    assert_eq!(record["secureKey"], "6a3bec085f7629a1");
+    assert_eq!(h.session.session_data()["sessionID"], "0004mgqrkhjhLRTH");
+}
+
+#[test]
+fn pushes_on_the_held_connect_are_delivered_and_the_next_connect_goes_out_at_once() {
+    let mut h = Harness::new(false);
+    let connect = h.started();
+    assert!(
+        connect.messages[0].get("advice").is_none(),
+        "later connects may be held"
+    );
+    h.answer(
+        connect.rid(),
+        &frame("connect_push", &[("5", &connect.id())]),
+    );
+    let events = h.events();
+    assert_eq!(texts(&events), ["ParticipantJoined:"]);
+    assert!(
+        events.contains(&SessionEvent::RecordChanged),
+        "server traffic refreshes the record's last-activity stamp"
+    );
+    let next = find(&h.sent(), "/meta/connect");
+    h.answer(next.rid(), &frame("connect_push2", &[("6", &next.id())]));
+    assert_eq!(texts(&h.events()), ["Message:How can I help?"]);
+}
+
+#[test]
+fn send_message_publishes_the_rest_fields_with_the_keys_and_resolves_with_the_answer() {
+    let mut h = Harness::new(false);
+    h.started();
+    let op = h.begin(Op::Send { text: "hi".into() });
+    let publish = find(&h.sent(), CHANNEL);
+    let data = publish.data();
+    assert_eq!(data["operation"], "sendMessage");
+    assert_eq!(data["message"], "hi");
+    assert_eq!(data["messageType"], "text");
+    assert_eq!(data["chatId"], "0004mgqrkhjhLRTH");
+    assert_eq!(data["secureKey"], "6a3bec085f7629a1");
+    assert_eq!(data["userId"], "94C8E64F51AD206D");
+    assert_eq!(data["alias"], "621");
+    h.answer(
+        publish.rid(),
+        &frame("send_message", &[("7", &publish.id())]),
+    );
+    let events = h.events();
+    assert!(
+        matches!(&events[0], SessionEvent::Finished { op: o, outcome: OpOutcome::Done(b) } if *o == op && b["statusCode"] == 0)
+    );
+    assert_eq!(texts(&events), ["Message:hi"]);
+}
+
+#[test]
+fn a_refused_send_rejects_like_the_rest_400_with_the_server_errors() {
+    let mut h = Harness::new(false);
+    h.started();
+    h.begin(Op::Send { text: "x".into() });
+    let publish = find(&h.sent(), CHANNEL);
+    h.answer(
+        publish.rid(),
+        &frame("send_too_long", &[("8", &publish.id())]),
+    );
+    let events = h.events();
+    let SessionEvent::Finished {
+        outcome: OpOutcome::Failed(error),
+        ..
+    } = &events[0]
+    else {
+        panic!("{events:?}");
+    };
+    assert_eq!(error["status"], 400);
+    assert_eq!(error["statusText"], "error");
+    assert_eq!(error["responseJSON"]["errors"][0]["code"], 204);
+}
+
+#[test]
+fn typing_notice_update_and_end_publish_their_operations() {
+    let mut h = Harness::new(false);
+    h.started();
+    let mut user_data = Object::new();
+    user_data.insert("k", crate::json!("v"));
+    let cases = [
+        (Op::StartTyping { text: "he".into() }, "startTyping"),
+        (
+            Op::StopTyping {
+                text: String::new(),
+            },
+            "stopTyping",
+        ),
+        (Op::CustomNotice { text: "n".into() }, "customNotice"),
+        (Op::UpdateData { user_data }, "updateData"),
+        (Op::End, "disconnect"),
+    ];
+    for (op, name) in cases {
+        h.begin(op);
+        let data = find(&h.sent(), CHANNEL).data();
+        assert_eq!(data["operation"], name);
+        assert_eq!(data["chatId"], "0004mgqrkhjhLRTH");
+    }
+}
+
+#[test]
+fn the_chat_ended_push_reports_the_end_and_lets_go_of_the_link() {
+    let mut h = Harness::new(false);
+    let connect = h.started();
+    h.answer(
+        connect.rid(),
+        &frame("connect_ended", &[("12", &connect.id())]),
+    );
+    let events = h.events();
+    assert_eq!(texts(&events), ["ParticipantLeft:", "ParticipantLeft:"]);
+    assert!(
+        matches!(events.last(), Some(SessionEvent::Ended)),
+        "{events:?}"
+    );
+    let sent = h.sent();
+    assert_eq!(
+        sent.iter().map(Sent::channel).collect::<Vec<_>>(),
+        ["/meta/disconnect"]
+    );
+    assert!(h.session.record().is_none());
+}
+
+#[test]
+fn file_calls_go_over_rest_on_the_data_url_with_the_keys() {
+    let mut h = Harness::new(false);
+    h.started();
+    h.begin(Op::SendFiles {
+        command: crate::drive::CommandId(9),
+        files: vec![],
+    });
+    let sent = h.sent();
+    let (_, request) = sent[0].request.clone().unwrap();
+    assert_eq!(
+        request.url,
+        "http://gms.example.com/genesys/2/chat/customer-support/0004mgqrkhjhLRTH/file/limits"
+    );
+    assert_eq!(
+        request.body.form_field("secureKey"),
+        Some("6a3bec085f7629a1")
+    );
+}
+
+#[test]
+fn polling_commands_are_not_for_this_transport() {
+    let mut h = Harness::new(false);
+    h.started();
+    h.begin(Op::Poll);
+    let events = h.events();
+    assert!(
+        matches!(&events[0], SessionEvent::Finished { outcome: OpOutcome::Failed(e), .. } if *e == crate::json!(texts::UNSUPPORTED_BY_TRANSPORT))
+    );
+    assert!(!h.session.capabilities().polling);
+    assert!(h.session.capabilities().push);
+}
+
+#[test]
+fn a_restore_replays_from_the_first_index_with_restoring_set() {
+    let mut h = Harness::new(false);
+    let record = crate::json!({"transport": "cometd", "chatId": "0004mgqrkhjhLRTH",
+        "userId": "94C8E64F51AD206D", "secureKey": "6a3bec085f7629a1", "alias": "621"});
+    assert!(h.session.resume(&record));
+    assert!(!h.session.resume(&crate::json!({"transport": "gms"})));
+    let op = h.begin(Op::Restore);
+    let hs = h.sent().remove(0);
+    h.answer(hs.rid(), &frame("handshake", &[("1", &hs.id())]));
+    let publish = find(&h.sent(), CHANNEL);
+    assert_eq!(publish.data()["operation"], "requestNotifications");
+    assert_eq!(publish.data()["transcriptPosition"], 1);
+    h.answer(publish.rid(), &frame("replay", &[("10", &publish.id())]));
+    let events = h.events();
+    assert!(
+        matches!(&events[0], SessionEvent::Finished { op: o, outcome: OpOutcome::Done(Json::Null) } if *o == op)
+    );
+    assert!(matches!(
+        &events[1],
+        SessionEvent::Messages {
+            restoring: true,
+            ..
+        }
+    ));
+    assert_eq!(texts(&events).len(), 3);
+}
+
+#[test]
+fn a_restore_the_server_does_not_know_fails() {
+    let mut h = Harness::new(false);
+    let record = crate::json!({"transport": "cometd", "chatId": "c", "userId": "u",
+        "secureKey": "wrong", "alias": "a"});
+    assert!(h.session.resume(&record));
+    h.begin(Op::Restore);
+    let hs = h.sent().remove(0);
+    h.answer(hs.rid(), &frame("handshake", &[("1", &hs.id())]));
+    let publish = find(&h.sent(), CHANNEL);
+    h.answer(
+        publish.rid(),
+        &frame("replay_unknown", &[("11", &publish.id())]),
+    );
+    let events = h.events();
+    assert!(
+        matches!(&events[0], SessionEvent::Finished { outcome: OpOutcome::Failed(e), .. } if e["responseJSON"]["errors"][0]["code"] == 241)
+    );
+    assert!(h.session.record().is_none());
+}
