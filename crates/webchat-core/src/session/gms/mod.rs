@@ -458,9 +458,6 @@ impl Session for GmsSession {
         let Some(keys) = GmsKeys::from_record(record, RECORD_TAG) else {
             return false;
         };
-        if !crate::http::is_url_safe_id(&chat_id) {
-            return false;
-        }
         self.forget();
         self.keys = Some(keys);
         true

@@ -47,7 +47,8 @@ impl GmsKeys {
         }
         let text = |k: &str| record.get(k).filter(|v| v.is_string()).map(scalar_text);
         Some(Self {
-            chat_id: text("chatId")?,
+            // It goes into request URLs: a stored `..` must not walk up the path.
+            chat_id: text("chatId").filter(|id| crate::http::is_url_safe_id(id))?,
             user_id: text("userId")?,
             secure_key: text("secureKey")?,
             alias: text("alias")?,
