@@ -109,19 +109,22 @@ impl Bundle {
     /// growth still fails the tests; lower it whenever a bundle shrinks.
     fn budget(self) -> (u64, u64) {
         let kb = |n: u64| n * 1024;
+        // Issue 11's hardening (safe JS calls, iterative and capped value walks, Json that
+        // clones, compares and drops without recursion, secret redaction) cost about 1.1 KB in
+        // the bus and 5 KB in each chat bundle; the figures below are after it.
         match self {
-            // 38.6 KB at the split into bundles (42.4 KB as one file before).
-            Bundle::Bus => (kb(39), BUS_GOAL_GZIP_BYTES),
-            // 85.3 KB.
-            Bundle::Gms => (kb(87), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 93.1 KB: the CometD session carries a GMS REST session for file calls.
-            Bundle::Cometd => (kb(94), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 86.8 KB.
-            Bundle::Cloud => (kb(88), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 75.3 KB before the Engage v3 session landed.
+            // 39.7 KB (38.6 KB at the split into bundles, 42.4 KB as one file before).
+            Bundle::Bus => (kb(40) + 512, BUS_GOAL_GZIP_BYTES),
+            // 90.3 KB.
+            Bundle::Gms => (kb(91) + 512, ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 98.3 KB: the CometD session carries a GMS REST session for file calls.
+            Bundle::Cometd => (kb(99) + 512, ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 92.1 KB.
+            Bundle::Cloud => (kb(93), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 80.2 KB, before the Engage v3 session landed.
             Bundle::V3 => (kb(87), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 103.4 KB with GMS REST, CometD and Cloud.
-            Bundle::All => (kb(105), ALL_TRANSPORTS_GOAL_GZIP_BYTES),
+            // 108.8 KB with GMS REST, CometD and Cloud.
+            Bundle::All => (kb(110), ALL_TRANSPORTS_GOAL_GZIP_BYTES),
         }
     }
 
