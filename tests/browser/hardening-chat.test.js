@@ -213,6 +213,7 @@ for (const builtin of [
   'Date.now',
   'Promise.prototype.then',
   'MessagePort.prototype.postMessage',
+  'queueMicrotask',
   'URLSearchParams.prototype.append',
 ]) {
   test(`a page that made ${builtin} throw for a while does not stop the bus or the chat`, async () => {

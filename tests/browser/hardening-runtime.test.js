@@ -15,9 +15,11 @@ const STILL_ALIVE = `window.__alive = async function () {
   return { theme: theme.state + ':' + theme.args[0], chat: chat.state === 'pending' ? 'pending' : 'settled' };
 };`;
 const ALIVE = { theme: 'resolved:cx-theme-dark', chat: 'settled' };
+/** A configuration with WebChatService in the bundle (GMS, no server needed here). */
+const CHAT = '{main: {debug: false}, webchat: {}}';
 
 test('CXBus.data with a null-prototype object, a throwing toString or a re-entrant toString leaves the bus working', async () => {
-  const p = await h.open({ after: STILL_ALIVE });
+  const p = await h.open({ config: CHAT, after: STILL_ALIVE });
   const r = await p.run(async () => {
     const thrown = [];
     const tryIt = (f) => {
@@ -44,6 +46,7 @@ test('CXBus.data with a null-prototype object, a throwing toString or a re-entra
 
 test('a hostile CXBus.data call queued before the wasm is ready drops no later call and blames nothing on widgets.wasm', async () => {
   const p = await h.open({
+    config: CHAT,
     after: `${STILL_ALIVE}
       CXBus.data('x', Object.create(null));
       window.__later = CXBus.command('App.getTheme');`,
@@ -59,7 +62,7 @@ test('a hostile CXBus.data call queued before the wasm is ready drops no later c
 });
 
 test('a WebChatService payload nested 5,000 levels deep is refused, and the module keeps working', async () => {
-  const p = await h.open({ after: STILL_ALIVE });
+  const p = await h.open({ config: CHAT, after: STILL_ALIVE });
   const r = await p.run(async () => {
     let deep = {};
     const root = deep;
@@ -86,7 +89,7 @@ test('a WebChatService payload nested 5,000 levels deep is refused, and the modu
 });
 
 test('App.updateAJAXHeader with a throwing getter leaves the header store usable', async () => {
-  const p = await h.open({ after: STILL_ALIVE });
+  const p = await h.open({ config: CHAT, after: STILL_ALIVE });
   const r = await p.run(async () => {
     const header = {};
     Object.defineProperty(header, 'X-Bad', { enumerable: true, get() { throw new Error('no'); } });
@@ -106,7 +109,7 @@ test('App.updateAJAXHeader with a throwing getter leaves the header store usable
 });
 
 test("a deferred's resolveWith with an array-like whose getter calls state() resolves", async () => {
-  const p = await h.open({ after: STILL_ALIVE });
+  const p = await h.open({ config: CHAT, after: STILL_ALIVE });
   const r = await p.run(async () => {
     const me = CXBus.registerPlugin('Reentrant');
     me.registerCommand('go', (e) => {
@@ -129,6 +132,7 @@ test("a deferred's resolveWith with an array-like whose getter calls state() res
 
 test('a loadPlugin failure callback or a pluginMap getter that reconfigures the bus leaves it working', async () => {
   const p = await h.open({
+    config: CHAT,
     after: `${STILL_ALIVE}
       CXBus.configure({ pluginMap: { blocked: false } });
       CXBus.loadPlugin('blocked').fail(function () {
@@ -150,7 +154,7 @@ test('a loadPlugin failure callback or a pluginMap getter that reconfigures the 
 });
 
 test('a command or plugin name that is not a plain identifier never becomes a script URL', async () => {
-  const p = await h.open({ after: STILL_ALIVE });
+  const p = await h.open({ config: CHAT, after: STILL_ALIVE });
   const r = await p.run(async () => {
     const a = await window.__t.settle(CXBus.command('//2130706433/x.open'));
     const b = await window.__t.settle(CXBus.loadPlugin('//evil.example/x'));
