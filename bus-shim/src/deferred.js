@@ -8,6 +8,7 @@
  * on the cell once it exists, so nothing is dropped.
  */
 
+const consoleError = console.error.bind(console);
 const SLOT = Symbol('cxbus.slot');
 const VIEW = Symbol('cxbus.promise');
 const STATES = ['pending', 'resolved', 'rejected'];
@@ -34,7 +35,13 @@ function attach(slot, cell) {
   slot.cell = cell;
   const early = slot.early;
   slot.early = null;
-  for (const call of early) call(cell);
+  for (const call of early) {
+    try {
+      call(cell);
+    } catch (err) {
+      consoleError('[CXBus] a promise call made before start-up threw', err);
+    }
+  }
 }
 
 function withCell(facade, call) {

@@ -6,6 +6,8 @@
 
 import { newPromise, cellOf } from './deferred.js';
 
+const consoleError = console.error.bind(console);
+
 /** Names taken before any customer code can register: the runtime registers these first. */
 const BUILT_IN_PLUGINS = ['CXBus', 'App', 'QuickBus', 'WebChatService'];
 
@@ -159,7 +161,10 @@ export function makeBus() {
     CXBus,
     quickBus,
     registry,
-    /** Binds the runtime, then replays the queued calls in order. */
+    /**
+     * Binds the runtime, then replays the queued calls in order, each on its own: one that
+     * throws (as it would have thrown to its caller) is reported and drops nothing after it.
+     */
     bind(rt, beforeReplay) {
       cxbusSlot.id = rt.pluginId('CXBus');
       quickSlot.id = rt.pluginId('QuickBus');
@@ -167,7 +172,13 @@ export function makeBus() {
       beforeReplay();
       const queued = queue;
       queue = null;
-      for (const call of queued) call(rt);
+      for (const call of queued) {
+        try {
+          call(rt);
+        } catch (err) {
+          consoleError('[CXBus] a call made before start-up threw', err);
+        }
+      }
     },
   };
 }

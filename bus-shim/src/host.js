@@ -7,11 +7,18 @@
 
 import { deferredFor, STATE_NAMES } from './deferred.js';
 import { recordEvent, recordCommand, recordSettled } from './monitor.js';
+import { redact } from './redact.js';
 
 const now = Date.now.bind(Date);
 const consoleLog = console.log.bind(console);
 const consoleError = console.error.bind(console);
 const NativePromise = Promise;
+// Captured too: page code that replaces queueMicrotask or MessagePort.prototype.postMessage (or
+// makes them throw) must not stop the bus's pump.
+const microtask = queueMicrotask;
+const postMessage = MessagePort.prototype.postMessage;
+const apply = Reflect.apply;
+const setTimer = setTimeout;
 
 /**
  * Drains in a row through microtasks before the scheduler yields to the event loop once. Plugins
@@ -49,10 +56,14 @@ export function makeHost(getRuntime, dollar) {
   return {
     schedule() {
       drainsInARow += 1;
-      if (drainsInARow < MICROTASK_DRAINS_BEFORE_YIELD) {
-        queueMicrotask(drain);
-      } else {
-        channel.port2.postMessage(0);
+      try {
+        if (drainsInARow < MICROTASK_DRAINS_BEFORE_YIELD) {
+          apply(microtask, window, [drain]);
+        } else {
+          apply(postMessage, channel.port2, [0]);
+        }
+      } catch (_) {
+        setTimer(drain, 0);
       }
     },
     runCommand(handler, commander, command, cell, data) {
@@ -82,6 +93,9 @@ export function makeHost(getRuntime, dollar) {
       consoleError('[CXBus] ' + text, value);
     },
     now,
+    looseEqual(a, b) {
+      return a == b;
+    },
     loadScript(url) {
       return new NativePromise((resolve) => {
         const script = document.createElement('script');
@@ -100,6 +114,8 @@ export function makeHost(getRuntime, dollar) {
     },
     recordSettled(id, state, reason) {
       const name = STATE_NAMES[state];
+      // What is logged or kept never holds the session's secrets.
+      if (name === 'rejected') reason = redact(reason);
       const command = recordSettled(now, id, name, reason);
       if (name === 'rejected' && getRuntime().debug) {
         consoleLog('Error (' + command + '): ' + describe(reason));

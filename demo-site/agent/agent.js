@@ -13,8 +13,26 @@
 
   function $(id) { return document.getElementById(id); }
 
+  // The agent and fault APIs need this run's token, which the emulator gives only to the pages it
+  // serves itself (same origin, loopback). Read once; the one place the console adds it.
+  var token = null;
+  function apiToken() {
+    if (!token) {
+      token = fetch(API + '/token').then(function (response) {
+        if (!response.ok) { throw new Error('the emulator did not give this page its API token'); }
+        return response.json();
+      }).then(function (json) { return json.token; });
+      token.catch(function () { token = null; });
+    }
+    return token;
+  }
+
   function call(method, path, body) {
-    var options = { method: method, headers: {} };
+    return apiToken().then(function (value) { return callWith(value, method, path, body); });
+  }
+
+  function callWith(value, method, path, body) {
+    var options = { method: method, headers: { 'x-emulator-token': value } };
     if (body !== undefined) {
       options.headers['content-type'] = 'application/json';
       options.body = JSON.stringify(body);

@@ -7,8 +7,9 @@
 // `_genesys.widgets.webchat` differs, the bus API used is the same. Per transport:
 //
 //   Latency, one chat in a fresh tab: start a chat, the agent joins through the agent API, then
-//   N times the page itself POSTs an agent message to `/emulator/api/sessions/{id}/messages` and
-//   times, on the page's own clock (performance.now), from just before the POST until the page's
+//   N times the page asks the bench (an exposed function; the agent API takes the run's token
+//   and no cross-origin calls) to POST an agent message to `/emulator/api/sessions/{id}/messages`
+//   and times, on the page's own clock (performance.now), from just before the ask until the page's
 //   `WebChatService.messageReceived` subscriber sees that text. A warm-up message (CORS preflight,
 //   poll speed-up) is not counted; each message waits a random 0-500 ms after the previous one
 //   arrived (0-3000 ms for Engage v3, whose poll interval is a fixed 3 s), so the polling phase is
@@ -29,6 +30,7 @@
 // completes.
 
 import { MOUNTS, withTimeout } from '../browser/harness.js';
+import { emulatorFetch } from '../browser/chat-emulator.js';
 
 export const RESTORE_MESSAGES = 2000;
 const SERVICE = 'customer-support';
@@ -177,12 +179,9 @@ window._genesys = {widgets: {main: {}, webchat: ${JSON.stringify(webchat)}}};
       });
       arrived.catch(function () {}); // handled below; never an unhandled rejection
       var t0 = performance.now();
-      return fetch(o.url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ text: text }),
-      }).then(function (res) {
-        if (!res.ok) return res.text().then(function (t) { throw new Error('agent API ' + res.status + ' ' + t); });
+      // The agent API takes the run's token and no cross-origin calls, so the bench's node side
+      // posts for the page (window.__agentSay, exposed by benchLatency).
+      return window.__agentSay(text).then(function () {
         return arrived;
       }).then(function (at) { return at - t0; });
     }
@@ -201,7 +200,7 @@ window._genesys = {widgets: {main: {}, webchat: ${JSON.stringify(webchat)}}};
 /** `fetch` against the emulator's agent API; throws on anything but 2xx. */
 function agentApi(emulatorUrl) {
   return async (method, p, body) => {
-    const res = await fetch(emulatorUrl + p, {
+    const res = await emulatorFetch(emulatorUrl, p, {
       method,
       headers: body ? { 'Content-Type': 'application/json' } : {},
       body: body ? JSON.stringify(body) : undefined,
@@ -291,16 +290,18 @@ const endChat = (page) =>
   );
 
 /** Agent message -> customer messageReceived latency over one chat; ms per message. */
-async function benchLatency({ browser, url, api, emulatorUrl, transport, runs }) {
+async function benchLatency({ browser, url, api, transport, runs }) {
   return inTab(browser, url, async (page) => {
     await withTimeout(page.evaluate(() => window.__bench.ready), 15000, 'WebChatService.ready');
     const id = await startChat(page, api, transport, `Latency ${transport.id} ${Date.now()}`);
     await joinAgent(api, transport, id);
     await withTimeout(page.evaluate(() => window.__bench.agentConnected), 15000, 'agentConnected in the page');
     const n = transport.latencyMessages(runs);
+    await page.exposeFunction('__agentSay', (text) =>
+      api('POST', `/emulator/api/sessions/${encodeURIComponent(id)}/messages`, { text }),
+    );
     const samples = await withTimeout(
       page.evaluate((o) => window.__bench.latency(o), {
-        url: `${emulatorUrl}/emulator/api/sessions/${encodeURIComponent(id)}/messages`,
         prefix: `latency ${transport.id}`,
         n,
         gapMs: transport.latencyGapMs || LATENCY_GAP_MS,

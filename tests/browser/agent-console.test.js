@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT, DIST, launchBrowser } from './harness.js';
-import { EMULATOR_BIN, SERVICE } from './chat-emulator.js';
+import { EMULATOR_BIN, SERVICE, emulatorFetch } from './chat-emulator.js';
 
 let emulatorProcess;
 let base;
@@ -186,12 +186,12 @@ test('the chat demo, under its strict CSP, holds a GMS chat with the console', a
   await page.press('#chat-input', 'Enter');
 
   const chat = await waitFor('the demo chat in the sessions list', async () => {
-    const list = await (await fetch(`${base}/emulator/api/sessions`)).json();
+    const list = await (await emulatorFetch(base, '/emulator/api/sessions')).json();
     return list.sessions.find((s) => s.customer === 'Demo Customer' && s.state !== 'ended');
   });
   assert.equal(chat.protocol, 'gms');
   const api = (p, body) =>
-    fetch(`${base}/emulator/api/sessions/${chat.id}${p}`, {
+    emulatorFetch(base, `/emulator/api/sessions/${chat.id}${p}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
@@ -224,12 +224,12 @@ async function demoChatThroughDrop(transport, customer, protocol, badge) {
   await page.locator('#chat-session').waitFor({ state: 'visible', timeout: 10000 });
 
   const chat = await waitFor(`the ${transport} demo chat in the sessions list`, async () => {
-    const list = await (await fetch(`${base}/emulator/api/sessions`)).json();
+    const list = await (await emulatorFetch(base, '/emulator/api/sessions')).json();
     return list.sessions.find((s) => s.customer === customer && s.state !== 'ended');
   });
   assert.equal(chat.protocol, protocol);
   const api = (p, body) =>
-    fetch(`${base}/emulator/api/sessions/${chat.id}${p}`, {
+    emulatorFetch(base, `/emulator/api/sessions/${chat.id}${p}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),

@@ -27,6 +27,21 @@ export const EVENTS = [
   'chatServerBackOnline', 'connectionPending', 'connectionRestored',
 ];
 
+const tokens = new Map();
+
+/**
+ * `fetch` of the emulator at `base` for path `p`, with the run's agent/fault API token (read once
+ * from GET /emulator/api/token, as the agent console does). The one place JS tests add it.
+ */
+export async function emulatorFetch(base, p, init = {}) {
+  if (!tokens.has(base)) {
+    const res = await fetch(`${base}/emulator/api/token`);
+    if (!res.ok) throw new Error(`GET /emulator/api/token -> ${res.status}`);
+    tokens.set(base, (await res.json()).token);
+  }
+  return fetch(base + p, { ...init, headers: { ...(init.headers || {}), 'x-emulator-token': tokens.get(base) } });
+}
+
 /** Starts the emulator (auto-agent off: tests play the agent) for the file; resets faults after each test. */
 export function emulator(args = ['--no-auto-agent']) {
   const state = { proc: null, url: null };
@@ -66,7 +81,7 @@ export function emulator(args = ['--no-auto-agent']) {
   });
 
   async function api(method, p, body) {
-    const res = await fetch(state.url + p, {
+    const res = await emulatorFetch(state.url, p, {
       method,
       headers: body ? { 'Content-Type': 'application/json' } : {},
       body: body ? JSON.stringify(body) : undefined,
@@ -180,9 +195,13 @@ const FRESH_TAB = `if (!sessionStorage.getItem('__chatTab')) {
  * Opens a customer page whose `_genesys.widgets.webchat` points at the emulator (plus
  * `webchat`, JS source merged in), with the recorder, and waits for WebChatService.ready.
  */
-export async function openChat(h, emu, { webchat = '', main = '{debug: false}', body = '', waitReady = true } = {}) {
+export async function openChat(
+  h,
+  emu,
+  { webchat = '', main = '{debug: false}', body = '', waitReady = true, beforeScript = '' } = {},
+) {
   const config = `{main: ${main}, webchat: Object.assign({dataURL: ${JSON.stringify(emu.dataURL)}}, ${webchat || '{}'})}`;
-  const page = await h.open({ config, after: RECORDER, body, beforeScript: FRESH_TAB });
+  const page = await h.open({ config, after: RECORDER, body, beforeScript: FRESH_TAB + beforeScript });
   if (waitReady) await page.run(() => window.__chat.waitEvent('ready', 1, 8000), undefined, { timeout: 10000 });
   return page;
 }

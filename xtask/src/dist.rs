@@ -119,23 +119,26 @@ impl Bundle {
     /// growth still fails the tests; lower it whenever a bundle shrinks.
     fn budget(self) -> (u64, u64) {
         let kb = |n: u64| n * 1024;
+        // Issue 11's hardening (safe JS calls, iterative and capped value walks, Json that
+        // clones, compares and drops without recursion, secret redaction) cost about 1.1 KB in
+        // the bus and 5 KB in each chat bundle; the figures below are after it.
         match self {
-            // 38.6 KB at the split into bundles (42.4 KB as one file before).
-            Bundle::Bus => (kb(39), BUS_GOAL_GZIP_BYTES),
-            // 85.4 KB.
-            Bundle::Gms => (kb(87), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 93.7 KB: the CometD session carries a GMS REST session for file calls.
-            Bundle::Cometd => (kb(95), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 87.3 KB.
-            Bundle::Cloud => (kb(88), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 86.8 KB with the Engage v3 session and async mode (75.3 KB without a session).
-            Bundle::V3 => (kb(88), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 105.9 KB: WebChatService over GMS CometD and REST, the Chat Service JS API's core
+            // 40.0 KB (38.6 KB at the split into bundles, 42.4 KB as one file before).
+            Bundle::Bus => (kb(41), BUS_GOAL_GZIP_BYTES),
+            // 91.0 KB.
+            Bundle::Gms => (kb(92), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 99.0 KB: the CometD session carries a GMS REST session for file calls.
+            Bundle::Cometd => (kb(100), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 92.8 KB.
+            Bundle::Cloud => (kb(94), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 92.6 KB with the Engage v3 session and async mode.
+            Bundle::V3 => (kb(94), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 111.6 KB: WebChatService over GMS CometD and REST, the Chat Service JS API's core
             // and its session script (`widgets-chat-session.js`). The API is the page's only
             // chat, so it is held to the one-transport goal.
-            Bundle::ChatService => (kb(107), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // Every transport and the Chat Service JS API.
-            Bundle::All => (kb(126), ALL_TRANSPORTS_GOAL_GZIP_BYTES),
+            Bundle::ChatService => (kb(113), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 130.8 KB: every transport and the Chat Service JS API.
+            Bundle::All => (kb(132), ALL_TRANSPORTS_GOAL_GZIP_BYTES),
         }
     }
 

@@ -634,13 +634,34 @@ impl<H: Host> Bus<H> {
         value: H::Value,
         time: f64,
     ) -> Option<[String; 3]> {
-        let plugin = self.plugins.get_mut(id.0)?;
+        if let Some(entry) = self.own_entry(id, key)
+            && H::loosely_equal(&entry.value, &value)
+        {
+            return None;
+        }
         let label = H::label(&value);
+        self.data_write(id, key, value, &label, time)
+    }
+
+    /// The plugin's own value under `key` (no `Other.key` lookup): what a write compares with.
+    pub fn data_current(&self, id: PluginId, key: &str) -> Option<&H::Value> {
+        self.own_entry(id, key).map(|entry| &entry.value)
+    }
+
+    /// Writes a data value the caller has already compared (with [`Bus::data_current`]) and
+    /// labelled, so a host whose comparison runs user code can do both with no bus borrow held.
+    /// Returns the names of the three change events to publish, in order.
+    pub fn data_write(
+        &mut self,
+        id: PluginId,
+        key: &str,
+        value: H::Value,
+        label: &DataLabel,
+        time: f64,
+    ) -> Option<[String; 3]> {
+        let plugin = self.plugins.get_mut(id.0)?;
         match plugin.data.iter_mut().find(|(k, _)| k == key) {
             Some((_, entry)) => {
-                if H::loosely_equal(&entry.value, &value) {
-                    return None;
-                }
                 let last = std::mem::replace(&mut entry.value, value);
                 entry.last = Some(last);
                 entry.time = time;
@@ -654,7 +675,7 @@ impl<H: Host> Bus<H> {
                 },
             )),
         }
-        Some(names::data_event_names(&plugin.name, key, &label))
+        Some(names::data_event_names(&plugin.name, key, label))
     }
 
     /// Reads a data entry: the reader's own key of exactly that name wins; otherwise

@@ -10,9 +10,9 @@ use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::callback::CommandCall;
-use crate::host;
 use crate::plugin::PluginHandle;
 use crate::runtime::Shared;
+use crate::{host, safe};
 
 /// Texts of App command rejections, verbatim from the spec.
 pub mod text {
@@ -39,6 +39,7 @@ enum Outcome {
 }
 
 /// What extensions are called with.
+#[derive(Clone)]
 struct ExtensionArgs {
     dollar: JsValue,
     cxbus: JsValue,
@@ -137,14 +138,10 @@ impl App {
     ) {
         let main = get(widgets, "main");
         if let Some(debug) = get(&main, "debug").as_bool() {
-            self.plugin.shared().config.borrow_mut().debug = debug;
+            self.plugin.shared().set_debug(debug);
         }
-        let themes = get(&main, "themes");
-        if let Ok(themes) = themes.dyn_into::<Object>() {
-            for key in Object::keys(&themes).iter().filter_map(|k| k.as_string()) {
-                self.themes.borrow_mut().push(key);
-            }
-        }
+        let themes = safe::keys(&get(&main, "themes"));
+        self.themes.borrow_mut().extend(themes);
         let theme = get(&main, "theme").as_string().unwrap_or("dark".into());
         let language = get(&main, "lang").as_string().unwrap_or("en".into());
         self.plugin.set_data("theme", theme.into());
@@ -155,14 +152,10 @@ impl App {
             cxbus: cxbus.clone(),
             common: common.clone(),
         };
-        let extensions = get(widgets, "extensions");
-        if let Ok(extensions) = extensions.dyn_into::<Object>() {
-            for entry in Object::entries(&extensions).iter() {
-                let name = get(&entry, "0").as_string().unwrap_or_default();
-                self.extensions.borrow_mut().push(name.clone());
-                if let Ok(extension) = get(&entry, "1").dyn_into::<Function>() {
-                    call_extension(&extension, &name, &args, false);
-                }
+        for (name, extension) in safe::entries(&get(widgets, "extensions")) {
+            self.extensions.borrow_mut().push(name.clone());
+            if let Ok(extension) = extension.dyn_into::<Function>() {
+                call_extension(&extension, &name, &args, false);
             }
         }
         *self.args.borrow_mut() = Some(args);
@@ -208,7 +201,7 @@ impl App {
     fn debug(&self, call: &CommandCall) -> Result<JsValue, JsValue> {
         let enabled = get(&call.data, "enabled");
         let enabled = enabled.as_bool().unwrap_or_else(|| enabled.is_truthy());
-        self.plugin.shared().config.borrow_mut().debug = enabled;
+        self.plugin.shared().set_debug(enabled);
         Ok(JsValue::UNDEFINED)
     }
 
@@ -234,8 +227,9 @@ impl App {
         }
         self.extensions.borrow_mut().push(name.clone());
         if let Ok(extension) = extension.clone().dyn_into::<Function>() {
-            if let Some(args) = self.args.borrow().as_ref() {
-                call_extension(&extension, &name, args, true);
+            let args = self.args.borrow().clone();
+            if let Some(args) = args {
+                call_extension(&extension, &name, &args, true);
             }
             return Outcome::Now(Ok(JsValue::UNDEFINED));
         }
@@ -256,18 +250,15 @@ impl App {
     }
 
     fn update_header(&self, call: &CommandCall) -> Result<JsValue, JsValue> {
-        let header = get(&call.data, "header");
-        if let Ok(header) = header.dyn_into::<Object>() {
-            let mut headers = self.headers.borrow_mut();
-            for entry in Object::entries(&header).iter() {
-                let (Some(name), Some(value)) =
-                    (get(&entry, "0").as_string(), get(&entry, "1").as_string())
-                else {
-                    continue;
-                };
-                headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
-                headers.push((name, value));
-            }
+        // Read first (page getters may run or throw), then store.
+        let entries = safe::entries(&get(&call.data, "header"));
+        let mut headers = self.headers.borrow_mut();
+        for (name, value) in entries {
+            let Some(value) = value.as_string() else {
+                continue;
+            };
+            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+            headers.push((name, value));
         }
         Ok(JsValue::UNDEFINED)
     }

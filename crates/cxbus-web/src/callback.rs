@@ -10,13 +10,6 @@ use wasm_bindgen::prelude::*;
 
 use crate::deferred::DeferredCell;
 
-#[wasm_bindgen]
-extern "C" {
-    /// JavaScript's `String(value)`.
-    #[wasm_bindgen(js_name = String)]
-    fn js_string(value: &JsValue) -> String;
-}
-
 /// A command as a Rust plugin's handler receives it.
 pub struct CommandCall {
     /// The calling plugin's name.
@@ -59,14 +52,16 @@ impl Host for Web {
     type Callback = Callback;
     type Reply = DeferredCell;
 
+    // `Shared::set_data` compares and labels itself, with no bus borrow held; these serve the
+    // core's own `data_set`, and cannot throw either.
     fn loosely_equal(a: &JsValue, b: &JsValue) -> bool {
-        a.loose_eq(b)
+        crate::host::loosely_equal(a, b)
     }
 
     fn label(value: &JsValue) -> DataLabel {
         match value.as_string() {
             Some(text) => DataLabel::Text(text),
-            None => DataLabel::Other(js_string(value)),
+            None => DataLabel::Other(crate::safe::text(value).unwrap_or_default()),
         }
     }
 }

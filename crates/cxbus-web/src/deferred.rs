@@ -10,7 +10,7 @@ use cxbus_core::deferred::{Deferred, Fire, Listen, State};
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
-use crate::host;
+use crate::{host, safe};
 
 /// One command's deferred. Cloning shares the same state.
 #[wasm_bindgen]
@@ -40,7 +40,7 @@ impl DeferredCell {
         for callback in found {
             let fire = self.inner.borrow_mut().listen(kind, callback);
             if let Some(fire) = fire {
-                run(fire, &self.context.borrow());
+                run(fire, &self.context());
             }
         }
     }
@@ -50,7 +50,7 @@ impl DeferredCell {
     pub fn listen_one(&self, kind: u8, callback: Function) {
         let fire = self.inner.borrow_mut().listen(listen_kind(kind), callback);
         if let Some(fire) = fire {
-            run(fire, &self.context.borrow());
+            run(fire, &self.context());
         }
     }
 
@@ -63,7 +63,9 @@ impl DeferredCell {
         } else {
             State::Rejected
         };
-        let fire = self.inner.borrow_mut().settle(outcome, to_vec(args));
+        // The arguments are read first: an array-like's getters are page code.
+        let args = to_vec(args);
+        let fire = self.inner.borrow_mut().settle(outcome, args);
         let Some(fire) = fire else { return false };
         *self.context.borrow_mut() = context.clone();
         if let Some(id) = self.monitor.take() {
@@ -77,7 +79,8 @@ impl DeferredCell {
 
     /// Progress with the array-like `args`, while pending; `context` is `this`.
     pub fn notify(&self, args: &JsValue, context: JsValue) {
-        let fire = self.inner.borrow_mut().notify(to_vec(args));
+        let args = to_vec(args);
+        let fire = self.inner.borrow_mut().notify(args);
         if let Some(fire) = fire {
             run(fire, &context);
         }
@@ -109,6 +112,11 @@ impl DeferredCell {
         self.monitor.set(Some(id));
     }
 
+    /// `this` for callbacks, copied out so no borrow is held while they run.
+    fn context(&self) -> JsValue {
+        self.context.borrow().clone()
+    }
+
     /// Whether the deferred is still pending.
     pub fn is_pending(&self) -> bool {
         self.inner.borrow().state() == State::Pending
@@ -124,16 +132,10 @@ fn listen_kind(kind: u8) -> Listen {
     }
 }
 
-/// The arguments as a list: a real array is read in place, anything else array-like is
-/// copied with `Array.from` (slower; the shim passes arrays).
+/// The arguments as a list, read from an array or array-like without letting a getter's throw
+/// through (see [`safe::items`]).
 fn to_vec(args: &JsValue) -> Vec<JsValue> {
-    if args.is_undefined() || args.is_null() {
-        return Vec::new();
-    }
-    match args.dyn_ref::<Array>() {
-        Some(array) => array.iter().collect(),
-        None => Array::from(args).iter().collect(),
-    }
+    safe::items(args)
 }
 
 /// How deep arrays of callbacks may nest; deeper (or self-containing) arrays are ignored.
@@ -142,8 +144,8 @@ const MAX_NESTING: u8 = 8;
 fn collect_functions(value: &JsValue, found: &mut Vec<Function>, depth: u8) {
     if let Some(function) = value.dyn_ref::<Function>() {
         found.push(function.clone());
-    } else if value.is_object() && depth > 0 {
-        for item in Array::from(value).iter() {
+    } else if depth > 0 && safe::is_array(value) {
+        for item in safe::items(value) {
             collect_functions(&item, found, depth - 1);
         }
     }

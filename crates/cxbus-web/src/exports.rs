@@ -7,14 +7,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use cxbus_core::{Access, PluginId, load_text};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::app::App;
 use crate::deferred::DeferredCell;
 use crate::host::{self, HostJs};
-use crate::loader;
 use crate::runtime::{PublishMode, Shared, js_callback};
+use crate::{loader, safe};
 
 thread_local! {
     static CURRENT: RefCell<Option<Rc<Shared>>> = const { RefCell::new(None) };
@@ -75,8 +75,6 @@ impl Runtime {
     #[wasm_bindgen(js_name = pluginId)]
     pub fn plugin_id(&self, name: &str) -> i32 {
         self.shared
-            .bus
-            .borrow()
             .plugin(name)
             .map_or(-1, |id| i32::try_from(id.raw()).unwrap_or(-1))
     }
@@ -114,8 +112,8 @@ impl Runtime {
     pub fn register_events(&self, plugin: u32, names: &JsValue) {
         let names = if let Some(name) = names.as_string() {
             vec![name]
-        } else if Array::is_array(names) {
-            Array::from(names)
+        } else if safe::is_array(names) {
+            safe::items(names)
                 .iter()
                 .filter_map(|n| n.as_string())
                 .collect()
@@ -202,49 +200,20 @@ impl Runtime {
 
     /// `CXBus.configure(options)`.
     pub fn configure(&self, options: &JsValue) {
-        loader::configure(&mut self.shared.config.borrow_mut(), options);
+        self.shared.configure(options);
     }
 
     /// Whether debug logging is on.
     #[wasm_bindgen(getter)]
     pub fn debug(&self) -> bool {
-        self.shared.config.borrow().debug
+        self.shared.debug_on()
     }
 
     /// `loadPlugin(name)`.
     #[wasm_bindgen(js_name = loadPlugin)]
     pub fn load_plugin(&self, name: &JsValue, cell: &DeferredCell) {
         let name = name.as_string().unwrap_or_default();
-        if self
-            .shared
-            .bus
-            .borrow()
-            .plugin_ignoring_case(&name)
-            .is_some()
-        {
-            return cell.reject(&[]);
-        }
-        let config = self.shared.config.borrow();
-        let file = self.shared.loader.plugin_file(&config, &name);
-        let Some(file) = file else {
-            // Blocked by `pluginMap: {name: false}`: name the file that would have loaded.
-            let blocked = loader::default_file(&config, &name);
-            return cell.reject(&[load_text::plugin_file(&blocked).into()]);
-        };
-        drop(config);
-        let cell = cell.clone();
-        let shared = self.shared.clone();
-        let text = load_text::plugin_file(&file);
-        self.shared.loader.load_script(&file, move |loaded| {
-            let registered = shared.bus.borrow().plugin(&name).is_some();
-            shared.bus.borrow_mut().load_finished(&name);
-            if loaded && registered {
-                cell.resolve(&[]);
-            } else {
-                cell.reject(&[text.into()]);
-            }
-            shared.drain_soon();
-        });
+        self.shared.load_plugin(name, cell.clone());
     }
 
     /// `loadFile(url)`: runs a script once.
@@ -278,7 +247,10 @@ impl Runtime {
         if let Some(module) = self.shared.loader.module(&name) {
             return cell.resolve(&[module]);
         }
-        let file = loader::default_file(&self.shared.config.borrow(), &name);
+        if !loader::is_identifier(&name) {
+            return cell.reject(&[load_text::module(&name).into()]);
+        }
+        let file = loader::default_file(&self.shared.config(), &name);
         let cell = cell.clone();
         let shared = self.shared.clone();
         self.shared

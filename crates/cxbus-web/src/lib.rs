@@ -27,6 +27,7 @@ pub mod host;
 mod loader;
 mod plugin;
 mod runtime;
+pub mod safe;
 
 pub use app::{App, text as app_text};
 pub use callback::{Callback, CommandCall, Web};

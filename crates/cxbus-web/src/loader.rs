@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::host;
 use crate::runtime::Config;
+use crate::{host, safe};
 
 /// Files already requested, and registered modules.
 #[derive(Default)]
@@ -17,8 +17,14 @@ pub struct Loader {
 
 impl Loader {
     /// The file for a plugin: `pluginMap[lower-case name]` when it is a string, `None` when it
-    /// is `false` (loading blocked), else `pluginsPath + lower-case name + ".min.js"`.
+    /// is `false` (loading blocked) or the name is not a plain identifier (so that a command
+    /// such as `//host/x.open` never becomes a script from another host), else
+    /// `pluginsPath + lower-case name + ".min.js"`. Reading `pluginMap` may run page code: pass
+    /// a snapshot ([`crate::Shared::config`]), not a borrow.
     pub fn plugin_file(&self, config: &Config, name: &str) -> Option<String> {
+        if !is_identifier(name) {
+            return None;
+        }
         if let Some(map) = &config.plugin_map {
             let lower = JsValue::from_str(&name.to_ascii_lowercase());
             let mapped = Reflect::get(map, &lower).unwrap_or_default();
@@ -75,6 +81,16 @@ impl Loader {
     }
 }
 
+/// Whether `name` is a plain identifier (`[A-Za-z_$][A-Za-z0-9_$]*`), the only plugin and module
+/// names that may become file names.
+pub fn is_identifier(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'$')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+}
+
 /// Where a plugin's or module's file is by default: `pluginsPath + lower-case name + ".min.js"`.
 pub fn default_file(config: &Config, name: &str) -> String {
     format!(
@@ -84,21 +100,34 @@ pub fn default_file(config: &Config, name: &str) -> String {
     )
 }
 
-/// Applies `CXBus.configure` options of the right type; others are ignored.
-pub fn configure(config: &mut Config, options: &JsValue) {
-    if !options.is_object() {
-        return;
+/// The `CXBus.configure` options of the right type, read from the page's object (getters may
+/// run or throw; a throwing one reads as absent) before the stored options are touched.
+pub struct ConfigUpdate {
+    debug: Option<bool>,
+    plugins_path: Option<String>,
+    plugin_map: Option<Object>,
+}
+
+impl ConfigUpdate {
+    /// Reads `options`; anything of the wrong type is ignored.
+    pub fn read(options: &JsValue) -> ConfigUpdate {
+        ConfigUpdate {
+            debug: safe::get(options, "debug").as_bool(),
+            plugins_path: safe::get(options, "pluginsPath").as_string(),
+            plugin_map: safe::object(&safe::get(options, "pluginMap")),
+        }
     }
-    let get = |key: &str| Reflect::get(options, &JsValue::from_str(key)).unwrap_or_default();
-    if let Some(debug) = get("debug").as_bool() {
-        config.debug = debug;
-    }
-    if let Some(path) = get("pluginsPath").as_string() {
-        config.plugins_path = path;
-    }
-    if let Ok(map) = get("pluginMap").dyn_into::<Object>()
-        && !map.is_function()
-    {
-        config.plugin_map = Some(map);
+
+    /// Applies what was read.
+    pub fn apply(self, config: &mut Config) {
+        if let Some(debug) = self.debug {
+            config.debug = debug;
+        }
+        if let Some(path) = self.plugins_path {
+            config.plugins_path = path;
+        }
+        if let Some(map) = self.plugin_map {
+            config.plugin_map = Some(map);
+        }
     }
 }

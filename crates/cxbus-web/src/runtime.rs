@@ -1,11 +1,15 @@
 //! The running bus: the core behind a `RefCell`, the task pump, debug logging and the live
 //! registry object. Both the JavaScript facade (`crate::exports`) and the built-in Rust plugins
 //! (`crate::plugin`) go through [`Shared`], so a command takes one path whoever sends it.
+//!
+//! The borrow rule: the cells here are private, and every method takes what it needs out of
+//! them and drops the borrow before it calls into JavaScript (hooks, handlers, `==` and `String()`
+//! on data values, `pluginMap` reads), so page code may re-enter the bus from anywhere.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use cxbus_core::{Access, Bus, DataEntry, PluginId, Rejection, Sent, Task, names};
+use cxbus_core::{Access, Bus, DataEntry, DataLabel, PluginId, Rejection, Sent, Task, names};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -15,7 +19,7 @@ use crate::host;
 use crate::loader::Loader;
 
 /// Options set by `CXBus.configure` and the App.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Config {
     /// Debug logging on.
     pub debug: bool,
@@ -27,10 +31,10 @@ pub struct Config {
 
 /// The runtime state shared by everything on the page.
 pub struct Shared {
-    /// The pure bus.
-    pub bus: RefCell<Bus<Web>>,
-    /// Options.
-    pub config: RefCell<Config>,
+    /// The pure bus; borrowed only by the methods below, never across a call into JavaScript.
+    bus: RefCell<Bus<Web>>,
+    /// Options; read as a snapshot ([`Shared::config`]).
+    config: RefCell<Config>,
     /// Plugin and module loading.
     pub loader: Loader,
     /// `registry()`: one live object, updated on every registration.
@@ -63,9 +67,36 @@ impl Shared {
         shared
     }
 
+    /// A copy of the options, to use with no borrow held.
+    pub fn config(&self) -> Config {
+        self.config.borrow().clone()
+    }
+
+    /// Whether debug logging is on.
+    pub fn debug_on(&self) -> bool {
+        self.config.borrow().debug
+    }
+
+    /// Switches debug logging.
+    pub fn set_debug(&self, on: bool) {
+        self.config.borrow_mut().debug = on;
+    }
+
+    /// `CXBus.configure(options)`: the options are read (which may run page getters) before the
+    /// stored ones are touched.
+    pub fn configure(&self, options: &JsValue) {
+        let update = crate::loader::ConfigUpdate::read(options);
+        update.apply(&mut self.config.borrow_mut());
+    }
+
+    /// The id of the plugin registered under exactly `name`.
+    pub fn plugin(&self, name: &str) -> Option<PluginId> {
+        self.bus.borrow().plugin(name)
+    }
+
     /// Logs a debug line when debug is on.
     pub fn debug(&self, line: impl FnOnce() -> String) {
-        if self.config.borrow().debug {
+        if self.debug_on() {
             let line = line();
             host::with(|h| h.log(&line));
         }
@@ -212,7 +243,7 @@ impl Shared {
         let Some(runtime) = crate::exports::current() else {
             return;
         };
-        let url = self.loader.plugin_file(&self.config.borrow(), &plugin);
+        let url = self.loader.plugin_file(&self.config(), &plugin);
         let Some(url) = url else {
             self.bus.borrow_mut().load_finished(&plugin);
             return;
@@ -220,6 +251,33 @@ impl Shared {
         self.loader.load_script(&url, move |_loaded| {
             runtime.bus.borrow_mut().load_finished(&plugin);
             runtime.drain_soon();
+        });
+    }
+
+    /// `loadPlugin(name)`: loads the plugin's file unless it is registered (reject with no
+    /// argument) or blocked (reject naming the file), and settles `cell` once the file has run
+    /// and the plugin registered.
+    pub fn load_plugin(self: &Rc<Self>, name: String, cell: DeferredCell) {
+        if self.bus.borrow().plugin_ignoring_case(&name).is_some() {
+            return cell.reject(&[]);
+        }
+        let config = self.config();
+        let Some(file) = self.loader.plugin_file(&config, &name) else {
+            // Blocked: name the file that would have loaded.
+            let blocked = crate::loader::default_file(&config, &name);
+            return cell.reject(&[cxbus_core::load_text::plugin_file(&blocked).into()]);
+        };
+        let shared = self.clone();
+        let text = cxbus_core::load_text::plugin_file(&file);
+        self.loader.load_script(&file, move |loaded| {
+            let registered = shared.plugin(&name).is_some();
+            shared.bus.borrow_mut().load_finished(&name);
+            if loaded && registered {
+                cell.resolve(&[]);
+            } else {
+                cell.reject(&[text.into()]);
+            }
+            shared.drain_soon();
         });
     }
 
@@ -284,10 +342,23 @@ impl Shared {
 
     // ----- data ----------------------------------------------------------------------------
 
-    /// Writes plugin data and publishes the three change events when the value changed.
+    /// Writes plugin data and publishes the three change events when the value changed. The
+    /// comparison (`==`) and the label (`String(value)`) may run page code, so they run first,
+    /// with no borrow held, and a throw reads as "changed" / an empty label.
     pub fn set_data(&self, id: PluginId, key: &str, value: JsValue) {
         let now = host::now();
-        let changed = self.bus.borrow_mut().data_set(id, key, value, now);
+        let current = self.bus.borrow().data_current(id, key).cloned();
+        if current.is_some_and(|current| host::loosely_equal(&current, &value)) {
+            return;
+        }
+        let label = match value.as_string() {
+            Some(text) => DataLabel::Text(text),
+            None => DataLabel::Other(crate::safe::text(&value).unwrap_or_default()),
+        };
+        let changed = self
+            .bus
+            .borrow_mut()
+            .data_write(id, key, value, &label, now);
         let Some([all, one, labelled]) = changed else {
             return;
         };

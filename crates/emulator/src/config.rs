@@ -15,7 +15,8 @@ usage: emulator [--host 127.0.0.1] [--port 8080] [--mount PREFIX=DIR]... [--no-a
                 [--max-message-chars 10000] [--idle-timeout-secs 1800] [--heartbeat-secs 10]
                 [--comet-timeout-ms 30000]
                 [--fail-next N] [--fail-kind http|status1] [--fail-status 503] [--latency-ms MS]
-                [--offline-secs T] [--reject-new-chats]";
+                [--offline-secs T] [--reject-new-chats] [--api-token TOKEN]
+                [--cors-credentials] [--allow-remote]";
 
 /// A static directory served under a URL prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +70,12 @@ pub struct Config {
     pub comet_timeout_ms: u64,
     /// Faults in force at start.
     pub faults: FaultSettings,
+    /// The token the agent and fault APIs require (random per run unless `--api-token`).
+    pub api_token: String,
+    /// Chat protocols answer cross-origin requests with credentials (`--cors-credentials`).
+    pub cors_credentials: bool,
+    /// Listening beyond loopback is allowed (`--allow-remote`).
+    pub allow_remote: bool,
 }
 
 impl Default for Config {
@@ -86,6 +93,9 @@ impl Default for Config {
             heartbeat_ms: 10_000,
             comet_timeout_ms: 30_000,
             faults: FaultSettings::default(),
+            api_token: crate::access::new_token(),
+            cors_credentials: false,
+            allow_remote: false,
         }
     }
 }
@@ -132,10 +142,11 @@ impl Config {
                 "--service" => config.services.push(value()?),
                 "--max-message-chars" => config.max_message_chars = parse(&flag, &value()?)?,
                 "--idle-timeout-secs" => {
-                    config.idle_timeout_ms = parse::<u64>(&flag, &value()?)? * 1000
+                    config.idle_timeout_ms = parse::<u64>(&flag, &value()?)?.saturating_mul(1000)
                 }
                 "--heartbeat-secs" => {
-                    config.heartbeat_ms = parse::<u64>(&flag, &value()?)?.max(1) * 1000
+                    config.heartbeat_ms =
+                        parse::<u64>(&flag, &value()?)?.max(1).saturating_mul(1000)
                 }
                 "--comet-timeout-ms" => {
                     config.comet_timeout_ms = parse::<u64>(&flag, &value()?)?.max(1)
@@ -164,6 +175,9 @@ impl Config {
                 "--latency-ms" => config.faults.latency_ms = Some(parse(&flag, &value()?)?),
                 "--offline-secs" => config.faults.offline_seconds = Some(parse(&flag, &value()?)?),
                 "--reject-new-chats" => config.faults.reject_new_chats = Some(true),
+                "--api-token" => config.api_token = value()?,
+                "--cors-credentials" => config.cors_credentials = true,
+                "--allow-remote" => config.allow_remote = true,
                 "--help" | "-h" => return Err(EmulatorError::InvalidArgument(USAGE.to_owned())),
                 other => {
                     return Err(EmulatorError::InvalidArgument(format!(
@@ -174,6 +188,13 @@ impl Config {
         }
         if !mounts.is_empty() {
             config.mounts = mounts;
+        }
+        if !config.host.is_loopback() && !config.allow_remote {
+            return Err(EmulatorError::InvalidArgument(format!(
+                "--host {} is not loopback: anyone on the network could read every transcript; \
+                 add --allow-remote if that is really meant",
+                config.host
+            )));
         }
         Ok(config)
     }

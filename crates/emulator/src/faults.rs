@@ -132,7 +132,7 @@ impl FaultState {
             self.offline_until_ms = if seconds == 0 {
                 0
             } else {
-                now_ms.saturating_add(seconds * 1000)
+                now_ms.saturating_add(seconds.saturating_mul(1000))
             };
             went_offline = seconds > 0;
         }

@@ -16,6 +16,7 @@
 //! # }
 //! ```
 
+mod access;
 mod agent_api;
 mod auto_agent;
 mod clock;
@@ -35,6 +36,7 @@ mod store;
 mod upload;
 mod v3;
 
+pub use access::TOKEN_HEADER;
 pub use auto_agent::AutoAgentSettings;
 pub use config::{Config, Mount, USAGE};
 pub use error::EmulatorError;

@@ -26,6 +26,12 @@ async fn main() -> std::process::ExitCode {
     };
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "emulator listening on {}", server.url());
+    let _ = writeln!(
+        stdout,
+        "agent and fault API token (header {}): {}",
+        emulator::TOKEN_HEADER,
+        server.api_token()
+    );
     let _ = stdout.flush();
     let _ = tokio::signal::ctrl_c().await;
     server.shutdown().await;

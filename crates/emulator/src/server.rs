@@ -1,5 +1,5 @@
-//! Starting the server: the router (protocols, agent API, static mounts), CORS, fault injection and
-//! the idle-expiry sweeper.
+//! Starting the server: the router (protocols with CORS, the token-guarded agent API, static
+//! mounts; see `access`), fault injection and the idle-expiry sweeper.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -7,12 +7,11 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
 use crate::clock::now_ms;
@@ -20,7 +19,7 @@ use crate::config::Config;
 use crate::error::EmulatorError;
 use crate::faults::Verdict;
 use crate::state::{AppState, Shared};
-use crate::{agent_api, cloud, cometd, gms, v3};
+use crate::{access, agent_api, cloud, cometd, gms, v3};
 
 /// The emulator server.
 #[derive(Debug)]
@@ -30,6 +29,7 @@ pub struct Server;
 #[derive(Debug)]
 pub struct RunningServer {
     addr: SocketAddr,
+    api_token: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     sweeper: tokio::task::JoinHandle<()>,
@@ -47,6 +47,7 @@ impl Server {
                     source,
                 })?;
         let addr = listener.local_addr()?;
+        let api_token = config.api_token.clone();
         let app: Shared = Arc::new(AppState::new(config));
         let router = router(&app);
         let (shutdown, stopped) = oneshot::channel::<()>();
@@ -65,6 +66,7 @@ impl Server {
         let sweeper = tokio::spawn(sweep_idle_sessions(Arc::clone(&app)));
         Ok(RunningServer {
             addr,
+            api_token,
             shutdown: Some(shutdown),
             task: Some(task),
             sweeper,
@@ -76,6 +78,11 @@ impl RunningServer {
     /// The bound address (with the real port when 0 was asked for).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The token the agent and fault APIs require in the `x-emulator-token` header.
+    pub fn api_token(&self) -> &str {
+        &self.api_token
     }
 
     /// `http://HOST:PORT`.
@@ -117,11 +124,16 @@ fn router(app: &Shared) -> Router {
         .layer(middleware::from_fn_with_state(
             Arc::clone(app),
             inject_faults,
+        ))
+        .layer(access::protocol_cors(app.config.cors_credentials));
+    let agent = agent_api::routes()
+        .merge(cometd::fault_routes())
+        .route(access::TOKEN_PATH, axum::routing::get(access::token))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(app),
+            access::guard_api,
         ));
-    let mut router = Router::new()
-        .merge(protocols)
-        .merge(agent_api::routes())
-        .merge(cometd::fault_routes());
+    let mut router = Router::new().merge(protocols).merge(agent);
     for mount in &app.config.mounts {
         let files = ServeDir::new(&mount.dir);
         router = if mount.prefix == "/" {
@@ -130,18 +142,7 @@ fn router(app: &Shared) -> Router {
             router.nest_service(mount.prefix.trim_end_matches('/'), files)
         };
     }
-    router.with_state(Arc::clone(app)).layer(cors())
-}
-
-/// Any origin may call, with credentials; preflights are answered for every method and header.
-fn cors() -> CorsLayer {
-    CorsLayer::new()
-        .allow_origin(AllowOrigin::mirror_request())
-        .allow_methods(AllowMethods::mirror_request())
-        .allow_headers(AllowHeaders::mirror_request())
-        .allow_credentials(true)
-        .expose_headers([HeaderName::from_static("content-disposition")])
-        .max_age(Duration::from_secs(600))
+    router.with_state(Arc::clone(app))
 }
 
 /// Applies the fault state to a protocol request: latency first, then failure or pass.

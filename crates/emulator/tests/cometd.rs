@@ -241,11 +241,8 @@ async fn unknown_clients_are_told_to_handshake_again_with_402() {
 
     // The fault API can forget every client at once.
     let mut c = Bayeux::handshake(&server).await;
-    let forgot: Value = http()
-        .post(format!(
-            "{}/emulator/api/faults/cometd-forget-clients",
-            server.url()
-        ))
+    let forgot: Value = common::AgentApi::new(&server)
+        .request(reqwest::Method::POST, "/faults/cometd-forget-clients")
         .send()
         .await
         .unwrap()

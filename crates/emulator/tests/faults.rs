@@ -138,8 +138,8 @@ async fn deleting_the_faults_resets_everything() {
     let api = AgentApi::new(&server);
     api.faults(json!({"failNext": 5, "latencyMs": 10, "rejectNewChats": true}))
         .await;
-    let response = common::http()
-        .delete(format!("{}/faults", api.base))
+    let response = api
+        .request(reqwest::Method::DELETE, "/faults")
         .send()
         .await
         .unwrap();

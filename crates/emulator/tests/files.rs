@@ -69,16 +69,7 @@ async fn an_uploaded_file_is_announced_downloadable_and_deletable() {
     assert_eq!(event["userData"]["file-id"], file_id.as_str());
     assert_eq!(event["userData"]["file-name"], "notes.txt");
     assert_eq!(event["userData"]["file-size"], "10");
-    let download = chat
-        .http
-        .get(format!(
-            "{}/{}/file/{file_id}/download",
-            chat.base, chat.chat_id
-        ))
-        .query(&[("userId", &chat.user_id), ("secureKey", &chat.secure_key)])
-        .send()
-        .await
-        .unwrap();
+    let download = chat.download(&file_id).await;
     assert_eq!(download.status(), 200);
     assert_eq!(download.headers()["content-type"], "text/plain");
     assert!(
@@ -88,12 +79,11 @@ async fn an_uploaded_file_is_announced_downloadable_and_deletable() {
             .contains("notes.txt")
     );
     assert_eq!(&download.bytes().await.unwrap()[..], b"hello file");
-    let agent_copy = common::http()
-        .get(format!(
-            "{}/emulator/api/sessions/{}/files/{file_id}",
-            server.url(),
-            chat.chat_id
-        ))
+    let agent_copy = AgentApi::new(&server)
+        .request(
+            reqwest::Method::GET,
+            &format!("/sessions/{}/files/{file_id}", chat.chat_id),
+        )
         .send()
         .await
         .unwrap();

@@ -484,5 +484,11 @@ async fn cors_preflights_and_error_answers_carry_the_allow_origin_header() {
         .unwrap();
     assert_eq!(error.status(), 400);
     assert_eq!(error.headers()["access-control-allow-origin"], origin);
-    assert_eq!(error.headers()["access-control-allow-credentials"], "true");
+    // Without credentials unless `--cors-credentials` (issue 11; tests/access.rs covers the flag).
+    assert!(
+        error
+            .headers()
+            .get("access-control-allow-credentials")
+            .is_none()
+    );
 }

@@ -128,8 +128,8 @@ async fn the_agent_api_rejects_bad_input_with_json_errors() {
         .post(&format!("{path}/join"), json!({"role": "ceo"}))
         .await;
     assert_eq!(status, 400);
-    let garbage = common::http()
-        .post(format!("{}{path}/messages", api.base))
+    let garbage = api
+        .request(reqwest::Method::POST, &format!("{path}/messages"))
         .body("{nope")
         .send()
         .await

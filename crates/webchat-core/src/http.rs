@@ -170,6 +170,18 @@ pub fn bracket_encode(prefix: &str, value: &Json, out: &mut Vec<(String, String)
     }
 }
 
+/// Whether an id from outside (a server answer, a stored session) may go into a request URL
+/// as a path segment: 1 to 128 of `A-Z a-z 0-9 - _ . ~`, and not `.` or `..` (which would walk
+/// up the path). Anything else is refused before it reaches a URL.
+pub fn is_url_safe_id(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id != "."
+        && id != ".."
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+}
+
 /// The parts joined. (`[..].concat()` does the same with a kilobyte more code in the bundle.)
 pub(crate) fn concat(parts: &[&str]) -> String {
     let mut out = String::new();
@@ -212,6 +224,29 @@ pub fn scalar_text(v: &Json) -> String {
 mod tests {
     use super::*;
     use crate::json::testing;
+
+    #[test]
+    fn only_plain_ids_may_go_into_a_url() {
+        for ok in ["c1", "0004AbC", "5f3c-9a_1.x~", "a..b"] {
+            assert!(is_url_safe_id(ok), "{ok}");
+        }
+        let long = "x".repeat(129);
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../x",
+            "a/b",
+            "a?b",
+            "a#b",
+            "a%2F",
+            "é",
+            " ",
+            long.as_str(),
+        ] {
+            assert!(!is_url_safe_id(bad), "{bad}");
+        }
+    }
 
     #[test]
     #[cfg(any(feature = "gms", feature = "v3"))]

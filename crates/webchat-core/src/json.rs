@@ -8,11 +8,16 @@
 //!
 //! Objects keep their keys in insertion order, like JavaScript objects; two objects are equal
 //! when they hold the same keys with equal values, whatever the order.
+//!
+//! Values come from outside (command payloads, server answers, storage), so nothing here
+//! recurses over them: cloning, comparing and dropping walk an explicit stack, and building an
+//! object from many entries or assigning one onto another sorts instead of scanning per key.
+//! (The glue also refuses values deeper than it can use, see `webchat_web::convert`.)
 
 use std::ops::Index;
 
 /// A JSON value.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub enum Json {
     /// `null` (also what a missing key reads as through indexing).
     #[default]
@@ -30,8 +35,17 @@ pub enum Json {
 }
 
 /// A JSON object: keys in insertion order, each at most once.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Object(Vec<(String, Json)>);
+
+impl Clone for Object {
+    fn clone(&self) -> Self {
+        Object(self.0.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+}
+
+/// Up to this many keys, objects are merged and compared key by key; above, by sorting.
+const SMALL_OBJECT: usize = 16;
 
 static NULL: Json = Json::Null;
 
@@ -64,9 +78,47 @@ impl Object {
 
     /// Sets every entry of `other` over this object (`Object.assign`).
     pub fn assign(&mut self, other: &Object) {
-        for (k, v) in other {
-            self.insert(k.as_str(), v.clone());
+        if other.len() <= SMALL_OBJECT {
+            for (k, v) in other {
+                self.insert(k.as_str(), v.clone());
+            }
+        } else {
+            self.0.extend(other.iter().cloned());
+            self.dedupe();
         }
+    }
+
+    /// Keeps each key once, at its first position with its last value (what inserting the
+    /// entries one by one gives), in O(n log n).
+    fn dedupe(&mut self) {
+        let order = key_order(&self.0);
+        let entries = &mut self.0;
+        let mut dropped = vec![false; entries.len()];
+        let mut start = 0;
+        while start < order.len() {
+            let mut end = start + 1;
+            while end < order.len() && entries[order[end]].0 == entries[order[start]].0 {
+                end += 1;
+            }
+            if end - start > 1 {
+                let value = std::mem::take(&mut entries[order[end - 1]].1);
+                entries[order[start]].1 = value;
+                for &later in &order[start + 1..end] {
+                    dropped[later] = true;
+                }
+            }
+            start = end;
+        }
+        let mut at = 0;
+        entries.retain(|_| {
+            at += 1;
+            !dropped[at - 1]
+        });
+    }
+
+    /// The entries sorted by key (keys are unique), for comparing large objects.
+    fn sorted(&self) -> impl Iterator<Item = &(String, Json)> {
+        key_order(&self.0).into_iter().map(|i| &self.0[i])
     }
 
     /// The entries, in order.
@@ -96,6 +148,36 @@ impl Object {
     }
 }
 
+/// The indices of `entries` ordered by key, equal keys by position. A heap sort: one small
+/// function in the bundle instead of the standard library's generic sorts.
+fn key_order(entries: &[(String, Json)]) -> Vec<usize> {
+    let before = |a: usize, b: usize| (entries[a].0.as_str(), a) < (entries[b].0.as_str(), b);
+    let sift = |order: &mut [usize], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && before(order[child], order[child + 1]) {
+            child += 1;
+        }
+        if !before(order[root], order[child]) {
+            break;
+        }
+        order.swap(root, child);
+        root = child;
+    };
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    let n = order.len();
+    for start in (0..n / 2).rev() {
+        sift(&mut order, start, n);
+    }
+    for end in (1..n).rev() {
+        order.swap(0, end);
+        sift(&mut order, 0, end);
+    }
+    order
+}
+
 impl<'a> IntoIterator for &'a Object {
     type Item = &'a (String, Json);
     type IntoIter = std::slice::Iter<'a, (String, Json)>;
@@ -106,35 +188,196 @@ impl<'a> IntoIterator for &'a Object {
 
 impl<K: Into<String>> FromIterator<(K, Json)> for Object {
     fn from_iter<I: IntoIterator<Item = (K, Json)>>(iter: I) -> Self {
-        let mut o = Object::new();
-        for (k, v) in iter {
-            o.insert(k, v);
-        }
+        let mut o = Object(iter.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        o.dedupe();
         o
     }
 }
 
 impl PartialEq for Object {
     fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+        let mut pending = Vec::new();
+        Json::pair_objects(&mut pending, self, other) && pending.into_iter().all(|(a, b)| a == b)
     }
 }
 
 impl PartialEq for Json {
+    /// Structural equality, object keys in any order; iterative, so depth is no risk.
     fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Json::Null, Json::Null) => true,
-            (Json::Bool(a), Json::Bool(b)) => a == b,
-            (Json::Number(a), Json::Number(b)) => a == b,
-            (Json::String(a), Json::String(b)) => a == b,
-            (Json::Array(a), Json::Array(b)) => a == b,
-            (Json::Object(a), Json::Object(b)) => a == b,
-            _ => false,
+        let mut pending = vec![(self, other)];
+        while let Some((a, b)) = pending.pop() {
+            let same = match (a, b) {
+                (Json::Null, Json::Null) => true,
+                (Json::Bool(a), Json::Bool(b)) => a == b,
+                (Json::Number(a), Json::Number(b)) => a == b,
+                (Json::String(a), Json::String(b)) => a == b,
+                (Json::Array(a), Json::Array(b)) => {
+                    pending.extend(a.iter().zip(b.iter()));
+                    a.len() == b.len()
+                }
+                (Json::Object(a), Json::Object(b)) => Json::pair_objects(&mut pending, a, b),
+                _ => false,
+            };
+            if !same {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// One container being cloned: what is left to copy and what is copied so far.
+enum CloneFrame<'a> {
+    Array(std::slice::Iter<'a, Json>, Vec<Json>),
+    Object(
+        std::slice::Iter<'a, (String, Json)>,
+        Vec<(String, Json)>,
+        String,
+    ),
+}
+
+impl Clone for Json {
+    /// A deep copy, by an explicit stack.
+    fn clone(&self) -> Json {
+        if let Some(leaf) = self.shallow_clone() {
+            return leaf;
+        }
+        let mut stack = vec![CloneFrame::open(self)];
+        loop {
+            let Some(top) = stack.last_mut() else {
+                return Json::Null;
+            };
+            let next = match top {
+                CloneFrame::Array(items, _) => items.next(),
+                CloneFrame::Object(entries, _, key) => entries.next().map(|(k, v)| {
+                    k.clone_into(key);
+                    v
+                }),
+            };
+            let done = match next {
+                Some(child) => match child.shallow_clone() {
+                    Some(leaf) => leaf,
+                    None => {
+                        stack.push(CloneFrame::open(child));
+                        continue;
+                    }
+                },
+                None => match stack.pop() {
+                    Some(CloneFrame::Array(_, out)) => Json::Array(out),
+                    Some(CloneFrame::Object(_, out, _)) => Json::Object(Object(out)),
+                    None => Json::Null,
+                },
+            };
+            match stack.last_mut() {
+                Some(CloneFrame::Array(_, out)) => out.push(done),
+                Some(CloneFrame::Object(_, out, key)) => out.push((std::mem::take(key), done)),
+                None => return done,
+            }
+        }
+    }
+}
+
+impl<'a> CloneFrame<'a> {
+    fn open(value: &'a Json) -> CloneFrame<'a> {
+        match value {
+            Json::Object(o) => {
+                CloneFrame::Object(o.0.iter(), Vec::with_capacity(o.len()), String::new())
+            }
+            Json::Array(a) => CloneFrame::Array(a.iter(), Vec::with_capacity(a.len())),
+            _ => CloneFrame::Array([].iter(), Vec::new()),
+        }
+    }
+}
+
+impl Drop for Json {
+    /// Takes nested containers apart by an explicit stack, so dropping a deep value cannot
+    /// overflow the stack.
+    fn drop(&mut self) {
+        let mut stack = Vec::new();
+        match self {
+            Json::Array(items) if items.iter().any(Json::is_container) => {
+                stack.append(items);
+            }
+            Json::Object(o) if o.0.iter().any(|(_, v)| v.is_container()) => {
+                stack.extend(o.0.drain(..).map(|(_, v)| v));
+            }
+            _ => return,
+        }
+        while let Some(mut value) = stack.pop() {
+            match &mut value {
+                Json::Array(items) => stack.append(items),
+                Json::Object(o) => stack.extend(o.0.drain(..).map(|(_, v)| v)),
+                _ => {}
+            }
+            // `value` drops here holding nothing nested.
         }
     }
 }
 
 impl Json {
+    /// A copy of a scalar or an empty container; `None` for a container with contents.
+    fn shallow_clone(&self) -> Option<Json> {
+        Some(match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(*b),
+            Json::Number(n) => Json::Number(*n),
+            Json::String(s) => Json::String(s.clone()),
+            Json::Array(a) if a.is_empty() => Json::Array(Vec::new()),
+            Json::Object(o) if o.is_empty() => Json::Object(Object::new()),
+            _ => return None,
+        })
+    }
+
+    /// An array or object with contents.
+    fn is_container(&self) -> bool {
+        match self {
+            Json::Array(a) => !a.is_empty(),
+            Json::Object(o) => !o.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Pairs up the values of two objects with the same keys for comparison; `false` when the
+    /// keys differ.
+    fn pair_objects<'a>(
+        pending: &mut Vec<(&'a Json, &'a Json)>,
+        a: &'a Object,
+        b: &'a Object,
+    ) -> bool {
+        if a.len() != b.len() {
+            return false;
+        }
+        if a.len() <= SMALL_OBJECT {
+            for (k, v) in a {
+                match b.get(k) {
+                    Some(w) => pending.push((v, w)),
+                    None => return false,
+                }
+            }
+            return true;
+        }
+        for (x, y) in a.sorted().zip(b.sorted()) {
+            if x.0 != y.0 {
+                return false;
+            }
+            pending.push((&x.1, &y.1));
+        }
+        true
+    }
+
+    /// Takes the value out, leaving `null`: how to move out of a `Json` (which has a `Drop`).
+    pub fn take(&mut self) -> Json {
+        std::mem::take(self)
+    }
+
+    /// The object, moved out; `None` for anything else.
+    pub fn into_object(mut self) -> Option<Object> {
+        match &mut self {
+            Json::Object(o) => Some(std::mem::take(o)),
+            _ => None,
+        }
+    }
+
     /// `self[key]` for an object; `None` for anything else or a missing key.
     pub fn get(&self, key: &str) -> Option<&Json> {
         self.as_object()?.get(key)

@@ -145,7 +145,7 @@ impl Transcript {
         let index = match msg.index {
             Some(i) if self.has_seen(i) => return None,
             Some(i) => i,
-            None => self.highest_index() + 1,
+            None => self.highest_index().saturating_add(1),
         };
         msg.index = Some(index);
         self.mark_seen(index);
@@ -188,7 +188,7 @@ impl Transcript {
 
     /// The transcript position to ask for next: highest index seen + 1.
     pub fn next_position(&self) -> u64 {
-        self.highest_index() + 1
+        self.highest_index().saturating_add(1)
     }
 
     /// The kept messages, oldest first.
@@ -266,5 +266,23 @@ mod tests {
         assert_eq!(v["timestamp"], 1003);
         assert_eq!(v["from"]["type"], "Bot");
         assert_eq!(v["from"]["participantId"], "Bot");
+    }
+}
+
+#[cfg(test)]
+mod overflow_tests {
+    use super::*;
+
+    #[test]
+    fn transcript_index_arithmetic_saturates_instead_of_wrapping() {
+        let mut t = Transcript::default();
+        let mut top = test_message(0, "Message", SenderType::Agent, "top");
+        top.index = Some(u64::MAX);
+        t.accept(top);
+        assert_eq!(t.next_position(), u64::MAX);
+        let mut unindexed = test_message(0, "Message", SenderType::Agent, "next");
+        unindexed.index = None;
+        let accepted = t.accept(unindexed).map(|m| m.index);
+        assert_eq!(accepted, Some(Some(u64::MAX)));
     }
 }

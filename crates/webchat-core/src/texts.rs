@@ -64,6 +64,9 @@ pub const CLOUD_MESSAGE_TOO_LONG: &str =
 /// Our text: an operation this transport's session has no wire call for (only reachable when
 /// validation was bypassed).
 pub const UNSUPPORTED_BY_TRANSPORT: &str = "This transport doesn't support this operation.";
+/// *Ours*: a command whose data is nested too deeply or is too large to take in (the glue's
+/// limits), instead of exhausting the wasm stack or the page's time.
+pub const DATA_REFUSED: &str = "The command data is nested too deeply or is too large";
 /// *Ours*: sendFile over the server's file count (sent as error code 201).
 pub const TOO_MANY_FILES: &str = "Too many files";
 /// *Ours*: sendFile over the server's per-file or total size (sent as error code 202).
@@ -204,6 +207,10 @@ mod tests {
         assert_eq!(
             UNSUPPORTED_BY_TRANSPORT,
             "This transport doesn't support this operation."
+        );
+        assert_eq!(
+            DATA_REFUSED,
+            "The command data is nested too deeply or is too large"
         );
     }
 

@@ -49,7 +49,8 @@ impl StateStore {
                 let read = get(object, "read").dyn_into::<Function>().ok()?;
                 match read.call0(object) {
                     Ok(v) if v.is_undefined() || v.is_null() => None,
-                    Ok(v) => Some(to_json(&v)),
+                    // A state too deep or too large to read is no state.
+                    Ok(v) => to_json(&v).ok(),
                     Err(_) => {
                         host::report(WHO, &JsValue::from_str("stateStorage.read() threw"));
                         None
@@ -230,7 +231,8 @@ impl ChatServiceSession {
         let json = if options.is_undefined() || options.is_null() {
             Json::Null
         } else if options.is_object() {
-            to_json(&options)
+            // Options too deep or too large to read answer "bad parameter value", as a string does.
+            to_json(&options).unwrap_or_else(|_| Json::String(String::new()))
         } else {
             // A string or number: kept as such so the core answers "bad parameter value".
             Json::String(String::new())
@@ -260,7 +262,8 @@ impl ChatServiceSession {
     /// `setUserData`, `getUserData`, `deleteUserData`) with its argument; settled through
     /// `sink("done" | "fail", call, value)`.
     pub fn command(&self, call: f64, name: &str, arg: JsValue) {
-        let arg = to_json(&arg);
+        // An argument too deep or too large to read is a value of the wrong type: code 3.
+        let arg = to_json(&arg).unwrap_or(Json::Bool(false));
         let call = if call.is_finite() && call >= 1.0 {
             call as u64
         } else {

@@ -4,12 +4,13 @@
 //! values (RegExps, `File`s, an element, a function) are inspected here; the live values are kept
 //! beside the call as an [`Extra`] for the effects that need them later.
 
-use js_sys::{Array, Function};
+use cxbus_web::safe;
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, File, FileList, HtmlInputElement};
 use webchat_core::{Command, FileInfo, FiltersArg, PreprocessorArg, PreviewInput};
 
-use crate::convert::{get, to_json};
+use crate::convert::{Refused, get, to_json};
 use crate::matcher::pattern_of;
 use crate::page::page_info;
 use crate::preview::text_field;
@@ -29,16 +30,21 @@ pub enum Extra {
 }
 
 /// Decodes `name` with payload `data`; `widgets` is `_genesys.widgets` (for startChat's page
-/// facts). `None` for a name that is not a WebChatService command.
-pub fn decode(name: &str, data: &JsValue, widgets: &JsValue) -> Option<(Command, Extra)> {
-    let none = |c| Some((c, Extra::None));
+/// facts). `Ok(None)` for a name that is not a WebChatService command, [`Refused`] for data
+/// too deep or too large to take in.
+pub fn decode(
+    name: &str,
+    data: &JsValue,
+    widgets: &JsValue,
+) -> Result<Option<(Command, Extra)>, Refused> {
+    let none = |c| Ok(Some((c, Extra::None)));
     match name {
         "startChat" => none(Command::StartChat {
-            data: to_json(data),
+            data: to_json(data)?,
             page: page_info(widgets),
         }),
         "sendFilteredMessage" => none(Command::SendFilteredMessage {
-            message: to_json(&get(data, "message")),
+            message: to_json(&get(data, "message"))?,
             regex: pattern_of(&get(data, "regex")),
         }),
         "addPrefilter" => none(Command::AddPrefilter(filters(&get(data, "filters")))),
@@ -53,25 +59,25 @@ pub fn decode(name: &str, data: &JsValue, widgets: &JsValue) -> Option<(Command,
                     })
                     .collect()
             });
-            Some((
+            Ok(Some((
                 Command::SendFile(info),
                 Extra::Files(files.unwrap_or_default()),
-            ))
+            )))
         }
         "registerTypingPreviewInput" => match text_field(&get(data, "input")) {
-            Some(el) => Some((
+            Some(el) => Ok(Some((
                 Command::RegisterTypingPreviewInput(PreviewInput::TextField),
                 Extra::Input(el),
-            )),
+            ))),
             None => none(Command::RegisterTypingPreviewInput(PreviewInput::Invalid)),
         },
         "registerPreProcessor" => {
             let f = get(data, "preprocessor");
             match f.dyn_into::<Function>() {
-                Ok(f) => Some((
+                Ok(f) => Ok(Some((
                     Command::RegisterPreProcessor(PreprocessorArg::Function),
                     Extra::Function(f),
-                )),
+                ))),
                 Err(other) => none(Command::RegisterPreProcessor(
                     PreprocessorArg::NotFunction {
                         type_name: other.js_typeof().as_string().unwrap_or_default(),
@@ -79,7 +85,7 @@ pub fn decode(name: &str, data: &JsValue, widgets: &JsValue) -> Option<(Command,
                 )),
             }
         }
-        _ => none(Command::from_plain(name, to_json(data))?),
+        _ => Ok(Command::from_plain(name, to_json(data)?).map(|c| (c, Extra::None))),
     }
 }
 
@@ -88,16 +94,19 @@ fn filters(value: &JsValue) -> FiltersArg {
     if let Some(p) = pattern_of(value) {
         return FiltersArg::One(p);
     }
-    if !Array::is_array(value) {
+    if !safe::is_array(value) {
         return FiltersArg::Invalid;
     }
-    let patterns: Option<Vec<_>> = Array::from(value).iter().map(|v| pattern_of(&v)).collect();
+    let patterns: Option<Vec<_>> = safe::items(value).iter().map(pattern_of).collect();
     patterns.map_or(FiltersArg::Invalid, FiltersArg::Many)
 }
 
 /// sendFile's `files`: a file input, a `File`, a `FileList`, an array of `File`s, or a
 /// jQuery-like wrapper of a file input. `None` for anything else.
 fn files(value: &JsValue) -> Option<Vec<File>> {
+    if !safe::inspectable(value) {
+        return None;
+    }
     if let Some(f) = value.dyn_ref::<File>() {
         return Some(vec![f.clone()]);
     }
@@ -107,10 +116,14 @@ fn files(value: &JsValue) -> Option<Vec<File>> {
     if let Some(input) = value.dyn_ref::<HtmlInputElement>() {
         return input.files().map(|l| list_files(&l));
     }
-    if Array::is_array(value) {
-        return Array::from(value)
-            .iter()
-            .map(|v| v.dyn_into::<File>().ok())
+    if safe::is_array(value) {
+        return safe::items(value)
+            .into_iter()
+            .map(|v| {
+                safe::inspectable(&v)
+                    .then(|| v.dyn_into::<File>().ok())
+                    .flatten()
+            })
             .collect();
     }
     let first = get(value, "0");

@@ -1,4 +1,5 @@
-//! HTTP for the core's requests: `fetch` with `ajaxTimeout` through `AbortSignal.timeout`,
+//! HTTP for the core's requests: `fetch` with `ajaxTimeout` through `AbortSignal.timeout` (or,
+//! where that does not exist, as in Safari before 16, an `AbortController` and a timer),
 //! form bodies as `application/x-www-form-urlencoded`, multipart through `FormData` with the
 //! customer's real `File` objects, and file downloads saved through a temporary link.
 
@@ -19,7 +20,7 @@ pub type FileLookup<'a> = &'a dyn Fn(webchat_core::CommandId, usize) -> Option<F
 pub struct Prepared {
     url: String,
     init: RequestInit,
-    signal: AbortSignal,
+    signal: Option<AbortSignal>,
 }
 
 /// Builds the `fetch` arguments for `request`; `files` supplies multipart file parts.
@@ -41,8 +42,11 @@ pub fn prepare(request: &HttpRequest, files: FileLookup<'_>) -> Prepared {
         Body::Empty => {}
         Body::Form(fields) => {
             if let Ok(params) = UrlSearchParams::new() {
+                let form = params.unchecked_ref::<Params>();
                 for (k, v) in fields {
-                    params.append(k, v);
+                    // A throw (page code replaced `append`) drops the field: the server then
+                    // refuses the request, which fails the command instead of stalling it.
+                    let _ = form.append(k, v);
                 }
                 init.set_body(&params);
             }
@@ -78,8 +82,8 @@ pub fn prepare(request: &HttpRequest, files: FileLookup<'_>) -> Prepared {
         init.set_headers(h);
     }
     let ms = u32::try_from(request.timeout_ms).unwrap_or(u32::MAX).max(1);
-    let signal = AbortSignal::timeout_with_u32(ms);
-    init.set_signal(Some(&signal));
+    let signal = timeout_signal(ms);
+    init.set_signal(signal.as_ref());
     Prepared {
         url: request.url.clone(),
         init,
@@ -87,33 +91,71 @@ pub fn prepare(request: &HttpRequest, files: FileLookup<'_>) -> Prepared {
     }
 }
 
+/// A signal that aborts after `ms`: `AbortSignal.timeout` where it exists, else an
+/// `AbortController` aborted by a timer (which always fires, so its callback is freed).
+fn timeout_signal(ms: u32) -> Option<AbortSignal> {
+    if let Ok(signal) = abort_signal_timeout(ms) {
+        return Some(signal);
+    }
+    let controller = web_sys::AbortController::new().ok()?;
+    let signal = controller.signal();
+    let abort = Closure::once_into_js(move || controller.abort());
+    let _ = set_timeout(&abort, ms);
+    Some(signal)
+}
+
 #[wasm_bindgen]
 extern "C" {
-    /// The global `fetch`, so it works in windows and workers alike.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Promise;
+    /// `AbortSignal.timeout(ms)`; throws where it does not exist.
+    #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
+    fn abort_signal_timeout(ms: u32) -> Result<AbortSignal, JsValue>;
+
+    /// The global `setTimeout`.
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout(callback: &JsValue, ms: u32) -> Result<JsValue, JsValue>;
+
+    /// The global `fetch`, so it works in windows and workers alike. Page code may have replaced
+    /// it with one that throws.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+
+    /// `URLSearchParams`, seen only through `append`, which page code may have replaced.
+    type Params;
+
+    #[wasm_bindgen(method, catch)]
+    fn append(this: &Params, name: &str, value: &str) -> Result<(), JsValue>;
 
     /// A promise, seen only through `then`.
     type Thenable;
 
     /// `promise.then(callback, callback)`: one function for both outcomes.
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_either(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue);
+    /// Page code may have replaced `Promise.prototype.then` with one that throws.
+    #[wasm_bindgen(method, catch, js_name = then)]
+    fn then_either(
+        this: &Thenable,
+        on_fulfilled: &JsValue,
+        on_rejected: &JsValue,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// Calls `then` once with what `promise` fulfils or rejects with. One self-freeing callback
 /// serves both outcomes, because exactly one of them happens; the caller tells them apart by
 /// type (a fetch resolves to a `Response`, `text()` to a string, `blob()` to a `Blob`, and
 /// rejections are errors). No futures executor is needed in the bundle.
+/// If `then` itself throws, the callback gets that error at once (a failure), so the request
+/// still finishes exactly once.
 fn settle(promise: &Promise, then: impl FnOnce(JsValue) + 'static) {
     let callback = Closure::once_into_js(then);
-    promise
-        .unchecked_ref::<Thenable>()
-        .then_either(&callback, &callback);
+    let thenable = promise.unchecked_ref::<Thenable>();
+    if let Err(error) = thenable.then_either(&callback, &callback) {
+        let _ = callback
+            .unchecked_ref::<js_sys::Function>()
+            .call1(&JsValue::UNDEFINED, &error);
+    }
 }
 
-fn failure(signal: &AbortSignal) -> HttpOutcome {
-    if signal.aborted() {
+fn failure(signal: &Option<AbortSignal>) -> HttpOutcome {
+    if signal.as_ref().is_some_and(AbortSignal::aborted) {
         HttpOutcome::Timeout
     } else {
         HttpOutcome::NetworkError
@@ -124,10 +166,12 @@ fn failure(signal: &AbortSignal) -> HttpOutcome {
 fn respond(
     p: Prepared,
     done: impl FnOnce(HttpOutcome) + 'static,
-    then: impl FnOnce(Response, AbortSignal, Box<dyn FnOnce(HttpOutcome)>) + 'static,
+    then: impl FnOnce(Response, Option<AbortSignal>, Box<dyn FnOnce(HttpOutcome)>) + 'static,
 ) {
-    let promise = global_fetch(&p.url, &p.init);
     let signal = p.signal;
+    let Ok(promise) = global_fetch(&p.url, &p.init) else {
+        return done(HttpOutcome::NetworkError);
+    };
     settle(&promise, move |value| match value.dyn_into::<Response>() {
         Ok(response) => then(response, signal, Box::new(done)),
         Err(_) => done(failure(&signal)),
@@ -138,7 +182,7 @@ fn respond(
 fn read_text(
     response: &Response,
     status: u16,
-    signal: AbortSignal,
+    signal: Option<AbortSignal>,
     done: Box<dyn FnOnce(HttpOutcome)>,
 ) {
     match response.text() {

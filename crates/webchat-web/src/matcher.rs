@@ -13,6 +13,13 @@ extern "C" {
     /// `new RegExp(source, flags)`, returning the error instead of throwing.
     #[wasm_bindgen(catch, js_name = RegExp)]
     fn try_regexp(source: &str, flags: &str) -> Result<RegExp, JsValue>;
+
+    /// `regexp.test(text)`, which page code may have replaced with one that throws. It runs
+    /// inside `WebChat::handle`, so a throw must not unwind through the borrowed core.
+    type Tested;
+
+    #[wasm_bindgen(method, catch, js_name = test)]
+    fn try_test(this: &Tested, text: &str) -> Result<bool, JsValue>;
 }
 
 /// A `RegExp` for `pattern`, or `None` when it does not compile.
@@ -22,11 +29,13 @@ pub fn regexp(pattern: &Pattern) -> Option<RegExp> {
 
 /// The pattern of a JS value, when it is a RegExp.
 pub fn pattern_of(value: &JsValue) -> Option<Pattern> {
-    let re = value.dyn_ref::<RegExp>()?;
-    Some(Pattern::new(
-        String::from(re.source()),
-        String::from(re.flags()),
-    ))
+    if !cxbus_web::safe::inspectable(value) {
+        return None;
+    }
+    value.dyn_ref::<RegExp>()?;
+    // Read through `catch`: `source` and `flags` are getters page code can replace.
+    let text = |key| cxbus_web::safe::get(value, key).as_string();
+    Some(Pattern::new(text("source")?, text("flags")?))
 }
 
 /// Evaluates patterns with `RegExp.prototype.test`, `lastIndex` reset first so `g`/`y` patterns
@@ -37,8 +46,8 @@ pub struct JsMatcher;
 impl TextMatcher for JsMatcher {
     fn is_match(&self, pattern: &Pattern, text: &str) -> bool {
         regexp(pattern).is_some_and(|re| {
-            re.set_last_index(0);
-            re.test(text)
+            let _ = js_sys::Reflect::set(&re, &"lastIndex".into(), &0.into());
+            re.unchecked_ref::<Tested>().try_test(text).unwrap_or(false)
         })
     }
 }

@@ -1,8 +1,6 @@
 //! Facts about the page the core needs: the `_genesys_*` userData keys of startChat, and the
 //! custom headers of configure.
 
-use js_sys::{Object, Reflect};
-use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use webchat_core::{Environment, PageInfo};
 
@@ -90,12 +88,9 @@ pub fn environment(
 ) -> Environment {
     let mut custom_headers = Vec::new();
     let header = get(&get(widgets, "main"), "header");
-    if let Some(object) = header.dyn_ref::<Object>() {
-        for key in Object::keys(object).iter() {
-            let value = Reflect::get(object, &key).ok().and_then(|v| v.as_string());
-            if let (Some(k), Some(v)) = (key.as_string(), value) {
-                custom_headers.push((k, v));
-            }
+    for (key, value) in cxbus_web::safe::entries(&header) {
+        if let Some(value) = value.as_string() {
+            custom_headers.push((key, value));
         }
     }
     for (name, value) in ajax {

@@ -12,9 +12,16 @@ const TEXT_TYPES: [&str; 6] = ["text", "search", "email", "url", "tel", ""];
 /// The text field a registerTypingPreviewInput `input` designates: an element, or a jQuery-like
 /// wrapper whose first item is one.
 pub fn text_field(input: &JsValue) -> Option<Element> {
+    use cxbus_web::safe::inspectable;
+    if !inspectable(input) {
+        return None;
+    }
     let element = match input.dyn_ref::<Element>() {
         Some(e) => e.clone(),
-        None => get(input, "0").dyn_into::<Element>().ok()?,
+        None => Some(get(input, "0"))
+            .filter(inspectable)?
+            .dyn_into::<Element>()
+            .ok()?,
     };
     let ok = element.is_instance_of::<HtmlTextAreaElement>()
         || element

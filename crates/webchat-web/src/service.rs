@@ -39,6 +39,9 @@ pub struct Service {
     plugin: PluginHandle,
     app: Rc<App>,
     core: RefCell<WebChat<JsMatcher>>,
+    /// Inputs that arrived while the core was borrowed (only if a JS exception abandoned a
+    /// borrow): handled by the next `feed`, never dropped.
+    backlog: RefCell<Vec<Input>>,
     /// Pending calls in id order; a handful at most, so a `Vec` (no extra map code in the
     /// bundle).
     calls: RefCell<Vec<(CommandId, Call)>>,
@@ -60,8 +63,10 @@ pub struct Service {
     on_configured: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
+/// `Date.now()` as the shim captured it at load time: page code that replaces `Date.now` later
+/// (or makes it throw) cannot reach into `feed`.
 fn now() -> u64 {
-    js_sys::Date::now() as u64
+    cxbus_web::host::now() as u64
 }
 
 impl Service {
@@ -80,6 +85,7 @@ impl Service {
                 plugin,
                 app,
                 core: RefCell::new(WebChat::new(JsMatcher)),
+                backlog: RefCell::new(Vec::new()),
                 calls: RefCell::new(Vec::new()),
                 next_call: Cell::new(1),
                 timer,
@@ -149,21 +155,24 @@ impl Service {
 
     /// One bus call of command `name`.
     fn on_call(&self, name: &str, caller: &str, data: &JsValue, reply: DeferredCell) {
+        // A copy: decoding runs page getters, which may call back into us.
+        let widgets = self.widgets.borrow().clone();
         let command = if name == "configure" {
-            let widgets = self.widgets.borrow().clone();
             let stored = self.choose_store(data, &widgets);
-            Some((
+            Ok(Some((
                 Command::Configure {
-                    webchat: crate::convert::to_json(data),
+                    webchat: crate::convert::to_json(data).unwrap_or_default(),
                     env: environment(&widgets, self.app.ajax_headers(), stored),
                 },
                 Extra::None,
-            ))
+            )))
         } else {
-            decode(name, data, &self.widgets.borrow())
+            decode(name, data, &widgets)
         };
-        let Some((command, extra)) = command else {
-            return reply.reject(&["Command does not exist".into()]);
+        let (command, extra) = match command {
+            Ok(Some(decoded)) => decoded,
+            Ok(None) => return reply.reject(&["Command does not exist".into()]),
+            Err(_) => return reply.reject(&[webchat_core::texts::DATA_REFUSED.into()]),
         };
         let id = CommandId(self.next_call.get());
         self.next_call.set(id.0 + 1);
@@ -202,15 +211,28 @@ impl Service {
         match error {}
     }
 
-    /// Runs one input through the core and carries out its effects, in order.
+    /// Runs one input through the core and carries out its effects, in order. The core is
+    /// borrowed only inside `WebChat::handle`, which calls no page code; an input that finds it
+    /// borrowed anyway waits in the backlog for the next feed instead of being lost.
     fn feed(&self, input: Input) {
-        let effects = match self.core.try_borrow_mut() {
-            Ok(mut core) => core.handle(input, now()),
-            // Only reachable if the core itself called back into us, which it never does.
-            Err(_) => return,
-        };
-        for effect in effects {
-            self.apply(effect);
+        self.backlog.borrow_mut().push(input);
+        loop {
+            let next = {
+                let mut backlog = self.backlog.borrow_mut();
+                (!backlog.is_empty()).then(|| backlog.remove(0))
+            };
+            let Some(input) = next else { break };
+            let at = now();
+            let effects = match self.core.try_borrow_mut() {
+                Ok(mut core) => core.handle(input, at),
+                Err(_) => {
+                    self.backlog.borrow_mut().insert(0, input);
+                    break;
+                }
+            };
+            for effect in effects {
+                self.apply(effect);
+            }
         }
         if cfg!(feature = "v3") {
             self.last_error.replace(JsValue::UNDEFINED);

@@ -198,8 +198,9 @@ fn session_data(value: &JsValue) -> Option<Json> {
             _ => Some(Json::String(text)),
         };
     }
+    // Data too deep or too large to read is no session data.
     match convert::to_json(value) {
-        Json::Null => None,
-        other => Some(other),
+        Ok(Json::Null) | Err(_) => None,
+        Ok(other) => Some(other),
     }
 }

@@ -54,7 +54,7 @@ impl TimerSlot {
             Some((_, id)) => clear_timeout(&id),
             None => {}
         }
-        let delay = (at_ms as f64 - js_sys::Date::now()).clamp(0.0, MAX_DELAY_MS);
+        let delay = (at_ms as f64 - cxbus_web::host::now()).clamp(0.0, MAX_DELAY_MS);
         let id = set_timeout(self.callback.as_ref(), delay);
         self.pending.set(Some((at_ms, id)));
     }

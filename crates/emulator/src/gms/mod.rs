@@ -428,12 +428,9 @@ async fn download(
     }
 }
 
-/// A download answer: the bytes with their type and an attachment file name.
+/// A download answer: the bytes with their type, always as an attachment (never rendered inline,
+/// so an uploaded `é.html` cannot run on the emulator's origin) and never sniffed.
 pub fn file_response(file: &crate::model::StoredFile) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        file.name.replace(['"', '\\', '\r', '\n'], "_")
-    );
     let mut response = (StatusCode::OK, file.bytes.to_vec()).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -441,10 +438,40 @@ pub fn file_response(file: &crate::model::StoredFile) -> Response {
         HeaderValue::from_str(&file.content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&attachment_disposition(&file.name))
+            .unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     response
+}
+
+/// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266): plain ASCII
+/// whatever the name, with the real name for browsers that read `filename*`.
+pub fn attachment_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && !matches!(c, '"' | '\\') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 async fn delete_file(

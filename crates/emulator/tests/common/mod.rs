@@ -130,6 +130,19 @@ impl Gms {
         body
     }
 
+    /// Downloads an uploaded file as the customer does.
+    pub async fn download(&self, file_id: &str) -> reqwest::Response {
+        self.http
+            .get(format!(
+                "{}/{}/file/{file_id}/download",
+                self.base, self.chat_id
+            ))
+            .query(&[("userId", &self.user_id), ("secureKey", &self.secure_key)])
+            .send()
+            .await
+            .expect("download")
+    }
+
     /// Polls refresh from position 1 until a message satisfies `pred`; returns the full answer.
     pub async fn wait_for(&self, pred: impl Fn(&Value) -> bool) -> Value {
         eventually(|| async {
@@ -151,10 +164,11 @@ pub fn is_event(kind: &str, text: Option<&str>) -> impl Fn(&Value) -> bool {
     move |m: &Value| m["type"] == kind.as_str() && text.as_deref().is_none_or(|t| m["text"] == t)
 }
 
-/// The agent API.
+/// The agent API, with the run's token on every request (the one place tests add it).
 pub struct AgentApi {
     pub http: reqwest::Client,
     pub base: String,
+    pub token: String,
 }
 
 impl AgentApi {
@@ -162,48 +176,37 @@ impl AgentApi {
         AgentApi {
             http: http(),
             base: format!("{}/emulator/api", server.url()),
+            token: server.api_token().to_owned(),
         }
     }
 
-    pub async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("get");
+    /// A request to `path` under `/emulator/api`, carrying the token.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .header(emulator::TOKEN_HEADER, &self.token)
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+        let response = request.send().await.expect("agent API request");
         (
             response.status().as_u16(),
             response.json().await.unwrap_or(Value::Null),
         )
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(self.request(reqwest::Method::GET, path)).await
     }
 
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .json(&body)
-            .send()
+        self.send(self.request(reqwest::Method::POST, path).json(&body))
             .await
-            .expect("post");
-        (
-            response.status().as_u16(),
-            response.json().await.unwrap_or(Value::Null),
-        )
     }
 
     pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
-        let response = self
-            .http
-            .put(format!("{}{path}", self.base))
-            .json(&body)
-            .send()
+        self.send(self.request(reqwest::Method::PUT, path).json(&body))
             .await
-            .expect("put");
-        (
-            response.status().as_u16(),
-            response.json().await.unwrap_or(Value::Null),
-        )
     }
 
     pub async fn session(&self, id: &str) -> Value {

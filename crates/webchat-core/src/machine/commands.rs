@@ -166,7 +166,7 @@ impl<M: TextMatcher> WebChat<M> {
         }
         match persist::decide(env.stored_session.as_ref(), self.now, timeout) {
             RestoreDecision::Nothing => {}
-            RestoreDecision::Unreadable => self.out.push(Effect::ClearSession),
+            RestoreDecision::Unreadable => self.restore_failed(None),
             RestoreDecision::TooOld => {
                 self.out.push(Effect::ClearSession);
                 self.publish(Event::RestoreTimeout, Json::Null);
@@ -236,7 +236,7 @@ impl<M: TextMatcher> WebChat<M> {
     }
 
     fn update_user_data(&mut self, id: CommandId, data: Json) {
-        let Json::Object(m) = data else { return };
+        let Some(m) = data.into_object() else { return };
         if self.phase == Phase::Active {
             return self.begin(Op::UpdateData { user_data: m }, Purpose::Answer(id));
         }
@@ -297,16 +297,22 @@ impl<M: TextMatcher> WebChat<M> {
         }
     }
 
+    /// A stored record that cannot be read or used: discarded, with `restoreFailed`, so it does
+    /// not survive into the next page load.
+    fn restore_failed(&mut self, cmd: Option<CommandId>) {
+        self.out.push(Effect::ClearSession);
+        self.publish(Event::RestoreFailed, Json::Null);
+        if let Some(c) = cmd {
+            self.reject(c, Reply::Undefined);
+        }
+    }
+
     fn begin_restore(&mut self, rec: PersistedSession, cmd: Option<CommandId>) {
         let mut resumed = false;
         self.with_session_mut(|s, _| resumed = s.resume(&rec.keys));
         if !resumed {
-            // Another transport's record, or one this session cannot read: drop it quietly.
-            self.out.push(Effect::ClearSession);
-            if let Some(c) = cmd {
-                self.reject(c, Reply::Undefined);
-            }
-            return;
+            // Another transport's record, or one this session cannot use.
+            return self.restore_failed(cmd);
         }
         if self.async_mode() {
             // The customer holds this session data already.

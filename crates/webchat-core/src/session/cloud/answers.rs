@@ -260,26 +260,25 @@ impl CloudSession {
 /// The chat a create answer describes, and our member id.
 fn chat_of(answer: &Json) -> Option<(Chat, String)> {
     let text = |v: &Json| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    // The ids go into request URLs.
+    let id = |v: &Json| text(v).filter(|s| crate::http::is_url_safe_id(s));
     let chat = Chat {
-        conversation: text(&answer["id"])?,
+        conversation: id(&answer["id"])?,
         jwt: text(&answer["jwt"])?,
         stream: text(&answer["eventStreamUri"])?,
         last_message: None,
         starting: None,
     };
-    Some((chat, text(&answer["member"]["id"])?))
+    Some((chat, id(&answer["member"]["id"])?))
 }
 
 /// The create answer as `startChat` resolves with it and `started` publishes it: without the JWT
 /// and the event-stream URI (which carries the JWT in its query), which the session keeps to
 /// itself, so no secret reaches page code or the bus monitor.
-fn without_secrets(created: Json) -> Json {
-    match created {
-        Json::Object(mut o) => {
-            o.remove("jwt");
-            o.remove("eventStreamUri");
-            Json::Object(o)
-        }
-        other => other,
+fn without_secrets(mut created: Json) -> Json {
+    if let Json::Object(o) = &mut created {
+        o.remove("jwt");
+        o.remove("eventStreamUri");
     }
+    created
 }

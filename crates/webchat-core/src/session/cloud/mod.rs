@@ -303,13 +303,22 @@ impl Session for CloudSession {
         ) else {
             return false;
         };
+        let last_message = text("lastMessageId");
+        let ids = [Some(&conversation), Some(&me), last_message.as_ref()];
+        if !ids
+            .into_iter()
+            .flatten()
+            .all(|id| crate::http::is_url_safe_id(id))
+        {
+            return false;
+        }
         self.forget();
         self.directory.me = me;
         self.chat = Some(Chat {
             conversation,
             jwt,
             stream,
-            last_message: text("lastMessageId"),
+            last_message,
             starting: None,
         });
         true

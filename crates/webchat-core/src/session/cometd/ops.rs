@@ -103,16 +103,13 @@ pub fn chat_data(call: &Call, keys: Option<&GmsKeys>) -> Json {
 
 /// An answer body as commands and events may show it: without `secureKey`, `userId` and
 /// `alias`, which stay in the session record.
-fn public(body: Json) -> Json {
-    match body {
-        Json::Object(mut m) => {
-            for secret in ["secureKey", "userId", "alias"] {
-                m.remove(secret);
-            }
-            Json::Object(m)
+fn public(mut body: Json) -> Json {
+    if let Json::Object(m) = &mut body {
+        for secret in ["secureKey", "userId", "alias"] {
+            m.remove(secret);
         }
-        other => other,
     }
+    body
 }
 
 impl CometSession {

@@ -1129,3 +1129,51 @@ fn a_command_in_flight_when_the_server_ends_the_chat_is_rejected_not_left_hangin
         "the late answer settles nothing twice"
     );
 }
+
+// ----- issue 11: hostile answers and stored sessions -------------------------------------------
+
+#[test]
+fn a_200_with_an_empty_body_or_without_status_code_is_not_a_delivered_message() {
+    let mut h = Harness::started();
+    for body in [
+        "",
+        "  ",
+        "{}",
+        r#"{"messages":[]}"#,
+        r#"{"statusCode":"0"}"#,
+        "null",
+    ] {
+        let (id, fx) = h.user(Command::SendMessage(json!({"message": "x"})));
+        let (rid, _) = request(&fx);
+        let fx = h.answer(rid, 200, body);
+        assert!(
+            matches!(rejection(&fx, id), Reply::Json(_)),
+            "{body:?} must reject sendMessage"
+        );
+    }
+}
+
+#[test]
+fn an_unreadable_stored_record_is_discarded_with_restore_failed() {
+    let good = record(1_000_000, 3, vec![]);
+    let wrong_types = good.replace("\"00048aAPEQJ8000U\"", "5");
+    for stored in ["{not json", r#"{"version":1}"#, "[]", wrong_types.as_str()] {
+        let (h, fx) = Harness::configured_with(json!({"dataURL": DATA_URL}), Some(stored.into()));
+        assert_eq!(events(&fx), vec!["restoreFailed"], "{stored}");
+        assert!(fx.contains(&Effect::ClearSession), "{stored}");
+        assert_eq!(requests(&fx), 0, "{stored}");
+        assert_eq!(h.chat.phase(), Phase::Idle);
+    }
+}
+
+#[test]
+fn a_stored_chat_id_that_would_walk_up_the_url_is_refused_with_restore_failed() {
+    for id in ["..", ".", "a/b", "../../emulator/api/faults", ""] {
+        let stored = record(1_000_000, 3, vec![]).replace("00048aAPEQJ8000U", id);
+        let (_, fx) = Harness::configured_with(json!({"dataURL": DATA_URL}), Some(stored));
+        assert_eq!(events(&fx), vec!["restoreFailed"], "{id}");
+        assert_eq!(requests(&fx), 0, "{id}: no request");
+    }
+}
+
+mod fuzz;

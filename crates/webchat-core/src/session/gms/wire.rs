@@ -47,7 +47,8 @@ impl GmsKeys {
         }
         let text = |k: &str| record.get(k).filter(|v| v.is_string()).map(scalar_text);
         Some(Self {
-            chat_id: text("chatId")?,
+            // It goes into request URLs: a stored `..` must not walk up the path.
+            chat_id: text("chatId").filter(|id| crate::http::is_url_safe_id(id))?,
             user_id: text("userId")?,
             secure_key: text("secureKey")?,
             alias: text("alias")?,
@@ -340,7 +341,10 @@ impl GmsWire {
             }
             _ => return Reply::Transient(ajax_error(outcome)),
         }
-        if matches!(op, Call::DownloadFile { .. }) || body.text.trim().is_empty() {
+        // A download's body is the file; an empty answer to disconnect ends the chat as asked.
+        if matches!(op, Call::DownloadFile { .. })
+            || (matches!(op, Call::Disconnect) && body.text.trim().is_empty())
+        {
             return Reply::Done(Box::default());
         }
         self.read_envelope(op, keys, outcome, body.json.as_ref())
@@ -375,14 +379,16 @@ impl GmsWire {
         outcome: &HttpOutcome,
         json: Option<&Json>,
     ) -> Reply {
+        // Only an envelope with `statusCode: 0` is a success: an empty body or one without a
+        // status (a proxy's blank 200, say) must not count as a delivered message.
         let Some(Json::Object(env)) = json else {
             return Reply::Transient(ajax_error(outcome));
         };
         let chat_ended = env.get("chatEnded").and_then(Json::as_bool);
-        match env.get("statusCode").and_then(Json::as_i64).unwrap_or(0) {
-            0 => {}
-            1 => return Reply::Transient(ajax_error(outcome)),
-            _ => {
+        match env.get("statusCode").and_then(Json::as_i64) {
+            Some(0) => {}
+            None | Some(1) => return Reply::Transient(ajax_error(outcome)),
+            Some(_) => {
                 return Reply::Failed {
                     error: ajax_error(outcome),
                     chat_ended: chat_ended.unwrap_or(false),

@@ -23,10 +23,18 @@ pub fn claims(token: &str) -> Option<Claims> {
     let (_header, payload) = (segments.next()?, segments.next()?);
     segments.next()?;
     let json = base64_decode(payload)?;
-    let session_id = string_claim(&json, b"sessionId").filter(|s| !s.is_empty())?;
+    // The session id goes into every request's path: only a plain id may (`..` would walk up
+    // the URL). The participant id is percent-encoded where it is used, but `.` and `..` stay
+    // dot segments, so they are refused too.
+    let session_id =
+        string_claim(&json, b"sessionId").filter(|s| crate::http::is_url_safe_id(s))?;
+    let participant_id = string_claim(&json, b"participantId").unwrap_or_default();
+    if participant_id == "." || participant_id == ".." {
+        return None;
+    }
     Some(Claims {
         session_id,
-        participant_id: string_claim(&json, b"participantId").unwrap_or_default(),
+        participant_id,
         transport_id: string_claim(&json, b"transportId").unwrap_or_default(),
     })
 }
@@ -107,14 +115,29 @@ mod tests {
 
     #[test]
     fn spaces_and_url_safe_base64_are_accepted() {
-        // {"sessionId" : "s-1", "participantId":"7?"} in URL-safe base64 without padding.
-        let payload = "eyJzZXNzaW9uSWQiIDogInMtMSIsICJwYXJ0aWNpcGFudElkIjoiNz8ifQ";
+        // {"sessionId" : "s-1", "participantId":"7~>"} in URL-safe base64 without padding.
+        let payload = "eyJzZXNzaW9uSWQiIDogInMtMSIsICJwYXJ0aWNpcGFudElkIjoiN34-In0";
         let token = crate::http::concat(&["h.", payload, ".s"]);
         let c = claims(&token).unwrap_or_else(|| panic!("unreadable"));
         assert_eq!(
             (c.session_id.as_str(), c.participant_id.as_str()),
-            ("s-1", "7?")
+            ("s-1", "7~>")
         );
+    }
+
+    #[test]
+    fn ids_that_would_walk_up_a_url_are_refused() {
+        for payload in [
+            // {"sessionId":"..","participantId":"1"}
+            "eyJzZXNzaW9uSWQiOiIuLiIsInBhcnRpY2lwYW50SWQiOiIxIn0=",
+            // {"sessionId":"a/b","participantId":"1"}
+            "eyJzZXNzaW9uSWQiOiJhL2IiLCJwYXJ0aWNpcGFudElkIjoiMSJ9",
+            // {"sessionId":"s1","participantId":".."}
+            "eyJzZXNzaW9uSWQiOiJzMSIsInBhcnRpY2lwYW50SWQiOiIuLiJ9",
+        ] {
+            let token = crate::http::concat(&["h.", payload, ".s"]);
+            assert_eq!(claims(&token), None, "{payload}");
+        }
     }
 
     #[test]

@@ -261,7 +261,7 @@ pub fn client_token(body: &Json) -> Option<&str> {
 pub fn without_token(body: &Json) -> Json {
     let mut body = body.clone();
     if let Json::Object(top) = &mut body
-        && let Some(Json::Object(mut data)) = top.get("data").cloned()
+        && let Some(mut data) = top.get("data").cloned().and_then(Json::into_object)
     {
         data.remove("clientToken");
         top.insert("data", Json::Object(data));

@@ -217,3 +217,36 @@ fn restore_resolves_when_history_is_in_even_if_the_socket_is_not_open_yet() {
     assert_eq!(h.events(), [SessionEvent::Link(Link::Disconnected)]);
     assert_eq!(h.session.poll_timeout(), Some(T0 + 2_000));
 }
+
+#[test]
+fn ids_that_would_walk_up_a_url_are_refused_from_storage_and_from_the_create_answer() {
+    for (conversation, me) in [("..", "me"), ("c1", "../x"), ("a/b", "me"), ("c1", "m?x")] {
+        let mut h = Harness::new();
+        let record = json(&crate::http::concat(&[
+            r#"{"transport":"cloud","conversationId":""#,
+            conversation,
+            r#"","memberId":""#,
+            me,
+            r#"","jwt":"J","eventStreamUri":"ws://x/s"}"#,
+        ]));
+        assert!(!h.session.resume(&record), "{conversation} {me}");
+
+        let mut h = Harness::new();
+        let op = h.begin(start_op("Pat"));
+        let (id, _) = h.request();
+        let created = CREATED
+            .replace(
+                r#""id":"c1""#,
+                &crate::http::concat(&[r#""id":""#, conversation, "\""]),
+            )
+            .replace(
+                r#""id":"me""#,
+                &crate::http::concat(&[r#""id":""#, me, "\""]),
+            );
+        h.answer(id, 200, &created);
+        assert!(
+            matches!(h.events().as_slice(), [SessionEvent::Finished { op: o, outcome: OpOutcome::Failed(_) }] if *o == op),
+            "{conversation} {me}"
+        );
+    }
+}

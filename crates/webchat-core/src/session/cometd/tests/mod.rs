@@ -160,7 +160,11 @@ impl Harness {
                         messages,
                     });
                 }
-                Io::Socket(SocketAction::SendJson(Json::Array(messages))) => {
+                Io::Socket(SocketAction::SendJson(mut sent)) if sent.is_array() => {
+                    let messages = match &mut sent {
+                        Json::Array(items) => std::mem::take(items),
+                        _ => Vec::new(),
+                    };
                     out.push(Sent {
                         request: None,
                         messages,
