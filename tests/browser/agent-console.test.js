@@ -279,7 +279,7 @@ test('the chat demo in Engage v3 async mode shows what the page stores, and a ne
   await page.click('#chat-start button[type="submit"]');
   await page.locator('#chat-session').waitFor({ state: 'visible', timeout: 10000 });
   const chat = await waitFor('the async demo chat in the sessions list', async () => {
-    const list = await (await fetch(`${base}/emulator/api/sessions`)).json();
+    const list = await (await emulatorFetch(base, '/emulator/api/sessions')).json();
     return list.sessions.find((s) => s.customer === 'Async Customer' && s.state !== 'ended');
   });
   assert.equal(chat.protocol, 'v3');
@@ -289,7 +289,7 @@ test('the chat demo in Engage v3 async mode shows what the page stores, and a ne
   assert.match(shown, /"token": "[^"]{12}… \(\d+ chars\)"/, shown);
   await page.locator('#async-store-calls li', { hasText: 'getSessionData' }).waitFor({ timeout: 10000 });
   const api = (p, body) =>
-    fetch(`${base}/emulator/api/sessions/${chat.id}${p}`, {
+    emulatorFetch(base, `/emulator/api/sessions/${chat.id}${p}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
