@@ -7,6 +7,8 @@
 import { newPromise, cellOf } from './deferred.js';
 
 const consoleError = console.error.bind(console);
+// Captured at load: customer scripts may replace globals later.
+const nativeQueueMicrotask = queueMicrotask.bind(window);
 
 /** Names taken before any customer code can register: the runtime registers these first. */
 const BUILT_IN_PLUGINS = ['CXBus', 'App', 'QuickBus', 'WebChatService'];
@@ -92,7 +94,8 @@ export function makeBus() {
   }
 
   function registerPlugin(name) {
-    if (typeof name !== 'string') return false;
+    // Also refused by the runtime; checked here too so a call queued before it is ready agrees.
+    if (typeof name !== 'string' || name === '' || name.indexOf('.') >= 0) return false;
     if (runtime) {
       const id = runtime.register(name);
       return id < 0 ? false : makeInterface({ id }, name);
@@ -125,7 +128,15 @@ export function makeBus() {
     },
     loadPlugin: loader('loadPlugin'),
     loadFile: loader('loadFile'),
-    loadModule: loader('loadModule'),
+    // A registered module resolves asynchronously: the promise is always pending when returned.
+    loadModule(name) {
+      const promise = newPromise();
+      run((rt) => {
+        const cell = cellOf(promise);
+        nativeQueueMicrotask(() => rt.loadModule(name, cell));
+      });
+      return promise;
+    },
     registerModule(name, value) {
       return run((rt) => rt.registerModule(name, value), typeof name === 'string');
     },

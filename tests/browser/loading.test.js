@@ -145,3 +145,40 @@ test('registerModule(name, value) and loadModule(name) hand back the same value'
   });
   assert.deepEqual(r, { same: true, call: 'from module' });
 });
+
+test('registerModule returns true the first time and false when the name is taken (the first module stays)', async () => {
+  const p = await h.open();
+  const r = await p.run(async () => {
+    const first = { n: 1 };
+    const results = [window.CXBus.registerModule('Once', first), window.CXBus.registerModule('Once', { n: 2 })];
+    const got = await window.__t.settle(window.CXBus.loadModule('Once'));
+    return { results, kept: got.args[0] === first };
+  });
+  assert.deepEqual(r, { results: [true, false], kept: true });
+});
+
+test('loadModule of a registered module returns a pending promise that resolves asynchronously', async () => {
+  const p = await h.open();
+  const r = await p.run(async () => {
+    const mod = { m: true };
+    window.CXBus.registerModule('Later', mod);
+    const promise = window.CXBus.loadModule('Later');
+    const stateWhenReturned = promise.state();
+    let syncValue = 'not yet';
+    promise.done((v) => { syncValue = v; });
+    const afterDone = syncValue;
+    const settled = await window.__t.settle(promise);
+    return { stateWhenReturned, afterDone, resolvedWithModule: settled.args[0] === mod };
+  });
+  assert.deepEqual(r, { stateWhenReturned: 'pending', afterDone: 'not yet', resolvedWithModule: true });
+});
+
+test('loadFile of a path already loaded rejects with no arguments', async () => {
+  const p = await h.open();
+  const r = await p.run(async () => {
+    const url = '/pages/plugins/not-there-twice.js';
+    await window.__t.settle(window.CXBus.loadFile(url), 4000);
+    return window.__t.settle(window.CXBus.loadFile(url), 4000);
+  });
+  assert.deepEqual(r, { state: 'rejected', args: [] });
+});

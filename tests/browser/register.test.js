@@ -148,3 +148,18 @@ test('ready() returns undefined', async () => {
   });
   assert.deepEqual(r, [true, true]);
 });
+
+test('a plugin name containing "." is refused, so no plugin can publish events that look like another\'s', async () => {
+  const p = await h.open();
+  const r = await p.run(() => [
+    window.CXBus.registerPlugin('App.data'),
+    window.CXBus.registerPlugin('My.Plugin'),
+    typeof window.CXBus.registerPlugin('MyPluginNoDot'),
+  ]);
+  assert.deepEqual(r, [false, false, 'object']);
+});
+
+test('a plugin name containing "." is refused the same way before the wasm is ready', async () => {
+  const p = await h.open({ after: "window.__early = window.CXBus.registerPlugin('Early.Dot');" });
+  assert.equal(await p.run(() => window.__early), false);
+});

@@ -232,6 +232,9 @@ impl<H: Host> Bus<H> {
         if name.is_empty() {
             return Err(RegisterError::EmptyName);
         }
+        if name.contains('.') {
+            return Err(RegisterError::DottedName(name.to_owned()));
+        }
         if self.locked {
             return Err(RegisterError::Locked(name.to_owned()));
         }

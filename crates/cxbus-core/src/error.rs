@@ -41,6 +41,10 @@ pub enum RegisterError {
     /// The empty string is not a plugin name.
     #[error("plugin name must not be empty")]
     EmptyName,
+    /// A `.` would let a plugin publish events that look like another's
+    /// (`registerPlugin('App.data').republish('ready')` would fake `App.data.ready`).
+    #[error("plugin name \"{0}\" must not contain '.'")]
+    DottedName(String),
 }
 
 /// Texts of `loadPlugin` and `loadFile` rejections.
@@ -52,10 +56,6 @@ pub mod load_text {
     /// `loadFile` could not fetch or run the file.
     pub fn file(url: &str) -> String {
         format!("Could not load file: {url}")
-    }
-    /// `loadFile` of a path that was loaded before (files run once).
-    pub fn already_loaded(url: &str) -> String {
-        format!("File already loaded: {url}")
     }
     /// `loadModule` of a name that is not registered and whose file did not register it.
     pub fn module(name: &str) -> String {

@@ -216,12 +216,12 @@ impl Runtime {
         self.shared.load_plugin(name, cell.clone());
     }
 
-    /// `loadFile(url)`: runs a script once.
+    /// `loadFile(url)`: runs a script once; a path loaded before rejects with no arguments.
     #[wasm_bindgen(js_name = loadFile)]
     pub fn load_file(&self, url: &JsValue, cell: &DeferredCell) {
         let url = url.as_string().unwrap_or_default();
         if self.shared.loader.was_requested(&url) {
-            return cell.reject(&[load_text::already_loaded(&url).into()]);
+            return cell.reject(&[]);
         }
         let cell = cell.clone();
         let text = load_text::file(&url);

@@ -58,16 +58,17 @@ impl Loader {
         }
     }
 
-    /// `registerModule(name, value)`: `false` when the name is not a string.
+    /// `registerModule(name, value)`: `true` the first time, `false` when the name is taken (the
+    /// first module stays) or is not a string.
     pub fn register_module(&self, name: &JsValue, value: JsValue) -> bool {
         let Some(name) = name.as_string() else {
             return false;
         };
         let mut modules = self.modules.borrow_mut();
-        match modules.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, slot)) => *slot = value,
-            None => modules.push((name, value)),
+        if modules.iter().any(|(n, _)| *n == name) {
+            return false;
         }
+        modules.push((name, value));
         true
     }
 
