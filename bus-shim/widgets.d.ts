@@ -268,8 +268,11 @@ declare namespace GenesysWidgets {
     subscribe<D = any, S extends string = string>(event: NotWebChatService<S>, callback: EventCallback<D>): string | false;
     /** Reads or writes data as the `CXBus` pseudo-plugin (`CXBus.data('App.ready')`). */
     data<V = any>(key?: string, value?: V): any;
-    /** Present only after `configure({unlocked: true})`. */
-    getPluginInterface?(name: string): PluginInterface | undefined;
+    /**
+     * Present only after `configure({unlocked: true})`, removed by `configure({unlocked: false})`:
+     * the interface `registerPlugin` returned for `name`, or `false` for an unknown name.
+     */
+    getPluginInterface?(name: string): PluginInterface | false;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 import { newPromise, cellOf } from './deferred.js';
 
 const consoleError = console.error.bind(console);
+const consoleWarn = console.warn.bind(console);
 // Captured at load: customer scripts may replace globals later.
 const nativeQueueMicrotask = queueMicrotask.bind(window);
 
@@ -142,8 +143,19 @@ export function makeBus() {
     },
     configure(options) {
       run((rt) => rt.configure(options));
-      if (options && options.unlocked === true && !CXBus.getPluginInterface) {
+      let unlocked;
+      try {
+        unlocked = options && options.unlocked;
+      } catch (_) {
+        return;
+      }
+      if (unlocked === true) {
         CXBus.getPluginInterface = getPluginInterface;
+        if (runtime && runtime.debug) {
+          consoleWarn('[CXBus] unlocked: CXBus.getPluginInterface hands out every plugin\'s identity');
+        }
+      } else if (unlocked === false) {
+        delete CXBus.getPluginInterface;
       }
     },
     command(command, data) {
@@ -159,10 +171,11 @@ export function makeBus() {
     },
   };
 
+  /** The interface `registerPlugin` returned for `name` (a built-in gets one), `false` if none. */
   function getPluginInterface(name) {
     if (interfaces.has(name)) return interfaces.get(name);
     const id = runtime ? runtime.pluginId(String(name)) : -1;
-    return id < 0 ? undefined : makeInterface({ id }, String(name));
+    return id < 0 ? false : makeInterface({ id }, String(name));
   }
 
   const quickBus = makeInterface(quickSlot, 'QuickBus');

@@ -310,6 +310,19 @@ test('subscribers() lists this plugin\'s events with subscriber names, duplicate
   assert.deepEqual(r, { 'Widget.opened': ['Fan', 'Fan'], 'Widget.closed': ['CXBus'] });
 });
 
+test('subscribers() also lists the events the plugin republished, with an empty array when nobody subscribes', async () => {
+  const p = await h.open();
+  const r = await p.run(() => {
+    const pub = window.CXBus.registerPlugin('Kept');
+    pub.republish('ready');
+    pub.republish('state', { open: true });
+    window.CXBus.subscribe('Kept.state', () => {});
+    pub.publish('plain'); // not retained, no subscriber: not listed
+    return pub.subscribers();
+  });
+  assert.deepEqual(r, { 'Kept.state': ['CXBus'], 'Kept.ready': [] });
+});
+
 test('subscribers() matches by namespace: plugin "A" does not list "App.ready" (better)', async () => {
   const p = await h.open();
   const r = await p.run(() => {

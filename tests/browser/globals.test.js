@@ -106,6 +106,24 @@ test('CXBus.configure({debug: true}) turns the debug log on', async () => {
   );
 });
 
+test('getPluginInterface gives the very interface registerPlugin returned, false for an unknown name, and unlocked: false removes it', async () => {
+  const p = await h.open({ config: '{main: {debug: true}}' });
+  const warnings = [];
+  p.page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  const r = await p.run(() => {
+    const mine = window.CXBus.registerPlugin('Exact');
+    window.CXBus.configure({ unlocked: true });
+    const same = window.CXBus.getPluginInterface('Exact') === mine;
+    const unknown = window.CXBus.getPluginInterface('NoSuchPlugin');
+    window.CXBus.configure({ unlocked: false });
+    return { same, unknown, removed: !('getPluginInterface' in window.CXBus) };
+  });
+  assert.deepEqual(r, { same: true, unknown: false, removed: true });
+  assert.ok(warnings.some((w) => w.includes('getPluginInterface')), `no warning while debug is on: ${JSON.stringify(warnings)}`);
+});
+
 test('CXBus.configure({unlocked: true}) adds getPluginInterface returning a registered plugin', async () => {
   const p = await h.open();
   const r = await p.run(() => {

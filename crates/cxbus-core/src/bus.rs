@@ -575,9 +575,12 @@ impl<H: Host> Bus<H> {
 
     /// For each event in `plugin`'s namespace that has subscribers, the subscribers' names, with
     /// duplicates.
+    /// Every event of the plugin's namespace with subscriber names, then the events it
+    /// republished (retained) that nobody subscribes to, with an empty list.
     pub fn subscribers(&self, plugin: PluginId) -> Vec<(String, Vec<String>)> {
         let namespace = self.name(plugin);
-        self.subscriptions
+        let mut out: Vec<(String, Vec<String>)> = self
+            .subscriptions
             .iter()
             .filter(|(event, _)| names::in_namespace(namespace, event))
             .map(|(event, subs)| {
@@ -587,7 +590,13 @@ impl<H: Host> Bus<H> {
                     .collect();
                 (event.clone(), names)
             })
-            .collect()
+            .collect();
+        for (event, _) in self.retained.iter() {
+            if names::in_namespace(namespace, event) && !out.iter().any(|(e, _)| e == event) {
+                out.push((event.clone(), Vec::new()));
+            }
+        }
+        out
     }
 
     // ----- the queue -----------------------------------------------------------------------

@@ -86,11 +86,23 @@ fn registration_refusals_explain_themselves() {
 }
 
 #[test]
-fn names_with_dots_spaces_and_unicode_are_accepted() {
+fn names_with_spaces_and_unicode_are_accepted() {
     let mut bus = TestBus::new();
-    for name in ["a.b", " ", "Ünïcødé", "日本", "Lab(", "cxbus"] {
+    for name in [" ", "Ünïcødé", "日本", "Lab(", "cxbus"] {
         let id = plugin(&mut bus, name);
         assert_eq!(bus.name(id), name);
+    }
+}
+
+#[test]
+fn names_with_a_dot_are_refused_so_no_plugin_can_publish_as_another() {
+    let mut bus = TestBus::new();
+    for name in ["a.b", "App.data", ".", "x."] {
+        assert_eq!(
+            bus.register(name),
+            Err(cxbus_core::RegisterError::DottedName(name.to_owned())),
+            "{name}"
+        );
     }
 }
 
