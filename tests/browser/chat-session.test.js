@@ -127,3 +127,18 @@ test('sendTyping publishes clientTypingStarted and resolves with the server answ
   await slow(p, () => window.__chat.waitEvent('clientTypingStarted'));
   await p.run(() => window.__chat.cmd('endChat'));
 });
+
+test('a customer endChat publishes clientDisconnected once, before ended, like a server-ended chat', async () => {
+  const p = await openChat(h, emu);
+  await startChat(p);
+  await slow(p, () => window.__chat.waitEvent('clientConnected'));
+  const ended = await p.run(() => window.__chat.cmd('endChat'));
+  assert.equal(ended.state, 'resolved');
+  await slow(p, () => window.__chat.waitEvent('ended'));
+  const names = await p.run(() => window.__chat.names());
+  assert.equal(names.filter((n) => n === 'clientDisconnected').length, 1, `${names}`);
+  assert.ok(names.indexOf('clientDisconnected') < names.indexOf('ended'), `${names}`);
+  const left = await p.run(() => window.__chat.waitEvent('clientDisconnected'));
+  assert.equal(left.data.message.type, 'ParticipantLeft');
+  assert.equal(left.data.message.from.type, 'Client');
+});

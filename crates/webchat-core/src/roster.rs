@@ -100,6 +100,31 @@ impl Roster {
                "numAgentsConnected": self.connected_agents()})
     }
 
+    /// When the chat ends while the customer is still marked connected (the customer ended it,
+    /// or the server ended it without a ParticipantLeft of the customer): marks them gone and
+    /// returns the `clientDisconnected` payload, as a server-ended chat would have published it.
+    pub fn client_left(&mut self, now: u64) -> Option<Json> {
+        let (pid, p) = self
+            .entries
+            .iter()
+            .find(|(_, p)| p.kind == SenderType::Client && p.connected)?;
+        let left = Message {
+            index: None,
+            id: None,
+            kind: kind::PARTICIPANT_LEFT.to_owned(),
+            text: String::new(),
+            timestamp: now,
+            from: crate::message::Sender {
+                name: p.name.clone(),
+                kind: SenderType::Client,
+                participant_id: pid.clone(),
+            },
+            extra: Object::new(),
+        };
+        self.apply(&left);
+        Some(self.event_payload(&left))
+    }
+
     /// Forgets everyone (a new session).
     pub fn clear(&mut self) {
         self.entries.clear();

@@ -352,6 +352,9 @@ impl<M: TextMatcher> WebChat<M> {
         self.async_saved = None;
         self.out.push(Effect::ClearSession);
         self.set_session_active(false);
+        if let Some(payload) = self.roster.client_left(self.now) {
+            self.publish(Event::ClientDisconnected, payload);
+        }
         self.publish(Event::Ended, Json::Null);
         self.with_session_mut(|s, _| s.reset());
     }

@@ -766,7 +766,11 @@ fn end_chat_disconnects_publishes_ended_and_allows_a_new_chat() {
     assert_eq!(r.url, format!("{CHAT}/disconnect"));
     assert_eq!(h.chat.phase(), Phase::Ending);
     let fx = h.answer(rid, 200, r#"{"statusCode":0,"chatEnded":true}"#);
-    assert_eq!(events(&fx), vec!["pollingStopped", "ended"]);
+    // The customer ended it: clientDisconnected, as a server-ended chat publishes it.
+    assert_eq!(
+        events(&fx),
+        vec!["pollingStopped", "clientDisconnected", "ended"]
+    );
     assert!(fx.contains(&Effect::ClearSession));
     assert!(fx.contains(&Effect::SetData {
         key: "sessionActive",
@@ -793,6 +797,7 @@ fn the_server_ending_the_chat_during_a_poll_ends_the_session() {
             "messageReceived",
             "agentDisconnected",
             "pollingStopped",
+            "clientDisconnected",
             "ended"
         ]
     );
