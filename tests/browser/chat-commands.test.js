@@ -256,3 +256,13 @@ test('an invalid configuration still becomes ready, publishes one error and name
   assert.equal(r.start.state, 'rejected');
   assert.equal(r.start.args[0], r.errors[0].message);
 });
+
+test('sendTyping ends the customer typing state after the idle time: clientTypingStopped follows', async () => {
+  const p = await openChat(h, emu);
+  await startChat(p);
+  const typed = await p.run(() => window.__chat.cmd('sendTyping', { message: 'hel' }));
+  assert.equal(typed.state, 'resolved');
+  const stopped = await slow(p, () => window.__chat.waitEvent('clientTypingStopped', 1, 6000));
+  assert.ok(stopped, 'clientTypingStopped was published');
+  assert.equal(await p.run(() => window.__chat.count('clientTypingStarted')), 1);
+});

@@ -108,3 +108,20 @@ test('restoring while the server is down gives restoredOffline, then chatServerB
   assert.equal(new Set(idx).size, idx.length, `duplicates in ${idx}`);
   await p.run(() => window.__chat.cmd('endChat'));
 });
+
+test('verifySession during a page-load restore waits for its outcome instead of answering sessionActive: false', async () => {
+  const p = await openChat(h, emu);
+  await startChat(p);
+  // A slow server keeps the restore running while the page asks.
+  await emu.api('PUT', '/emulator/api/faults', { latencyMs: 800 });
+  try {
+    await p.page.reload();
+    await p.page.waitForFunction(() => window.__chat && window.__chat.count('ready') === 1);
+    // Without waiting, this would answer {sessionActive: false}: the chat is still restoring.
+    const answer = await slow(p, () => window.__t.settle(CXBus.command('WebChatService.verifySession'), 8000));
+    assert.equal(answer.state, 'resolved');
+    assert.deepEqual(answer.args[0], { sessionActive: true });
+  } finally {
+    await emu.api('DELETE', '/emulator/api/faults');
+  }
+});

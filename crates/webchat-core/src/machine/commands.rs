@@ -50,6 +50,11 @@ impl<M: TextMatcher> WebChat<M> {
             Command::SendTyping(data) => {
                 let text = validate::message_text(&data).unwrap_or_default();
                 self.publish(Event::ClientTypingStarted, Json::Null);
+                // The customer's typing state ends after the documented idle time, as with the
+                // preview input: the stop is sent and clientTypingStopped published then.
+                self.preview_typing = true;
+                self.preview_text.clone_from(&text);
+                self.typing_idle_at = Some(self.now.saturating_add(crate::timing::TYPING_IDLE_MS));
                 self.begin(Op::StartTyping { text }, Purpose::Answer(id));
             }
             Command::SendFilteredMessage { message, regex } => {
@@ -130,6 +135,9 @@ impl<M: TextMatcher> WebChat<M> {
                 self.resolve(id, Reply::RegisteredPreprocessor);
             }
             Command::RegisterPreProcessor(PreprocessorArg::NotFunction { .. }) => {}
+            Command::VerifySession if self.phase == Phase::Restoring => {
+                self.verify_waiting.push(id);
+            }
             Command::VerifySession => {
                 let active = self.phase == Phase::Active;
                 self.resolve_json(id, json!({ "sessionActive": active }));

@@ -64,6 +64,9 @@ pub struct WebChat<M: TextMatcher> {
     transcript: Transcript,
     roster: Roster,
     filters: Filters,
+    /// `verifySession` calls made while a restore runs: answered once it has an outcome, so a
+    /// proactive invitation never pops up over a chat that is being restored.
+    verify_waiting: Vec<CommandId>,
     /// Operations begun on the session and not finished yet; a handful at most.
     ops: Vec<(OpId, Purpose)>,
     next_op: u64,
@@ -98,6 +101,7 @@ impl<M: TextMatcher> WebChat<M> {
             transcript: Transcript::default(),
             roster: Roster::default(),
             filters: Filters::default(),
+            verify_waiting: Vec::new(),
             ops: Vec::new(),
             next_op: 1,
             preview_registered: false,
@@ -178,6 +182,12 @@ impl<M: TextMatcher> WebChat<M> {
     /// Drains the session and saves the record if due: the end of every input.
     fn end_input(&mut self) -> Vec<Effect> {
         self.drain();
+        if self.phase != Phase::Restoring && !self.verify_waiting.is_empty() {
+            let active = self.phase == Phase::Active;
+            for id in std::mem::take(&mut self.verify_waiting) {
+                self.resolve_json(id, json!({ "sessionActive": active }));
+            }
+        }
         if std::mem::take(&mut self.save_due) && matches!(self.phase, Phase::Active | Phase::Ending)
         {
             self.persist();

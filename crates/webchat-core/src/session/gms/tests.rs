@@ -615,6 +615,22 @@ fn typing_preview_starts_on_the_first_key_and_stops_after_two_idle_seconds() {
 }
 
 #[test]
+fn send_typing_ends_the_typing_state_after_two_idle_seconds() {
+    let mut h = Harness::started();
+    h.user(Command::StopPoll);
+    let (_, fx) = h.user(Command::SendTyping(json!({"message": "hel"})));
+    assert_eq!(request(&fx).1.url, format!("{CHAT}/startTyping"));
+    assert_eq!(events(&fx), vec!["clientTypingStarted"]);
+    assert_eq!(h.due_in(), Some(TYPING_IDLE_MS));
+    let fx = h.fire();
+    let (_, r) = request(&fx);
+    assert_eq!(r.url, format!("{CHAT}/stopTyping"));
+    assert_eq!(r.body.form_field("message"), Some("hel"));
+    assert_eq!(events(&fx), vec!["clientTypingStopped"]);
+    assert_eq!(requests(&h.fire()), 0, "the stop is sent once");
+}
+
+#[test]
 fn keys_without_a_registered_input_or_session_send_nothing() {
     let mut h = Harness::started();
     assert!(
@@ -1000,6 +1016,32 @@ fn a_reload_within_restore_timeout_replays_the_transcript_with_restoring_true() 
         "no duplicates after restore"
     );
     assert_eq!(payload(&fx, "messageReceived")["restoring"], false);
+}
+
+#[test]
+fn verify_session_during_a_page_load_restore_waits_for_its_outcome() {
+    // Restored: the answer comes with the restore's outcome, {sessionActive: true}.
+    let (mut h, rid, _) = restoring(record(1_000_000, 3, vec![]));
+    let (id, fx) = h.user(Command::VerifySession);
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::Resolve { id: i, .. } if *i == id)),
+        "answered while the restore was still running"
+    );
+    let body = envelope(&[msg(1, "ParticipantJoined", "Client", 1, "")]);
+    let fx = h.answer(rid, 200, &body);
+    assert_eq!(
+        resolution(&fx, id),
+        Reply::Json(json!({"sessionActive": true}))
+    );
+    // Failed: {sessionActive: false}, once the restore has failed.
+    let (mut h, rid, _) = restoring(record(1_000_000, 3, vec![]));
+    let (id, _) = h.user(Command::VerifySession);
+    let fx = h.answer(rid, 200, r#"{"statusCode":0,"chatEnded":true}"#);
+    assert_eq!(
+        resolution(&fx, id),
+        Reply::Json(json!({"sessionActive": false}))
+    );
 }
 
 #[test]
