@@ -123,22 +123,22 @@ impl Bundle {
         // clones, compares and drops without recursion, secret redaction) cost about 1.1 KB in
         // the bus and 5 KB in each chat bundle; the figures below are after it.
         match self {
-            // 40.0 KB (38.6 KB at the split into bundles, 42.4 KB as one file before).
-            Bundle::Bus => (kb(41), BUS_GOAL_GZIP_BYTES),
-            // 91.0 KB.
-            Bundle::Gms => (kb(92), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 99.0 KB: the CometD session carries a GMS REST session for file calls.
-            Bundle::Cometd => (kb(100), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 92.8 KB.
-            Bundle::Cloud => (kb(94), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 92.6 KB with the Engage v3 session and async mode.
-            Bundle::V3 => (kb(94), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 111.6 KB: WebChatService over GMS CometD and REST, the Chat Service JS API's core
+            // 40.2 KB (38.6 KB at the split into bundles, 42.4 KB as one file before).
+            Bundle::Bus => (kb(41) + 512, BUS_GOAL_GZIP_BYTES),
+            // 91.6 KB.
+            Bundle::Gms => (kb(93), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 99.7 KB: the CometD session carries a GMS REST session for file calls.
+            Bundle::Cometd => (kb(101), ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 93.4 KB.
+            Bundle::Cloud => (kb(94) + 512, ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 93.2 KB with the Engage v3 session and async mode.
+            Bundle::V3 => (kb(94) + 512, ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 112.2 KB: WebChatService over GMS CometD and REST, the Chat Service JS API's core
             // and its session script (`widgets-chat-session.js`). The API is the page's only
             // chat, so it is held to the one-transport goal.
-            Bundle::ChatService => (kb(113), ONE_TRANSPORT_GOAL_GZIP_BYTES),
-            // 130.8 KB: every transport and the Chat Service JS API.
-            Bundle::All => (kb(132), ALL_TRANSPORTS_GOAL_GZIP_BYTES),
+            Bundle::ChatService => (kb(113) + 512, ONE_TRANSPORT_GOAL_GZIP_BYTES),
+            // 131.4 KB: every transport and the Chat Service JS API.
+            Bundle::All => (kb(132) + 512, ALL_TRANSPORTS_GOAL_GZIP_BYTES),
         }
     }
 
@@ -428,10 +428,10 @@ fn print_sizes_for(bundles: &[Bundle]) -> Res<bool> {
         let within = total <= budget;
         all_within &= within;
         println!(
-            "    {:<11} {:>6.1} KB   budget {:>3} KB: {:<13}   goal {:>3} KB: {}",
+            "    {:<11} {:>6.1} KB   budget {:>5.1} KB: {:<13}   goal {:>3} KB: {}",
             b.name(),
             total as f64 / 1024.0,
-            budget / 1024,
+            budget as f64 / 1024.0,
             if within { "within" } else { "OVER BUDGET" },
             goal / 1024,
             if total <= goal { "met" } else { "not met yet" }
