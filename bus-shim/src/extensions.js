@@ -1,8 +1,9 @@
 /**
  * The `$` that extensions receive: the page's own `window.jQuery` when there is one, else the
  * jQuery 3.x that ships beside the script (`dist/jquery.js`, an ES module that leaves the page's
- * globals alone). It is fetched only when something needs it: configured extensions (in parallel
- * with the WebAssembly, so start-up waits no longer) or a later `App.registerExtension`.
+ * globals alone). It is fetched only when extensions are configured, in parallel with the
+ * WebAssembly, so start-up waits no longer. An extension registered later through
+ * `App.registerExtension` gets whatever `now()` has: ours if it was loaded, else the stand-in.
  */
 
 import { dollarStandIn } from './standin.js';

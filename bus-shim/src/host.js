@@ -40,7 +40,7 @@ const reportUncaught =
           throw err;
         }, 0);
 
-export function makeHost(getRuntime, dollar) {
+export function makeHost(getRuntime) {
   // Work runs in a microtask: after the caller's synchronous code, before the next task, with no
   // timer clamp (cxbus.md: handlers run asynchronously, in call order). Every
   // MICROTASK_DRAINS_BEFORE_YIELD drains without an event-loop turn, one drain goes through a
@@ -84,10 +84,6 @@ export function makeHost(getRuntime, dollar) {
     },
     log(text) {
       consoleLog(text);
-    },
-    /** Calls `callback($)` once the jQuery for extensions is there (see extensions.js). */
-    withJQuery(callback) {
-      dollar.get().then(callback);
     },
     error(text, value) {
       consoleError('[CXBus] ' + text, value);

@@ -50,7 +50,7 @@ const dollar = makeDollar(base);
 const startDollar = hasExtensions(widgets) ? dollar.get() : Promise.resolve(null);
 
 const started = Promise.all([loadBundle(bundle, base), startDollar]).then(([glue, $]) => {
-  runtime = glue.start(makeHost(() => runtime, dollar), bus.registry);
+  runtime = glue.start(makeHost(() => runtime), bus.registry);
   bus.bind(runtime, () => {
     enableCells(() => new glue.DeferredCell());
     runtime.boot(widgets, bus.quickBus, $ || dollar.now(), bus.CXBus, common);
