@@ -112,6 +112,28 @@ if (!sessionStorage.getItem('__benchTab')) {
   localStorage.removeItem(${JSON.stringify(STORAGE_KEY)});
 }
 window._genesys = {widgets: {main: {}, webchat: ${JSON.stringify(webchat)}}};
+// Restore breakdown: when each server answer was in the page (fetch bodies and WebSocket frames),
+// and the largest one, to time what the runtime does after the last answer and the floor
+// (JSON.parse of that answer).
+(function () {
+  var a = (window.__answers = { last: 0, largest: '' });
+  function seen(text) {
+    a.last = performance.now();
+    if (typeof text === 'string' && text.length > a.largest.length) a.largest = text;
+  }
+  var text = Response.prototype.text;
+  Response.prototype.text = function () {
+    return text.call(this).then(function (t) { seen(t); return t; });
+  };
+  var Ws = window.WebSocket;
+  window.WebSocket = function (url, protocols) {
+    var ws = protocols === undefined ? new Ws(url) : new Ws(url, protocols);
+    ws.addEventListener('message', function (e) { seen(e.data); });
+    return ws;
+  };
+  window.WebSocket.prototype = Ws.prototype;
+  ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].forEach(function (k) { window.WebSocket[k] = Ws[k]; });
+})();
 </script>
 <script src="${MOUNTS.dist}widgets.min.js"></script>
 <script>
@@ -147,7 +169,11 @@ window._genesys = {widgets: {main: {}, webchat: ${JSON.stringify(webchat)}}};
     s.batches += 1;
     s.restoring += ms.length;
     s.restoredTexts += texts;
-    if (s.restoredTexts >= want) allRestored(performance.now() - window.__t0);
+    if (s.restoredTexts >= want) {
+      var at = performance.now();
+      s.afterAnswer = at - window.__answers.last;
+      allRestored(at - window.__t0);
+    }
   });
 
   function reason(e) {
@@ -317,7 +343,10 @@ async function benchLatency({ browser, url, api, transport, runs }) {
 
 /** Restore runs: ready, ready after reload, restore time, counts. */
 async function benchRestore({ browser, url, api, transport, runs, progress }) {
-  const r = { ready: [], readyRestoring: [], restore: [], restoredMessages: [], batches: [], build: [] };
+  const r = {
+    ready: [], readyRestoring: [], restore: [], restoredMessages: [], batches: [], build: [],
+    afterAnswer: [], parseFloor: [],
+  };
   for (let run = 0; run < runs; run++) {
     await inTab(browser, url, async (page) => {
       r.ready.push(await withTimeout(page.evaluate(() => window.__bench.ready), 15000, 'WebChatService.ready'));
@@ -338,14 +367,27 @@ async function benchRestore({ browser, url, api, transport, runs, progress }) {
       r.restore.push(await withTimeout(page.evaluate(() => window.__bench.restored), 60000, 'restoring the transcript'));
       // Anything still arriving with restoring: true would be counted after a short settle.
       await sleep(200);
-      const { restoring, batches, restoredTexts } = await page.evaluate(() => {
+      const { restoring, batches, restoredTexts, afterAnswer, parseFloor } = await page.evaluate(() => {
         const b = window.__bench;
-        return { restoring: b.restoring, batches: b.batches, restoredTexts: b.restoredTexts };
+        // The floor: JSON.parse of the largest answer, median of 5.
+        const times = [];
+        for (let i = 0; i < 5; i++) {
+          const t0 = performance.now();
+          JSON.parse(window.__answers.largest);
+          times.push(performance.now() - t0);
+        }
+        times.sort((x, y) => x - y);
+        return {
+          restoring: b.restoring, batches: b.batches, restoredTexts: b.restoredTexts,
+          afterAnswer: b.afterAnswer, parseFloor: times[2],
+        };
       });
       if (restoredTexts !== RESTORE_MESSAGES) {
         throw new Error(`restore published ${restoredTexts} agent messages, expected ${RESTORE_MESSAGES}`);
       }
       r.restoredMessages.push(restoring);
+      r.afterAnswer.push(afterAnswer);
+      r.parseFloor.push(parseFloor);
       r.batches.push(batches);
       await endChat(page);
     });

@@ -1,10 +1,9 @@
 //! A small JSON value, the core's payload type, and the [`json!`](crate::json!) macro that builds
 //! one.
 //!
-//! The core never reads or writes JSON *text*: the glue turns JavaScript values into [`Json`] by
-//! walking them (the browser's own `JSON.parse` reads response bodies and storage) and back, so
-//! the bundle carries no JSON parser, printer or float formatter. Numbers are `f64`, as in
-//! JavaScript; [`number_text`] prints one the way JavaScript's `String(n)` does.
+//! JSON *text* is read and printed by [`crate::json_text`], for the glue. Numbers are `f64`, as in
+//! JavaScript; [`number_text`] prints one the way JavaScript's `String(n)` does, with integer
+//! arithmetic only, so the bundle has no float formatter.
 //!
 //! Objects keep their keys in insertion order, like JavaScript objects; two objects are equal
 //! when they hold the same keys with equal values, whatever the order.

@@ -1,8 +1,9 @@
 //! The pure core of WebChatService: configuration, command rules, the session state machine,
 //! message normalisation and de-duplication, and sans-IO protocol codecs. No JavaScript, no IO.
 //!
-//! Payloads are [`Json`] values; the core never reads or prints JSON text, so the bundle carries
-//! no JSON parser or float formatter (the glue walks JavaScript values instead).
+//! Payloads are [`Json`] values. JSON text crosses the boundary and is read and printed by
+//! [`json_text`], which leaves non-whole numbers to the glue, so the bundle carries no float
+//! parser or formatter.
 //!
 //! The glue (`webchat-web`) decodes bus commands into [`Command`]s, feeds them and everything else
 //! that happens ([`Input`]) to [`WebChat::handle`], and carries out the returned [`Effect`]s:
@@ -56,6 +57,7 @@ mod event;
 mod filter;
 mod http;
 pub mod json;
+pub mod json_text;
 mod machine;
 pub mod message;
 mod persist;

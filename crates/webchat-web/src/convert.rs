@@ -1,19 +1,21 @@
 //! Crossing the boundary between bus payloads (`JsValue`) and the core's [`Json`].
 //!
-//! JavaScript does the JSON work, so the bundle has no JSON parser or printer: a payload is first
-//! normalised with `JSON.parse(JSON.stringify(value))` (which applies `toJSON`, drops functions and
-//! `undefined`, and turns values JSON cannot carry, such as cycles, into `null`), then the plain
-//! result is walked. Going back, objects are built with `Object.fromEntries`, so every key
-//! (`__proto__` included) becomes an own property, as `JSON.parse` would make it.
+//! Values cross as JSON text, one call each way: a payload is printed with `JSON.stringify` (which
+//! applies `toJSON`, drops functions and `undefined`, and turns values JSON cannot carry, such as
+//! cycles, into `null`) and read by the core's reader (`webchat_core::json_text`); response bodies
+//! and storage are read the same way. Going back, the core prints the value and `JSON.parse`
+//! builds it, so every key (`__proto__` included) becomes an own property. Crossing value by value
+//! took several calls per value; a 2,000-message restore spent most of its time there.
 //!
-//! Values from outside may be anything: the walk is iterative and refuses ([`Refused`]) values
+//! Values from outside may be anything: the reader is iterative and refuses ([`Refused`]) values
 //! nested deeper than [`MAX_DEPTH`], with more than [`MAX_VALUES`] values in all, or whose JSON
 //! text is longer than [`MAX_TEXT`], so neither the wasm stack nor the page's time runs out. The
 //! core's own values are built from these, so they stay within the same bounds.
 
-use js_sys::{Array, JSON, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::{JSON, Reflect};
+use wasm_bindgen::JsValue;
 use webchat_core::Json;
+use webchat_core::json_text::{self, Limits, TextError};
 
 /// Deepest nesting of arrays and objects read from outside.
 pub const MAX_DEPTH: usize = 100;
@@ -21,12 +23,20 @@ pub const MAX_DEPTH: usize = 100;
 pub const MAX_VALUES: usize = 200_000;
 /// Longest JSON text read from outside, in UTF-16 units.
 pub const MAX_TEXT: u32 = 8 * 1024 * 1024;
+/// [`MAX_DEPTH`] and [`MAX_VALUES`] for the reader.
+const LIMITS: Limits = Limits {
+    max_depth: MAX_DEPTH,
+    max_values: MAX_VALUES,
+};
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    /// `Object.entries(object)`.
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
-    fn entries(object: &Object) -> Result<Array, JsValue>;
+    /// `Number.parseFloat(text)`, for numbers the core's reader leaves to JavaScript.
+    #[wasm_bindgen(catch, js_namespace = Number, js_name = parseFloat)]
+    fn parse_float(text: &str) -> Result<f64, JsValue>;
+    /// `String(n)`, for numbers the core's printer leaves to JavaScript.
+    #[wasm_bindgen(catch, js_name = String)]
+    fn number_string(n: f64) -> Result<String, JsValue>;
 }
 
 /// A value too deep or too large to take in.
@@ -46,165 +56,48 @@ pub fn to_json(value: &JsValue) -> Result<Json, Refused> {
     if text.length() > MAX_TEXT {
         return Err(Refused);
     }
-    match JSON::parse(&String::from(text)) {
-        Ok(plain) => walk(&plain),
-        Err(_) => Ok(Json::Null),
-    }
+    Ok(read(&String::from(text))?.unwrap_or_default())
 }
 
-/// JSON text read with `JSON.parse`; `None` when it is not JSON or is refused.
+/// JSON text read by the core's reader (`webchat_core::json_text`); `None` when it is not JSON or
+/// is refused.
 pub fn parse(text: &str) -> Option<Json> {
+    read(text).ok().flatten()
+}
+
+/// JSON text: `Ok(None)` when it is not JSON, [`Refused`] when too deep or too large.
+fn read(text: &str) -> Result<Option<Json>, Refused> {
     if text.len() > MAX_TEXT as usize * 3 {
-        return None;
+        return Err(Refused);
     }
-    JSON::parse(text).ok().and_then(|v| walk(&v).ok())
+    // Numbers other than small whole ones are read by JavaScript's own `parseFloat` (the text is
+    // already checked to be a JSON number), so the bundle has no float parser.
+    let mut number = |n: &str| parse_float(n).ok().filter(|n| !n.is_nan());
+    match json_text::parse(text, LIMITS, &mut number) {
+        Ok(value) => Ok(Some(value)),
+        Err(TextError::Syntax) => Ok(None),
+        Err(TextError::TooLarge) => Err(Refused),
+    }
 }
 
 /// JSON data as `JSON.stringify` text.
 pub fn stringify(value: &Json) -> String {
-    JSON::stringify(&build(value))
-        .ok()
-        .and_then(|text| text.as_string())
-        .unwrap_or_default()
+    json_text::write(value, &mut print_number)
 }
 
-/// An array or object being read: its items (for an object, `[key, value]` pairs from
-/// `Object.entries`), the next one to read, and what is read so far.
-struct Frame {
-    items: Array,
-    next: u32,
-    read: Read,
+/// A number as `String(n)` prints it (JavaScript's own printer; the core's if that throws).
+fn print_number(n: f64) -> String {
+    number_string(n).unwrap_or_else(|_| webchat_core::json::number_text(n))
 }
 
-enum Read {
-    Array(Vec<Json>),
-    /// The entries so far and the key of the value being read.
-    Object(Vec<(String, Json)>, String),
-}
-
-impl Frame {
-    /// A frame for a container, or the value itself for a scalar.
-    fn open(value: &JsValue) -> Result<Frame, Json> {
-        if let Some(b) = value.as_bool() {
-            Err(Json::Bool(b))
-        } else if let Some(n) = value.as_f64() {
-            Err(Json::Number(n))
-        } else if let Some(s) = value.as_string() {
-            Err(Json::String(s))
-        } else if cxbus_web::safe::is_array(value) {
-            let a: &Array = value.unchecked_ref();
-            let read = Read::Array(Vec::with_capacity(a.length() as usize));
-            Ok(Frame {
-                items: a.clone(),
-                next: 0,
-                read,
-            })
-        } else if let Some(o) = value.dyn_ref::<Object>() {
-            // Page code may have replaced `Object.entries`; a throw reads as no entries.
-            let Ok(items) = entries(o) else {
-                return Err(Json::Null);
-            };
-            let read = Read::Object(Vec::with_capacity(items.length() as usize), String::new());
-            Ok(Frame {
-                items,
-                next: 0,
-                read,
-            })
-        } else {
-            Err(Json::Null)
-        }
-    }
-
-    /// The next item to read, if any.
-    fn next_item(&mut self) -> Option<JsValue> {
-        if self.next >= self.items.length() {
-            return None;
-        }
-        let item = self.items.get(self.next);
-        self.next += 1;
-        match &mut self.read {
-            Read::Array(_) => Some(item),
-            Read::Object(_, key) => {
-                *key = Reflect::get_u32(&item, 0).ok()?.as_string()?;
-                Reflect::get_u32(&item, 1).ok()
-            }
-        }
-    }
-
-    fn push(&mut self, value: Json) {
-        match &mut self.read {
-            Read::Array(items) => items.push(value),
-            Read::Object(entries, key) => entries.push((std::mem::take(key), value)),
-        }
-    }
-
-    fn finish(self) -> Json {
-        match self.read {
-            Read::Array(items) => Json::Array(items),
-            Read::Object(entries, _) => Json::Object(entries.into_iter().collect()),
-        }
-    }
-}
-
-/// Reads a value `JSON.parse` produced (only null, booleans, numbers, strings, arrays and plain
-/// objects occur), by an explicit stack, within [`MAX_DEPTH`] and [`MAX_VALUES`].
-fn walk(root: &JsValue) -> Result<Json, Refused> {
-    let mut budget = MAX_VALUES;
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut pending = Some(root.clone());
-    loop {
-        let mut done = None;
-        if let Some(value) = pending.take() {
-            budget = budget.checked_sub(1).ok_or(Refused)?;
-            match Frame::open(&value) {
-                Ok(frame) if stack.len() < MAX_DEPTH => stack.push(frame),
-                Ok(_) => return Err(Refused),
-                Err(scalar) => done = Some(scalar),
-            }
-        }
-        let Some(top) = stack.last_mut() else {
-            return Ok(done.unwrap_or_default());
-        };
-        if let Some(value) = done {
-            top.push(value);
-        }
-        pending = top.next_item();
-        if pending.is_none()
-            && let Some(finished) = stack.pop()
-        {
-            let value = finished.finish();
-            match stack.last_mut() {
-                Some(parent) => parent.push(value),
-                None => return Ok(value),
-            }
-        }
-    }
-}
-
-/// A fresh JS value for `value`.
-fn build(value: &Json) -> JsValue {
-    match value {
-        Json::Null => JsValue::NULL,
-        Json::Bool(b) => JsValue::from_bool(*b),
-        Json::Number(n) => JsValue::from_f64(*n),
-        Json::String(s) => JsValue::from_str(s),
-        Json::Array(items) => items.iter().map(build).collect::<Array>().into(),
-        Json::Object(entries) => {
-            let pairs: Array = entries
-                .iter()
-                .map(|(k, v)| Array::of2(&JsValue::from_str(k), &build(v)))
-                .collect();
-            Object::from_entries(&pairs).map_or(JsValue::NULL, JsValue::from)
-        }
-    }
-}
-
-/// JSON data as a fresh JS value; `null` becomes `undefined` (an event "with no data").
+/// JSON data as a fresh JS value; `null` becomes `undefined` (an event "with no data"). Printed
+/// here and read by `JSON.parse` in one call, which is many times faster than building the value
+/// with a call per key; so every key (`__proto__` included) is an own property.
 pub fn to_js(value: &Json) -> JsValue {
     if value.is_null() {
         return JsValue::UNDEFINED;
     }
-    build(value)
+    JSON::parse(&stringify(value)).unwrap_or(JsValue::NULL)
 }
 
 /// `object[key]`, or `undefined` when `object` is not an object or the read throws.

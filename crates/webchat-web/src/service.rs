@@ -350,13 +350,12 @@ impl Service {
     /// order. A preprocessor that throws or returns a non-object leaves the message as it was.
     fn preprocess(&self, messages: &JsValue) {
         let preprocessors = self.preprocessors.borrow().clone();
-        // `dyn_ref`, not `Array::from`: the latter is JS `Array.from`, a copy.
-        let Some(messages) = messages
-            .dyn_ref::<Array>()
-            .filter(|_| !preprocessors.is_empty())
-        else {
+        // Not `dyn_ref::<Array>()`: that calls `Array.isArray` unguarded, and a page may have
+        // made it throw. Not `Array::from` either: that is JS `Array.from`, a copy.
+        if preprocessors.is_empty() || !cxbus_web::safe::is_array(messages) {
             return;
-        };
+        }
+        let messages: &Array = messages.unchecked_ref();
         for i in 0..messages.length() {
             let mut message = messages.get(i);
             for f in &preprocessors {

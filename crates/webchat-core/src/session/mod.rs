@@ -246,8 +246,8 @@ pub enum Io {
 pub enum SocketEvent {
     /// It opened.
     Opened,
-    /// A text frame arrived: its text and what `JSON.parse` made of it (the glue parses, so
-    /// the bundle carries no JSON parser).
+    /// A text frame arrived: its text and its JSON reading (by the glue, through
+    /// [`crate::json_text`]).
     Frame(ResponseBody),
     /// It closed or failed; `code` is the close code (1006 when it failed).
     Closed {
