@@ -40,6 +40,15 @@ const reportUncaught =
           throw err;
         }, 0);
 
+/** Calls one subscriber with its own event object; a throw is reported, never propagated. */
+function deliverOne(callback, publisher, event, data, hasData) {
+  try {
+    callback({ time: now(), publisher, event, data: hasData ? data : {} });
+  } catch (err) {
+    reportUncaught(err);
+  }
+}
+
 export function makeHost(getRuntime) {
   // Work runs in a microtask: after the caller's synchronous code, before the next task, with no
   // timer clamp (cxbus.md: handlers run asynchronously, in call order). Every
@@ -75,11 +84,9 @@ export function makeHost(getRuntime) {
         reportUncaught(err);
       }
     },
-    deliver(callback, publisher, event, data, hasData) {
-      try {
-        callback({ time: now(), publisher, event, data: hasData ? data : {} });
-      } catch (err) {
-        reportUncaught(err);
+    deliver(callbacks, publisher, event, data, hasData) {
+      for (let i = 0; i < callbacks.length; i++) {
+        deliverOne(callbacks[i], publisher, event, data, hasData);
       }
     },
     log(text) {

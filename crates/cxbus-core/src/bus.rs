@@ -126,6 +126,10 @@ pub enum Task<H: Host> {
     Deliver {
         /// The subscriber.
         callback: H::Callback,
+        /// Which publish (or retained replay) made it: the deliveries of one publish are queued
+        /// together and share it, so the glue can hand them to JavaScript in one call
+        /// ([`Bus::next_delivery_of`]).
+        publish: u64,
         /// The publishing plugin's name.
         publisher: String,
         /// The full event name.
@@ -201,6 +205,8 @@ pub struct Bus<H: Host> {
     hooks: NameMap<Vec<H::Callback>>,
     loading: NameMap<Vec<Waiting<H>>>,
     tasks: VecDeque<Task<H>>,
+    /// The last publish's number (see [`Task::Deliver`]'s `publish`).
+    publishes: u64,
     locked: bool,
 }
 
@@ -214,6 +220,7 @@ impl<H: Host> Default for Bus<H> {
             hooks: NameMap::default(),
             loading: NameMap::default(),
             tasks: VecDeque::new(),
+            publishes: 0,
             locked: false,
         }
     }
@@ -521,10 +528,12 @@ impl<H: Host> Bus<H> {
         retain: bool,
     ) {
         let publisher = self.name(publisher).to_owned();
+        let publish = self.next_publish();
         if let Some(subs) = self.subscriptions.get(&event) {
             for sub in subs {
                 self.tasks.push_back(Task::Deliver {
                     callback: sub.callback.clone(),
+                    publish,
                     publisher: publisher.clone(),
                     event: event.clone(),
                     data: data.clone(),
@@ -539,9 +548,11 @@ impl<H: Host> Bus<H> {
     /// Subscribes to a full event name. A retained event is replayed to the new subscriber
     /// (asynchronously, through the queue).
     pub fn subscribe(&mut self, subscriber: PluginId, event: &str, callback: H::Callback) {
+        let publish = self.next_publish();
         if let Some(retained) = self.retained.get(event) {
             self.tasks.push_back(Task::Deliver {
                 callback: callback.clone(),
+                publish,
                 publisher: retained.publisher.clone(),
                 event: event.to_owned(),
                 data: retained.data.clone(),
@@ -604,6 +615,20 @@ impl<H: Host> Bus<H> {
     /// The next thing to do, in FIFO order.
     pub fn next_task(&mut self) -> Option<Task<H>> {
         self.tasks.pop_front()
+    }
+
+    /// The next task if it is another delivery of the same publish as one just taken.
+    pub fn next_delivery_of(&mut self, publish: u64) -> Option<Task<H>> {
+        match self.tasks.front() {
+            Some(Task::Deliver { publish: p, .. }) if *p == publish => self.tasks.pop_front(),
+            _ => None,
+        }
+    }
+
+    /// A fresh number for a publish.
+    fn next_publish(&mut self) -> u64 {
+        self.publishes = self.publishes.wrapping_add(1);
+        self.publishes
     }
 
     /// Whether anything is queued.

@@ -374,3 +374,33 @@ fn deliveries_and_command_work_share_one_queue_in_call_order() {
         ]
     );
 }
+
+#[test]
+fn the_deliveries_of_one_publish_are_taken_together_and_no_others() {
+    let mut bus = TestBus::new();
+    let publisher = plugin(&mut bus, "Pub");
+    bus.subscribe(publisher, "Pub.e", "x");
+    bus.subscribe(publisher, "Pub.e", "y");
+    bus.publish(publisher, "e", Some(obj(1)), false);
+    bus.publish(publisher, "e", Some(obj(2)), false);
+    let Some(Task::Deliver { publish, data, .. }) = bus.next_task() else {
+        panic!("a delivery first");
+    };
+    assert_eq!(data, Some(obj(1)));
+    let Some(Task::Deliver { data, .. }) = bus.next_delivery_of(publish) else {
+        panic!("the second subscriber of the same publish");
+    };
+    assert_eq!(data, Some(obj(1)));
+    // The next publish's deliveries are not the same publish, even with the same event.
+    assert!(bus.next_delivery_of(publish).is_none());
+    let Some(Task::Deliver {
+        publish: second,
+        data,
+        ..
+    }) = bus.next_task()
+    else {
+        panic!("the second publish");
+    };
+    assert_ne!(second, publish);
+    assert_eq!(data, Some(obj(2)));
+}

@@ -570,6 +570,7 @@ impl Model {
                 publisher,
                 event,
                 data,
+                ..
             } => {
                 let got = delivery(&event, &publisher, callback, data.as_ref());
                 assert_eq!(Some(got), self.deliveries.pop_front(), "delivery order");

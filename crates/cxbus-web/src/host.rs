@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Function, Promise};
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 
 use crate::deferred::DeferredCell;
@@ -30,12 +30,13 @@ extern "C" {
         data: &JsValue,
     );
 
-    /// Calls a subscriber with a fresh `{time, publisher, event, data}`; `data` missing means a
-    /// fresh `{}` for each subscriber. A subscriber that throws is reported.
+    /// Calls each of an array of subscribers in order, with a fresh
+    /// `{time, publisher, event, data}` each; `data` missing means a fresh `{}` for each
+    /// subscriber. A subscriber that throws is reported and the next one still runs.
     #[wasm_bindgen(method)]
     pub fn deliver(
         this: &HostJs,
-        callback: &Function,
+        callbacks: &Array,
         publisher: &JsValue,
         event: &JsValue,
         data: &JsValue,

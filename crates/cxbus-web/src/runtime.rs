@@ -398,9 +398,68 @@ impl Shared {
             budget -= 1;
             let task = self.bus.borrow_mut().next_task();
             let Some(task) = task else { break };
-            self.run(task);
+            match task {
+                Task::Deliver {
+                    callback: Callback::Js(f),
+                    publish,
+                    publisher,
+                    event,
+                    data,
+                } => self.deliver_publish(f, publish, &publisher, &event, data, &mut budget),
+                task => self.run(task),
+            }
         }
         self.drain_soon();
+    }
+
+    /// Delivers one publish to its JavaScript subscribers in one call into JavaScript: `first`
+    /// and the deliveries of the same publish queued right after it (each still gets its own
+    /// event object, and a throwing one is reported without stopping the others). A Rust
+    /// subscriber among them runs in its place in the order.
+    #[inline(never)]
+    fn deliver_publish(
+        &self,
+        first: Function,
+        publish: u64,
+        publisher: &str,
+        event: &str,
+        data: Option<JsValue>,
+        budget: &mut usize,
+    ) {
+        let has_data = data.is_some();
+        let data = data.unwrap_or(JsValue::UNDEFINED);
+        let (publisher, event) = (host::name(publisher), host::name(event));
+        let batch = Array::of1(&first);
+        loop {
+            let next = if *budget > 0 {
+                self.bus.borrow_mut().next_delivery_of(publish)
+            } else {
+                None
+            };
+            let rust_subscriber = match next {
+                Some(Task::Deliver {
+                    callback: Callback::Js(f),
+                    ..
+                }) => {
+                    *budget -= 1;
+                    batch.push(&f);
+                    continue;
+                }
+                Some(other) => {
+                    *budget -= 1;
+                    Some(other)
+                }
+                None => None,
+            };
+            if batch.length() > 0 {
+                host::with(|h| h.deliver(&batch, &publisher, &event, &data, has_data));
+                batch.set_length(0);
+            }
+            match rust_subscriber {
+                Some(task) => self.run(task),
+                None => return,
+            }
+        }
     }
 
     fn run(&self, task: Task<Web>) {
@@ -446,12 +505,11 @@ impl Shared {
                 publisher,
                 event,
                 data,
+                ..
             } => match callback {
                 Callback::Js(f) => {
-                    let has_data = data.is_some();
-                    let data = data.unwrap_or(JsValue::UNDEFINED);
-                    let (publisher, event) = (host::name(&publisher), host::name(&event));
-                    host::with(|h| h.deliver(&f, &publisher, &event, &data, has_data));
+                    let mut none = 0;
+                    self.deliver_publish(f, 0, &publisher, &event, data, &mut none);
                 }
                 Callback::Event(f) => f(&data.unwrap_or_else(|| Object::new().into())),
                 Callback::Command(_) => {}

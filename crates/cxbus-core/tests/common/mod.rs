@@ -133,6 +133,7 @@ pub fn describe(task: &Task<T>) -> String {
             publisher,
             event,
             data,
+            ..
         } => match data {
             Some(data) => format!("deliver {event} from {publisher} to {callback}: {data}"),
             None => format!("deliver {event} from {publisher} to {callback}: {{}}"),
