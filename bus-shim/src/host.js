@@ -89,9 +89,6 @@ export function makeHost(getRuntime) {
       consoleError('[CXBus] ' + text, value);
     },
     now,
-    looseEqual(a, b) {
-      return a == b;
-    },
     loadScript(url) {
       return new NativePromise((resolve) => {
         const script = document.createElement('script');

@@ -54,10 +54,6 @@ extern "C" {
     #[wasm_bindgen(method, js_name = loadScript)]
     pub fn load_script(this: &HostJs, url: &str) -> Promise;
 
-    /// `a == b`, which may run page code (`valueOf`/`toString`) and throw.
-    #[wasm_bindgen(method, catch, js_name = looseEqual)]
-    pub fn loose_equal(this: &HostJs, a: &JsValue, b: &JsValue) -> Result<bool, JsValue>;
-
     /// `Date.now()`, captured at load time.
     #[wasm_bindgen(method)]
     pub fn now(this: &HostJs) -> f64;
@@ -118,11 +114,6 @@ pub fn with<R>(f: impl FnOnce(&HostJs) -> R) -> Option<R> {
 /// Reports an error value on the console.
 pub fn report(text: &str, value: &JsValue) {
     with(|host| host.error(text, value));
-}
-
-/// `a == b`; a comparison that throws counts as "different".
-pub fn loosely_equal(a: &JsValue, b: &JsValue) -> bool {
-    with(|host| host.loose_equal(a, b).unwrap_or(false)).unwrap_or(false)
 }
 
 /// `Date.now()`.
