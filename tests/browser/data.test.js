@@ -183,6 +183,22 @@ test("setting a key publishes <P>.data with the plugin's own data map: the same 
   });
 });
 
+test('a data key named __proto__ is an own key of the data map like any other', async () => {
+  const p = await h.open();
+  const r = await p.run(async () => {
+    const me = window.CXBus.registerPlugin('Proto');
+    me.data('__proto__', { polluted: true });
+    me.data('plain', 1);
+    const map = me.data();
+    return {
+      own: Object.keys(map),
+      protoIsObject: Object.getPrototypeOf(map) === Object.prototype,
+      value: me.data('__proto__').polluted,
+    };
+  });
+  assert.deepEqual(r, { own: ['__proto__', 'plain'], protoIsObject: true, value: true });
+});
+
 test('data change events are plain publishes, not retained', async () => {
   const p = await h.open();
   const r = await p.run(async () => {

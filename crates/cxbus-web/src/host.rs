@@ -54,6 +54,18 @@ extern "C" {
     #[wasm_bindgen(method, js_name = loadScript)]
     pub fn load_script(this: &HostJs, url: &str) -> Promise;
 
+    /// A fresh data entry `{last, value, time}`, defined on `map` as own property `key` (an
+    /// ordinary key even for `__proto__`; a frozen map is left as it is). Returns the entry.
+    #[wasm_bindgen(method, js_name = dataEntry)]
+    pub fn data_entry(
+        this: &HostJs,
+        map: &JsValue,
+        key: &str,
+        last: &JsValue,
+        value: &JsValue,
+        time: f64,
+    ) -> JsValue;
+
     /// `Date.now()`, captured at load time.
     #[wasm_bindgen(method)]
     pub fn now(this: &HostJs) -> f64;

@@ -9,7 +9,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use cxbus_core::{Access, Bus, DataEntry, DataLabel, PluginId, Rejection, Sent, Task, names};
+use cxbus_core::{Access, Bus, DataLabel, PluginId, Rejection, Sent, Task, names};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -40,7 +40,7 @@ pub struct Shared {
     /// `registry()`: one live object, updated on every registration.
     registry: Object,
     /// Each plugin's live data map, by plugin id (see [`Shared::data_map`]).
-    data_maps: RefCell<Vec<Option<Object>>>,
+    data_maps: RefCell<Vec<(PluginId, Object)>>,
     scheduled: Cell<bool>,
 }
 
@@ -367,11 +367,11 @@ impl Shared {
             return;
         };
         let stored = self.bus.borrow().data_get(id, key).cloned();
-        let entry = stored.as_ref().map(|e| JsValue::from(entry_object(e)));
         let map = self.data_map(id);
-        if let Some(entry) = &entry {
-            set(&map, key, entry);
-        }
+        let entry = stored.and_then(|e| {
+            let last = e.last.unwrap_or(JsValue::UNDEFINED);
+            host::with(|h| h.data_entry(&map, key, &last, &e.value, e.time))
+        });
         let mut bus = self.bus.borrow_mut();
         bus.publish_full(id, all, Some(map.into()), false);
         bus.publish_full(id, one, entry.clone(), false);
@@ -384,16 +384,13 @@ impl Shared {
     /// on first use and updated on every change, so `data()` and every `<P>.data` event hand
     /// out the same object (as the vendor's bus does).
     fn data_map(&self, id: PluginId) -> Object {
-        let index = usize::try_from(id.raw()).unwrap_or(usize::MAX);
         let mut maps = self.data_maps.borrow_mut();
-        if maps.len() <= index {
-            maps.resize(index.saturating_add(1), None);
+        if let Some((_, map)) = maps.iter().find(|(owner, _)| *owner == id) {
+            return map.clone();
         }
-        match maps.get_mut(index) {
-            Some(Some(map)) => map.clone(),
-            Some(slot) => slot.insert(Object::new()).clone(),
-            None => Object::new(),
-        }
+        let map = Object::new();
+        maps.push((id, map.clone()));
+        map
     }
 
     /// Reads plugin data: the value of `key` (own key first, else `Other.key`), or the
@@ -504,18 +501,6 @@ fn coerce_payload(data: JsValue) -> Option<JsValue> {
 /// A non-null object or array (not a function).
 pub fn is_object(value: &JsValue) -> bool {
     value.is_object() && !value.is_function()
-}
-
-fn entry_object(entry: &DataEntry<JsValue>) -> Object {
-    let object = Object::new();
-    set(
-        &object,
-        "last",
-        entry.last.as_ref().unwrap_or(&JsValue::UNDEFINED),
-    );
-    set(&object, "value", &entry.value);
-    set(&object, "time", &JsValue::from_f64(entry.time));
-    object
 }
 
 /// `object[key] = value`, ignoring the (impossible for plain objects) failure.
