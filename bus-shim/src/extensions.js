@@ -82,7 +82,8 @@ export function makeExtensionArgs(base, cxbus, common) {
             consoleError("[CXBus] extension '" + name + "' threw", err);
           }
         })
-        .then(() => cell.settle(1, [], undefined));
+        .then(() => cell.settle(1, [], undefined))
+        .catch(() => {}); // keeps the queue going for the extensions after this one
     },
   };
 }

@@ -197,3 +197,17 @@ test('a registered extension that throws is reported on the console, its command
   });
   assert.deepEqual(r, { ran: ['bad', 'good'], states: ['resolved', 'resolved'], reported: true });
 });
+
+test('an extension registered on a page with configured extensions gets the same jQuery, fetched once', async () => {
+  const p = await h.open({ config: '{ extensions: { Configured: function ($) { window.__configured$ = $; } } }' });
+  const r = await p.run(async () => {
+    let same = null;
+    const res = await window.__t.settle(
+      CXBus.command('App.registerExtension', { name: 'LaterOne', extension: ($) => { same = $ === window.__configured$; } }),
+      4000,
+    );
+    return { state: res.state, same, version: window.__configured$.fn.jquery };
+  });
+  assert.deepEqual(r, { state: 'resolved', same: true, version: '3.7.1' });
+  assert.equal(p.requests().filter((u) => u.endsWith('/jquery.js')).length, 1);
+});
