@@ -506,8 +506,61 @@ declare namespace GenesysWidgets {
   // Configuration
   // ---------------------------------------------------------------------------------------------
 
-  /** An extension: called once at start as `fn($, CXBus, Common)`. */
-  type Extension = ($: any, CXBus: CXBus, Common: Common, ...more: any[]) => void;
+  /** A parsed query: a repeated name collects an array, a name without `=` is `null`. */
+  type URIQuery = Record<string, string | null | Array<string | null>>;
+
+  /** One read-only `URI(url)` view (URI.js's getters, over the platform `URL`). */
+  interface URIView {
+    href(): string;
+    toString(): string;
+    valueOf(): string;
+    /** Without the colon: `'https'`. */
+    protocol(): string;
+    scheme(): string;
+    username(): string;
+    password(): string;
+    origin(): string;
+    /** Host name and port. */
+    host(): string;
+    hostname(): string;
+    /** `''` for the scheme's default port. */
+    port(): string;
+    /** The last two labels of the host name. */
+    domain(): string;
+    subdomain(): string;
+    tld(): string;
+    path(): string;
+    pathname(): string;
+    directory(): string;
+    filename(): string;
+    suffix(): string;
+    segment(): string[];
+    segment(index: number): string | undefined;
+    /** `'?a=1'`; with `true`, the query as an object. */
+    search(): string;
+    search(asObject: true): URIQuery;
+    /** `'a=1'`; with `true`, the query as an object. */
+    query(): string;
+    query(asObject: true): URIQuery;
+    /** `'#top'`. */
+    hash(): string;
+    /** `'top'`. */
+    fragment(): string;
+    hasQuery(name: string, value?: string | null): boolean;
+  }
+
+  /** `URI`: `URI(url?)` or `new URI(url?)`, resolved against the page's address. */
+  interface URIFactory {
+    (url?: string): URIView;
+    new (url?: string): URIView;
+    parseQuery(text: string): URIQuery;
+  }
+
+  /**
+   * An extension: configured ones are called once at start as `fn($, CXBus, Common)`; those
+   * registered through `App.registerExtension` as `fn($, CXBus, Common, Cookies, URI)`.
+   */
+  type Extension = ($: any, CXBus: CXBus, Common: Common, Cookies?: WidgetsCookie, URI?: URIFactory) => void;
 
   /** `_genesys.widgets.main`. */
   interface MainConfig {
@@ -539,10 +592,19 @@ declare namespace GenesysWidgets {
     [option: string]: unknown;
   }
 
-  /** The `Cookie` helper the async callbacks receive (js-cookie style, over `document.cookie`). */
+  /**
+   * `Cookie`, the helper the async callbacks receive, and `Cookies`, the fourth argument of
+   * extensions registered through `App.registerExtension`: js-cookie style, over
+   * `document.cookie`; never throws.
+   */
   interface WidgetsCookie {
+    /** The decoded value, or `undefined`. */
     get(name: string): string | undefined;
+    /** Every readable cookie. */
+    get(): Record<string, string>;
+    /** Writes a cookie (a non-string value as its JSON text); returns the cookie text. */
     set(name: string, value: unknown, options?: CookieAttributes): string;
+    /** Expires a cookie (give the `path`/`domain` it was set with). */
     remove(name: string, options?: CookieAttributes): void;
   }
 

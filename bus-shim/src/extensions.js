@@ -1,14 +1,20 @@
 /**
- * The `$` that extensions receive: the page's own `window.jQuery` when there is one, else the
- * jQuery 3.x that ships beside the script (`dist/jquery.js`, an ES module that leaves the page's
- * globals alone). It is fetched only when extensions are configured, in parallel with the
- * WebAssembly, so start-up waits no longer. An extension registered later through
- * `App.registerExtension` gets whatever `now()` has: ours if it was loaded, else the stand-in.
+ * What extensions are called with.
+ *
+ * `$` is the page's own `window.jQuery` when there is one, else the jQuery 3.x that ships beside
+ * the script (`dist/jquery.js`, an ES module that leaves the page's globals alone). For the
+ * configured extensions (`_genesys.widgets.extensions`, called at start as `fn($, CXBus,
+ * Common)`) it is fetched in parallel with the WebAssembly, and only when there are some.
+ * Extensions registered later through `App.registerExtension` are called as `fn($, CXBus,
+ * Common, Cookies, URI)`: the first one makes the shim fetch what is still missing (our jQuery
+ * when the page has none, and `dist/widgets-extension-helpers.js` with `Cookies` and `URI`), and
+ * each is called once that has arrived, in the order they were registered.
  */
 
 import { dollarStandIn } from './standin.js';
 
 const consoleError = console.error.bind(console);
+const NativePromise = Promise;
 
 /** Whether `_genesys.widgets.extensions` holds anything to call at start. */
 export function hasExtensions(widgets) {
@@ -30,31 +36,54 @@ function pageJQuery() {
 }
 
 /**
- * Makes the `$` source for a script at `base`: `get()` resolves with the jQuery to pass (the
- * page's, else ours, imported once); if ours cannot be loaded, with the small stand-in, and the
- * failure is reported once on the console.
+ * Imports `file` from beside the script at `base` once; if that fails, the console says so once
+ * and `fallback` is used.
  */
-export function makeDollar(base) {
-  let ours = null;
+function lazyModule(base, file, fallback) {
+  let loading = null;
+  return () => {
+    if (!loading) {
+      const url = new URL(file, base).href;
+      loading = import(/* webpackIgnore: true */ url).catch((err) => {
+        consoleError('[widgets] could not load ' + url + '; extensions get a minimal stand-in', err);
+        return fallback;
+      });
+    }
+    return loading;
+  };
+}
+
+/**
+ * The extension arguments for a script at `base`:
+ * - `dollar()` resolves with the `$` for the configured extensions (the page's, else ours,
+ *   imported once; the small stand-in if ours cannot be loaded);
+ * - `runLate(fn, name, cell)` calls a registered extension with `($, CXBus, Common, Cookies,
+ *   URI)` once they are there, after every extension registered before it, reports a throw on
+ *   the console, then resolves the `App.registerExtension` command's `DeferredCell`.
+ */
+export function makeExtensionArgs(base, cxbus, common) {
+  const jquery = lazyModule(base, 'jquery.js', { default: dollarStandIn });
+  const helpers = lazyModule(base, 'widgets-extension-helpers.js', {});
+  const dollar = () => {
+    const page = pageJQuery();
+    return page ? NativePromise.resolve(page) : jquery().then((m) => m.default);
+  };
+  let queue = NativePromise.resolve();
   return {
-    /** The `$` to pass right now without fetching anything. */
-    now() {
-      return pageJQuery() || (ours && ours.loaded) || dollarStandIn;
-    },
-    get() {
-      const page = pageJQuery();
-      if (page) return Promise.resolve(page);
-      if (!ours) {
-        const url = new URL('jquery.js', base).href;
-        ours = import(url).then(
-          (module) => (ours.loaded = module.default),
-          (err) => {
-            consoleError('[widgets] could not load ' + url + '; extensions get a minimal $', err);
-            return dollarStandIn;
-          },
-        );
-      }
-      return ours;
+    dollar,
+    runLate(fn, name, cell) {
+      const args = NativePromise.all([dollar(), helpers()]);
+      queue = queue
+        .then(() => args)
+        .then(([$, h]) => {
+          try {
+            fn($, cxbus, common, h.Cookies, h.URI);
+          } catch (err) {
+            consoleError("[CXBus] extension '" + name + "' threw", err);
+          }
+        })
+        .then(() => cell.settle(1, [], undefined))
+        .catch(() => {}); // keeps the queue going for the extensions after this one
     },
   };
 }

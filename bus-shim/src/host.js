@@ -19,6 +19,7 @@ const microtask = queueMicrotask;
 const postMessage = MessagePort.prototype.postMessage;
 const apply = Reflect.apply;
 const setTimer = setTimeout;
+const defineProperty = Object.defineProperty;
 
 /**
  * Drains in a row through microtasks before the scheduler yields to the event loop once. Plugins
@@ -96,8 +97,12 @@ export function makeHost(getRuntime) {
       consoleError('[CXBus] ' + text, value);
     },
     now,
-    looseEqual(a, b) {
-      return a == b;
+    dataEntry(map, key, last, value, time) {
+      const entry = { last, value, time };
+      try {
+        defineProperty(map, key, { value: entry, writable: true, enumerable: true, configurable: true });
+      } catch (_) {}
+      return entry;
     },
     loadScript(url) {
       return new NativePromise((resolve) => {

@@ -15,7 +15,7 @@ import { enableCells } from './deferred.js';
 import { makeBus } from './facade.js';
 import { makeHost } from './host.js';
 import { busMonitor } from './monitor.js';
-import { hasExtensions, makeDollar } from './extensions.js';
+import { hasExtensions, makeExtensionArgs } from './extensions.js';
 
 const consoleError = console.error.bind(console);
 const script = document.currentScript;
@@ -45,15 +45,16 @@ const chatSession = bundle === 'chatservice' || bundle === 'all'
   ? import(/* webpackIgnore: true */ new URL('widgets-chat-session.js', base).href).catch(() => ({}))
   : {};
 // Extensions are called at start with jQuery as `$`: fetch ours (when the page has none) in
-// parallel with the bundle, and only when there are extensions.
-const dollar = makeDollar(base);
-const startDollar = hasExtensions(widgets) ? dollar.get() : Promise.resolve(null);
+// parallel with the bundle, and only when there are extensions. Extensions registered later
+// get theirs through `runLate` (extensions.js).
+const extensionArgs = makeExtensionArgs(base, bus.CXBus, common);
+const startDollar = hasExtensions(widgets) ? extensionArgs.dollar() : Promise.resolve(null);
 
 const started = Promise.all([loadBundle(bundle, base), startDollar]).then(([glue, $]) => {
   runtime = glue.start(makeHost(() => runtime), bus.registry);
   bus.bind(runtime, () => {
     enableCells(() => new glue.DeferredCell());
-    runtime.boot(widgets, bus.quickBus, $ || dollar.now(), bus.CXBus, common);
+    runtime.boot(widgets, bus.quickBus, $, bus.CXBus, common, extensionArgs.runLate);
   });
   return glue;
 });

@@ -97,6 +97,18 @@ test('App.data("ready") is true after start', async () => {
   assert.deepEqual(r, [true, true]);
 });
 
+test("App's ready data is not yet set while extensions run; it is set after them", async () => {
+  const p = await h.open({
+    beforeScript: 'window.__seenByExtensions = [];',
+    config: `{main: {}, extensions: {
+      One: function (_, CXBus) { window.__seenByExtensions.push([CXBus.data('App.ready'), CXBus.data('App.theme')]); },
+      Two: function (_, CXBus) { window.__seenByExtensions.push([CXBus.data('App.ready'), CXBus.data('App.theme')]); },
+    }}`,
+  });
+  const r = await p.run(() => ({ during: window.__seenByExtensions, after: window.CXBus.data('App.ready') }));
+  assert.deepEqual(r, { during: [[undefined, 'dark'], [undefined, 'dark']], after: true });
+});
+
 test('App data holds the theme and language from main, with defaults dark and en', async () => {
   const p = await h.open({ config: '{main: {}}' });
   const defaults = await p.run(() => [window.CXBus.data('App.theme'), window.CXBus.data('App.language')]);

@@ -97,21 +97,106 @@ test('a changed value publishes <P>.data, <P>.data.<key>, <P>.data.<key>:<value>
   ]);
 });
 
-test('setting the same value again (loose equality) publishes nothing', async () => {
+test('setting the same value again (strict equality) publishes nothing', async () => {
   const p = await h.open();
   const r = await p.run(async () => {
     const me = window.CXBus.registerPlugin('Same');
+    const obj = { a: 1 };
     me.data('n', 1);
+    me.data('s', 'x');
+    me.data('o', obj);
     await window.__t.tick(3);
     let events = 0;
+    for (const key of ['n', 's', 'o']) window.CXBus.subscribe('Same.data.' + key, () => { events += 1; });
     window.CXBus.subscribe('Same.data', () => { events += 1; });
-    window.CXBus.subscribe('Same.data.n', () => { events += 1; });
     me.data('n', 1);
-    me.data('n', '1');
+    me.data('s', 'x');
+    me.data('o', obj);
     await window.__t.tick(3);
     return events;
   });
   assert.equal(r, 0);
+});
+
+test('setting a loosely equal value of another type (1 then "1") stores it and publishes the change (strict comparison)', async () => {
+  const p = await h.open();
+  const r = await p.run(async () => {
+    const me = window.CXBus.registerPlugin('Strict');
+    me.data('n', 1);
+    await window.__t.tick(3);
+    const events = [];
+    window.CXBus.subscribe('Strict.data', (e) => events.push(e.event));
+    window.CXBus.subscribe('Strict.data.n', (e) => events.push(e.event + ' ' + JSON.stringify({ last: e.data.last, value: e.data.value })));
+    window.CXBus.subscribe("Strict.data.n:'1'", (e) => events.push(e.event));
+    window.CXBus.subscribe('Strict.data.n:true', (e) => events.push(e.event));
+    me.data('n', '1');
+    await window.__t.tick(3);
+    const stored = me.data('n');
+    me.data('n', true);
+    await window.__t.tick(3);
+    return { stored, events };
+  });
+  assert.deepEqual(r, {
+    stored: '1',
+    events: [
+      'Strict.data',
+      'Strict.data.n {"last":1,"value":"1"}',
+      "Strict.data.n:'1'",
+      'Strict.data',
+      'Strict.data.n {"last":"1","value":true}',
+      'Strict.data.n:true',
+    ],
+  });
+});
+
+test("setting a key publishes <P>.data with the plugin's own data map: the same object each time, the one data() returns", async () => {
+  const p = await h.open();
+  const r = await p.run(async () => {
+    const me = window.CXBus.registerPlugin('Live');
+    const maps = [];
+    window.CXBus.subscribe('Live.data', (e) => maps.push(e.data));
+    me.data('a', 1);
+    await window.__t.tick(3);
+    me.data('b', 'two');
+    await window.__t.tick(3);
+    me.data('a', 3);
+    await window.__t.tick(3);
+    const own = me.data();
+    return {
+      count: maps.length,
+      sameEachTime: maps.every((m) => m === maps[0]),
+      isDataMap: maps[0] === own,
+      readByOthers: window.CXBus.registerPlugin('Reader').data('Live.b'),
+      keys: Object.keys(own),
+      a: { last: own.a.last, value: own.a.value, timeOk: typeof own.a.time === 'number' },
+      b: own.b.value,
+    };
+  });
+  assert.deepEqual(r, {
+    count: 3,
+    sameEachTime: true,
+    isDataMap: true,
+    readByOthers: 'two',
+    keys: ['a', 'b'],
+    a: { last: 1, value: 3, timeOk: true },
+    b: 'two',
+  });
+});
+
+test('a data key named __proto__ is an own key of the data map like any other', async () => {
+  const p = await h.open();
+  const r = await p.run(async () => {
+    const me = window.CXBus.registerPlugin('Proto');
+    me.data('__proto__', { polluted: true });
+    me.data('plain', 1);
+    const map = me.data();
+    return {
+      own: Object.keys(map),
+      protoIsObject: Object.getPrototypeOf(map) === Object.prototype,
+      value: me.data('__proto__').polluted,
+    };
+  });
+  assert.deepEqual(r, { own: ['__proto__', 'plain'], protoIsObject: true, value: true });
 });
 
 test('data change events are plain publishes, not retained', async () => {

@@ -77,6 +77,50 @@ test('pluginMap names the file to load for a plugin', async () => {
   assert.ok(p.requests().includes('/pages/plugins/mapped-impl.js'));
 });
 
+test('pluginMap: a command to an unregistered plugin loads the mapped file and its before-hooks ran once, at call time', async () => {
+  const p = await h.open({ after: "CXBus.configure({pluginsPath: '/pages/plugins/', pluginMap: {mapped: '/pages/plugins/mapped-impl.js'}});" });
+  const r = await p.run(async () => {
+    const me = window.CXBus.registerPlugin('HookOwner');
+    let calls = 0;
+    me.before('Mapped.echo', (data) => {
+      calls += 1;
+      return { ...data, hooked: calls };
+    });
+    const sent = { x: 1 };
+    const res = await window.__t.settle(me.command('Mapped.echo', sent), 4000);
+    await window.__t.tick(3);
+    return { res, calls, loads: window.__mappedLoads };
+  });
+  assert.deepEqual(r, { res: { state: 'resolved', args: [{ x: 1, hooked: 1 }] }, calls: 1, loads: 1 });
+  assert.ok(p.requests().includes('/pages/plugins/mapped-impl.js'));
+  assert.ok(!p.requests().some((u) => u.endsWith('/mapped.min.js')), 'the default file was requested');
+});
+
+test('pluginMap: a key spelt like the plugin name (not lower-case) names the file too', async () => {
+  const p = await h.open({ after: "CXBus.configure({pluginsPath: '/pages/plugins/', pluginMap: {Mapped: '/pages/plugins/mapped-impl.js'}});" });
+  const r = await p.run(() => window.__t.settle(window.CXBus.command('Mapped.where'), 4000));
+  assert.deepEqual(r, { state: 'resolved', args: ['mapped-impl.js'] });
+  assert.ok(!p.requests().some((u) => u.endsWith('/mapped.min.js')), 'the default file was requested');
+});
+
+test('pluginMap: loadPlugin(name) loads the mapped file, and a second loadPlugin of the loaded plugin rejects with no arguments', async () => {
+  const p = await h.open({ after: "CXBus.configure({pluginsPath: '/pages/plugins/', pluginMap: {mapped: '/pages/plugins/mapped-impl.js'}});" });
+  const r = await p.run(async () => {
+    const first = await window.__t.settle(window.CXBus.loadPlugin('Mapped'), 4000);
+    const second = await window.__t.settle(window.CXBus.loadPlugin('Mapped'), 4000);
+    const where = await window.__t.settle(window.CXBus.command('Mapped.where'), 4000);
+    return { first, second, where: where.args[0], loads: window.__mappedLoads };
+  });
+  assert.deepEqual(r, {
+    first: { state: 'resolved', args: [] },
+    second: { state: 'rejected', args: [] },
+    where: 'mapped-impl.js',
+    loads: 1,
+  });
+  assert.ok(p.requests().includes('/pages/plugins/mapped-impl.js'));
+  assert.ok(!p.requests().some((u) => u.endsWith('/mapped.min.js')), 'the default file was requested');
+});
+
 test('pluginMap {name: false} blocks loading and the command rejects with the plugin-file text', async () => {
   const p = await h.open({ after: "CXBus.configure({pluginsPath: '/pages/plugins/', pluginMap: {lazy: false}});" });
   const r = await p.run(() => window.__t.settle(window.CXBus.command('Lazy.hello'), 4000));

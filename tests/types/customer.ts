@@ -159,3 +159,19 @@ const asyncWebchat: NonNullable<NonNullable<typeof window._genesys>['widgets']>[
   },
 };
 console.log(asyncWebchat);
+
+// An extension registered later gets Cookies and URI too.
+const lateExtension: GenesysWidgets.Extension = ($, bus, Common, Cookies, URI) => {
+  if (!Cookies || !URI) return;
+  const pref: string | undefined = Cookies.get('pref');
+  const all: Record<string, string> = Cookies.get();
+  Cookies.set('pref', { dark: true }, { expires: 7, path: '/' });
+  Cookies.remove('pref');
+  const campaign = URI(location.href).search(true).campaign;
+  const host: string = new URI().hostname();
+  const parts: string[] = URI('/a/b').segment();
+  Common.log(pref, all, campaign, host, parts, URI.parseQuery('?a=1').a);
+  // @ts-expect-error URI views are read-only: no setter takes a string
+  URI().search('?x=1');
+};
+CXBus.command('App.registerExtension', { name: 'Late', extension: lateExtension });

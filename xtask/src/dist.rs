@@ -21,6 +21,8 @@ const ALL_TRANSPORTS_GOAL_GZIP_BYTES: u64 = 95 * 1024;
 /// The Chat Service JS API's session script: beside the bundles that carry the API, loaded with
 /// them (bus-shim/src/chat-session.js).
 const CHAT_SESSION_FILE: &str = "widgets-chat-session.js";
+/// `Cookies` and `URI` for extensions registered through `App.registerExtension`.
+const EXTENSION_HELPERS_FILE: &str = "widgets-extension-helpers.js";
 
 /// wasm-opt feature flags for wasm-bindgen's stripped output (see shared toolchain notes).
 const WASM_OPT_FEATURES: &[&str] = &[
@@ -238,20 +240,33 @@ fn build(bundles: &[Bundle], budget: Budget) -> Res {
         &dist.join("widgets.min.js"),
         "esbuild failed on the shim; see its message above.",
     )?;
-    step("bundling jquery.js, for extensions on pages without jQuery (esbuild, npm jquery)");
-    esbuild(
-        &root.join("bus-shim/src/jquery.js"),
-        "esm",
-        &dist.join("jquery.js"),
-        "esbuild failed on jQuery; see its message above.",
-    )?;
-    step("bundling the Chat Service JS API's session script (esbuild)");
-    esbuild(
-        &root.join("bus-shim/src/chat-session.js"),
-        "esm",
-        &dist.join(CHAT_SESSION_FILE),
-        "esbuild failed on the Chat Service JS API's session script; see its message above.",
-    )?;
+    // ES modules the shim imports beside the bundle, each only when a page needs it.
+    let side_files = [
+        (
+            "jquery.js",
+            "jquery.js",
+            "jQuery, for extensions on pages without jQuery (npm jquery)",
+        ),
+        (
+            "extension-helpers.js",
+            EXTENSION_HELPERS_FILE,
+            "Cookies and URI, for extensions registered later",
+        ),
+        (
+            "chat-session.js",
+            CHAT_SESSION_FILE,
+            "the Chat Service JS API's session script",
+        ),
+    ];
+    for (entry, out, what) in side_files {
+        step(format!("bundling {out}: {what} (esbuild)"));
+        esbuild(
+            &root.join("bus-shim/src").join(entry),
+            "esm",
+            &dist.join(out),
+            &format!("esbuild failed on {out}; see its message above."),
+        )?;
+    }
 
     step("copying TypeScript declarations");
     let dts = root.join("bus-shim/widgets.d.ts");
@@ -444,6 +459,13 @@ fn print_sizes_for(bundles: &[Bundle]) -> Res<bool> {
         note(format!(
             "(+ {:.1} KB for jquery.js, fetched only when extensions are configured and the page has no jQuery)",
             jquery as f64 / 1024.0
+        ));
+    }
+    let helpers = gz(EXTENSION_HELPERS_FILE);
+    if helpers > 0 {
+        note(format!(
+            "(+ {:.1} KB for {EXTENSION_HELPERS_FILE}, fetched only when a page calls App.registerExtension)",
+            helpers as f64 / 1024.0
         ));
     }
     Ok(all_within)

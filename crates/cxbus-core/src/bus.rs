@@ -23,8 +23,9 @@ pub trait Host {
     /// The glue's handle for settling one command.
     type Reply;
 
-    /// JavaScript's loose equality (`==`), which decides whether plugin data changed.
-    fn loosely_equal(a: &Self::Value, b: &Self::Value) -> bool;
+    /// JavaScript's strict equality (`===`), which decides whether plugin data changed (the
+    /// vendor compares loosely, so `1` then `"1"` is dropped silently; cxbus.md's **better**).
+    fn same_value(a: &Self::Value, b: &Self::Value) -> bool;
     /// How a data value is spelled in the third change event's name.
     fn label(value: &Self::Value) -> DataLabel;
 }
@@ -662,7 +663,7 @@ impl<H: Host> Bus<H> {
 
     // ----- plugin data ---------------------------------------------------------------------
 
-    /// Writes a data value. When it differs (loosely) from the current one, returns the names
+    /// Writes a data value. When it differs (strictly) from the current one, returns the names
     /// of the three change events to publish, in order; setting the same value returns `None`.
     pub fn data_set(
         &mut self,
@@ -672,7 +673,7 @@ impl<H: Host> Bus<H> {
         time: f64,
     ) -> Option<[String; 3]> {
         if let Some(entry) = self.own_entry(id, key)
-            && H::loosely_equal(&entry.value, &value)
+            && H::same_value(&entry.value, &value)
         {
             return None;
         }

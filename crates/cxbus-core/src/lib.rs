@@ -13,7 +13,7 @@
 //!     type Value = &'static str;
 //!     type Callback = &'static str;
 //!     type Reply = u32;
-//!     fn loosely_equal(a: &&'static str, b: &&'static str) -> bool { a == b }
+//!     fn same_value(a: &&'static str, b: &&'static str) -> bool { a == b }
 //!     fn label(v: &&'static str) -> DataLabel { DataLabel::Text(v.to_string()) }
 //! }
 //!

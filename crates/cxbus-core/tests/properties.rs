@@ -402,7 +402,7 @@ impl Model {
                 let got = self.bus.data_set(self.ids[p], &key, value.clone(), 1.0);
                 let map = &mut self.data[p];
                 let changed = match map.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, old)) if T::loosely_equal(old, &value) => false,
+                    Some((_, old)) if T::same_value(old, &value) => false,
                     Some((_, old)) => {
                         *old = value.clone();
                         true

@@ -38,12 +38,15 @@ enum Outcome {
     Later,
 }
 
-/// What extensions are called with.
+/// What configured extensions are called with, and the shim's caller for later ones.
 #[derive(Clone)]
 struct ExtensionArgs {
     dollar: JsValue,
     cxbus: JsValue,
     common: JsValue,
+    /// `runLate(fn, name, cell)`: calls `fn($, CXBus, Common, Cookies, URI)` once jQuery and the
+    /// helpers have arrived, in registration order, then resolves the command's `cell`.
+    run_late: Option<Function>,
 }
 
 /// The App plugin.
@@ -135,6 +138,7 @@ impl App {
         dollar: &JsValue,
         cxbus: &JsValue,
         common: &JsValue,
+        run_late: &JsValue,
     ) {
         let main = get(widgets, "main");
         if let Some(debug) = get(&main, "debug").as_bool() {
@@ -151,11 +155,12 @@ impl App {
             dollar: dollar.clone(),
             cxbus: cxbus.clone(),
             common: common.clone(),
+            run_late: run_late.clone().dyn_into::<Function>().ok(),
         };
         for (name, extension) in safe::entries(&get(widgets, "extensions")) {
             self.extensions.borrow_mut().push(name.clone());
             if let Ok(extension) = extension.dyn_into::<Function>() {
-                call_extension(&extension, &name, &args, false);
+                call_extension(&extension, &name, &args);
             }
         }
         *self.args.borrow_mut() = Some(args);
@@ -226,12 +231,17 @@ impl App {
             return Outcome::Now(Err(text::extension_taken(&name).into()));
         }
         self.extensions.borrow_mut().push(name.clone());
-        if let Ok(extension) = extension.clone().dyn_into::<Function>() {
-            let args = self.args.borrow().clone();
-            if let Some(args) = args {
-                call_extension(&extension, &name, &args, true);
-            }
-            return Outcome::Now(Ok(JsValue::UNDEFINED));
+        if extension.is_function() {
+            // Resolved once the extension has been called, so that what it registered is there.
+            let run_late = self.args.borrow().as_ref().and_then(|a| a.run_late.clone());
+            let Some(run_late) = run_late else {
+                return Outcome::Now(Ok(JsValue::UNDEFINED));
+            };
+            let reply = JsValue::from(call.reply.clone());
+            return match run_late.call3(&JsValue::UNDEFINED, &extension, &name.into(), &reply) {
+                Ok(_) => Outcome::Later,
+                Err(error) => Outcome::Now(Err(error)),
+            };
         }
         let url = extension.as_string().unwrap_or_default();
         let reply = call.reply.clone();
@@ -275,18 +285,13 @@ fn theme_event(theme: &str) -> JsValue {
     data.into()
 }
 
-/// Calls an extension. Configured extensions get `($, CXBus, Common)`; those registered
-/// through `App.registerExtension` also get `Cookies` and `URI`, which are `undefined` here
-/// (we ship no cookie or URI library). One that throws is reported, not fatal.
-fn call_extension(extension: &Function, name: &str, args: &ExtensionArgs, late: bool) {
-    let list: js_sys::Array = [&args.dollar, &args.cxbus, &args.common]
-        .into_iter()
-        .collect();
-    if late {
-        list.push(&JsValue::UNDEFINED);
-        list.push(&JsValue::UNDEFINED);
-    }
-    if let Err(error) = extension.apply(&JsValue::UNDEFINED, &list) {
+/// Calls a configured extension as `fn($, CXBus, Common)` (those registered through
+/// `App.registerExtension` go through the shim's `runLate`, which adds `Cookies` and `URI`).
+/// One that throws is reported, not fatal.
+fn call_extension(extension: &Function, name: &str, args: &ExtensionArgs) {
+    if let Err(error) =
+        extension.call3(&JsValue::UNDEFINED, &args.dollar, &args.cxbus, &args.common)
+    {
         host::report(&format!("extension '{name}' threw"), &error);
     }
 }

@@ -53,9 +53,10 @@ impl Host for Web {
     type Reply = DeferredCell;
 
     // `Shared::set_data` compares and labels itself, with no bus borrow held; these serve the
-    // core's own `data_set`, and cannot throw either.
-    fn loosely_equal(a: &JsValue, b: &JsValue) -> bool {
-        crate::host::loosely_equal(a, b)
+    // core's own `data_set`, and cannot throw either. `JsValue`'s `==` is JavaScript's `===`,
+    // which runs no page code.
+    fn same_value(a: &JsValue, b: &JsValue) -> bool {
+        a == b
     }
 
     fn label(value: &JsValue) -> DataLabel {

@@ -262,6 +262,8 @@ impl Runtime {
     }
 
     /// The widgets bootstrap: extensions, `App.ready`, `App.data('ready')`, `onReady`.
+    /// `run_late(fn, name, cell)` calls an extension registered later through
+    /// `App.registerExtension` once its arguments are there (the shim's `extensions.js`).
     pub fn boot(
         &self,
         widgets: &JsValue,
@@ -269,7 +271,9 @@ impl Runtime {
         dollar: &JsValue,
         cxbus: &JsValue,
         common: &JsValue,
+        run_late: &JsValue,
     ) {
-        self.app.boot(widgets, quick_bus, dollar, cxbus, common);
+        self.app
+            .boot(widgets, quick_bus, dollar, cxbus, common, run_late);
     }
 }

@@ -55,9 +55,17 @@ extern "C" {
     #[wasm_bindgen(method, js_name = loadScript)]
     pub fn load_script(this: &HostJs, url: &str) -> Promise;
 
-    /// `a == b`, which may run page code (`valueOf`/`toString`) and throw.
-    #[wasm_bindgen(method, catch, js_name = looseEqual)]
-    pub fn loose_equal(this: &HostJs, a: &JsValue, b: &JsValue) -> Result<bool, JsValue>;
+    /// A fresh data entry `{last, value, time}`, defined on `map` as own property `key` (an
+    /// ordinary key even for `__proto__`; a frozen map is left as it is). Returns the entry.
+    #[wasm_bindgen(method, js_name = dataEntry)]
+    pub fn data_entry(
+        this: &HostJs,
+        map: &JsValue,
+        key: &str,
+        last: &JsValue,
+        value: &JsValue,
+        time: f64,
+    ) -> JsValue;
 
     /// `Date.now()`, captured at load time.
     #[wasm_bindgen(method)]
@@ -119,11 +127,6 @@ pub fn with<R>(f: impl FnOnce(&HostJs) -> R) -> Option<R> {
 /// Reports an error value on the console.
 pub fn report(text: &str, value: &JsValue) {
     with(|host| host.error(text, value));
-}
-
-/// `a == b`; a comparison that throws counts as "different".
-pub fn loosely_equal(a: &JsValue, b: &JsValue) -> bool {
-    with(|host| host.loose_equal(a, b).unwrap_or(false)).unwrap_or(false)
 }
 
 /// `Date.now()`.

@@ -16,7 +16,8 @@ pub struct Loader {
 }
 
 impl Loader {
-    /// The file for a plugin: `pluginMap[lower-case name]` when it is a string, `None` when it
+    /// The file for a plugin: `pluginMap[name]` (or, when that key is absent,
+    /// `pluginMap[lower-case name]`) when it is a string, `None` when it
     /// is `false` (loading blocked) or the name is not a plain identifier (so that a command
     /// such as `//host/x.open` never becomes a script from another host), else
     /// `pluginsPath + lower-case name + ".min.js"`. Reading `pluginMap` may run page code: pass
@@ -26,8 +27,11 @@ impl Loader {
             return None;
         }
         if let Some(map) = &config.plugin_map {
-            let lower = JsValue::from_str(&name.to_ascii_lowercase());
-            let mapped = Reflect::get(map, &lower).unwrap_or_default();
+            let lookup = |key: &str| Reflect::get(map, &JsValue::from_str(key)).unwrap_or_default();
+            let mut mapped = lookup(name);
+            if mapped.is_undefined() {
+                mapped = lookup(&name.to_ascii_lowercase());
+            }
             if mapped == JsValue::FALSE {
                 return None;
             }

@@ -3,13 +3,13 @@
 //! (`crate::plugin`) go through [`Shared`], so a command takes one path whoever sends it.
 //!
 //! The borrow rule: the cells here are private, and every method takes what it needs out of
-//! them and drops the borrow before it calls into JavaScript (hooks, handlers, `==` and `String()`
+//! them and drops the borrow before it calls into JavaScript (hooks, handlers, `String()`
 //! on data values, `pluginMap` reads), so page code may re-enter the bus from anywhere.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use cxbus_core::{Access, Bus, DataEntry, DataLabel, PluginId, Rejection, Sent, Task, names};
+use cxbus_core::{Access, Bus, DataLabel, PluginId, Rejection, Sent, Task, names};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -25,7 +25,7 @@ pub struct Config {
     pub debug: bool,
     /// Where plugin files are loaded from (may be empty: relative to the page).
     pub plugins_path: String,
-    /// `pluginMap`: lower-case plugin name → file, or `false` to block loading.
+    /// `pluginMap`: plugin name (as spelt, or lower-case) → file, or `false` to block loading.
     pub plugin_map: Option<Object>,
 }
 
@@ -39,6 +39,8 @@ pub struct Shared {
     pub loader: Loader,
     /// `registry()`: one live object, updated on every registration.
     registry: Object,
+    /// Each plugin's live data map, by plugin id (see [`Shared::data_map`]).
+    data_maps: RefCell<Vec<(PluginId, Object)>>,
     scheduled: Cell<bool>,
 }
 
@@ -61,6 +63,7 @@ impl Shared {
             config: RefCell::new(Config::default()),
             loader: Loader::default(),
             registry,
+            data_maps: RefCell::new(Vec::new()),
             scheduled: Cell::new(false),
         });
         let _ = shared.register("CXBus");
@@ -342,13 +345,14 @@ impl Shared {
 
     // ----- data ----------------------------------------------------------------------------
 
-    /// Writes plugin data and publishes the three change events when the value changed. The
-    /// comparison (`==`) and the label (`String(value)`) may run page code, so they run first,
-    /// with no borrow held, and a throw reads as "changed" / an empty label.
+    /// Writes plugin data and publishes the three change events when the value changed
+    /// (strictly: `1` then `"1"` is a change, cxbus.md's **better** reading). The label
+    /// (`String(value)`) may run page code, so it runs with no borrow held, and a throw reads as
+    /// an empty label. `<P>.data` carries the plugin's live data map ([`Shared::data_map`]),
+    /// the same object every time; the two others carry the new `{last, value, time}` entry.
     pub fn set_data(&self, id: PluginId, key: &str, value: JsValue) {
         let now = host::now();
-        let current = self.bus.borrow().data_current(id, key).cloned();
-        if current.is_some_and(|current| host::loosely_equal(&current, &value)) {
+        if self.bus.borrow().data_current(id, key) == Some(&value) {
             return;
         }
         let label = match value.as_string() {
@@ -362,28 +366,43 @@ impl Shared {
         let Some([all, one, labelled]) = changed else {
             return;
         };
-        let (map, entry) = {
-            let bus = self.bus.borrow();
-            let entry = bus.data_get(id, key).map(entry_object);
-            (data_map(bus.data_all(id)), entry)
-        };
+        let stored = self.bus.borrow().data_get(id, key).cloned();
+        let map = self.data_map(id);
+        let entry = stored.and_then(|e| {
+            let last = e.last.unwrap_or(JsValue::UNDEFINED);
+            host::with(|h| h.data_entry(&map, key, &last, &e.value, e.time))
+        });
         let mut bus = self.bus.borrow_mut();
         bus.publish_full(id, all, Some(map.into()), false);
-        bus.publish_full(id, one, entry.clone().map(Into::into), false);
-        bus.publish_full(id, labelled, entry.map(Into::into), false);
+        bus.publish_full(id, one, entry.clone(), false);
+        bus.publish_full(id, labelled, entry, false);
         drop(bus);
         self.drain_soon();
     }
 
-    /// Reads plugin data: the value of `key` (own key first, else `Other.key`), or the whole
-    /// own map of `{last, value, time}` entries when `key` is `None`.
+    /// The plugin's data map, `{key: {last, value, time}}`: one live object per plugin, made
+    /// on first use and updated on every change, so `data()` and every `<P>.data` event hand
+    /// out the same object (as the vendor's bus does).
+    fn data_map(&self, id: PluginId) -> Object {
+        let mut maps = self.data_maps.borrow_mut();
+        if let Some((_, map)) = maps.iter().find(|(owner, _)| *owner == id) {
+            return map.clone();
+        }
+        let map = Object::new();
+        maps.push((id, map.clone()));
+        map
+    }
+
+    /// Reads plugin data: the value of `key` (own key first, else `Other.key`), or the
+    /// plugin's live data map ([`Shared::data_map`]) when `key` is `None`.
     pub fn get_data(&self, id: PluginId, key: Option<&str>) -> JsValue {
-        let bus = self.bus.borrow();
         match key {
-            Some(key) => bus
+            Some(key) => self
+                .bus
+                .borrow()
                 .data_get(id, key)
                 .map_or(JsValue::UNDEFINED, |e| e.value.clone()),
-            None => data_map(bus.data_all(id)).into(),
+            None => self.data_map(id).into(),
         }
     }
 
@@ -540,26 +559,6 @@ fn coerce_payload(data: JsValue) -> Option<JsValue> {
 /// A non-null object or array (not a function).
 pub fn is_object(value: &JsValue) -> bool {
     value.is_object() && !value.is_function()
-}
-
-fn entry_object(entry: &DataEntry<JsValue>) -> Object {
-    let object = Object::new();
-    set(
-        &object,
-        "last",
-        entry.last.as_ref().unwrap_or(&JsValue::UNDEFINED),
-    );
-    set(&object, "value", &entry.value);
-    set(&object, "time", &JsValue::from_f64(entry.time));
-    object
-}
-
-fn data_map(entries: &[(String, DataEntry<JsValue>)]) -> Object {
-    let map = Object::new();
-    for (key, entry) in entries {
-        set(&map, key, &entry_object(entry));
-    }
-    map
 }
 
 /// `object[key] = value`, ignoring the (impossible for plain objects) failure.

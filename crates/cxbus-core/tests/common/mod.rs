@@ -28,24 +28,6 @@ pub fn obj(id: u32) -> Val {
     Val::Obj(id)
 }
 
-fn to_number(v: &Val) -> f64 {
-    match v {
-        Val::Num(n) => *n,
-        Val::Bool(b) => f64::from(u8::from(*b)),
-        Val::Str(text) => {
-            let t = text.trim();
-            match t {
-                "" => 0.0,
-                "Infinity" | "+Infinity" => f64::INFINITY,
-                "-Infinity" => f64::NEG_INFINITY,
-                _ if t.chars().any(|c| c.is_alphabetic() && c != 'e' && c != 'E') => f64::NAN,
-                _ => t.parse().unwrap_or(f64::NAN),
-            }
-        }
-        Val::Obj(_) => f64::NAN,
-    }
-}
-
 /// JavaScript's `String(v)`.
 pub fn js_string(v: &Val) -> String {
     match v {
@@ -59,15 +41,10 @@ pub fn js_string(v: &Val) -> String {
     }
 }
 
-/// JavaScript's `==` between two non-nullish values.
-pub fn loose_eq(a: &Val, b: &Val) -> bool {
-    match (a, b) {
-        (Val::Obj(x), Val::Obj(y)) => x == y,
-        (Val::Str(x), Val::Str(y)) => x == y,
-        // An object against a primitive compares its primitive, "[object Object]".
-        (Val::Obj(_), other) | (other, Val::Obj(_)) => loose_eq(&s("[object Object]"), other),
-        _ => to_number(a) == to_number(b),
-    }
+/// JavaScript's `===`: same type and value (NaN is never equal, `0 === -0`), objects by
+/// identity.
+pub fn strict_eq(a: &Val, b: &Val) -> bool {
+    a == b
 }
 
 /// The test host.
@@ -79,8 +56,8 @@ impl Host for T {
     type Callback = &'static str;
     type Reply = u32;
 
-    fn loosely_equal(a: &Val, b: &Val) -> bool {
-        loose_eq(a, b)
+    fn same_value(a: &Val, b: &Val) -> bool {
+        strict_eq(a, b)
     }
 
     fn label(value: &Val) -> DataLabel {

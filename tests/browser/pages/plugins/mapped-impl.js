@@ -5,5 +5,8 @@
   oMapped.registerCommand('where', function (e) {
     e.deferred.resolve('mapped-impl.js');
   });
+  oMapped.registerCommand('echo', function (e) {
+    e.deferred.resolve(e.data);
+  });
   oMapped.ready();
 })();
