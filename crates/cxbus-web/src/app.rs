@@ -122,7 +122,8 @@ impl App {
         app
     }
 
-    /// The header (name, value) pairs set through `App.updateAJAXHeader`.
+    /// The header (name, value) pairs set through `App.updateAJAXHeader` (and not removed), as
+    /// they are now: WebChatService reads them before each request it sends.
     pub fn ajax_headers(&self) -> Vec<(String, String)> {
         self.headers.borrow().clone()
     }
@@ -263,9 +264,31 @@ impl App {
         Ok(JsValue::UNDEFINED)
     }
 
-    fn remove_header(&self, _: &CommandCall) -> Result<JsValue, JsValue> {
-        self.headers.borrow_mut().clear();
+    /// Removes only the headers named in `header` (or `headers`): one name, an array of names,
+    /// or an object whose keys are the names (updateAJAXHeader's shape). Names match in any
+    /// case; nothing named removes nothing.
+    fn remove_header(&self, call: &CommandCall) -> Result<JsValue, JsValue> {
+        // Read first (page getters may run or throw), then change the store.
+        let mut names = header_names(&get(&call.data, "header"));
+        names.extend(header_names(&get(&call.data, "headers")));
+        self.headers
+            .borrow_mut()
+            .retain(|(n, _)| !names.iter().any(|r| r.eq_ignore_ascii_case(n)));
         Ok(JsValue::UNDEFINED)
+    }
+}
+
+/// The header names `App.removeAJAXHeader` was given in one option.
+fn header_names(value: &JsValue) -> Vec<String> {
+    if let Some(name) = value.as_string() {
+        vec![name]
+    } else if safe::is_array(value) {
+        safe::items(value)
+            .iter()
+            .filter_map(JsValue::as_string)
+            .collect()
+    } else {
+        safe::keys(value)
     }
 }
 

@@ -18,7 +18,7 @@ use webchat_core::{COMMAND_NAMES, Command, CommandId, Effect, Event, Input, Repl
 use crate::commands::{Extra, decode};
 use crate::convert::{get, to_js};
 use crate::matcher::{JsMatcher, regexp_array};
-use crate::page::environment;
+use crate::page::{custom_headers, environment};
 use crate::preview::PreviewWatcher;
 use crate::storage::{CallbackError, SessionStore};
 use crate::timer_slot::TimerSlot;
@@ -59,6 +59,9 @@ pub struct Service {
     preview: RefCell<Option<PreviewWatcher>>,
     /// `_genesys.widgets`, as `App.ready` delivered it.
     widgets: RefCell<JsValue>,
+    /// The App's AJAX headers as last handed to the core: a change is handed on before the next
+    /// input, so the next request carries it (a token refresh reaches a running chat).
+    ajax_headers: RefCell<Vec<(String, String)>>,
     /// The `always` callback of our own configure command, kept until it has run.
     on_configured: RefCell<Option<Closure<dyn FnMut()>>>,
 }
@@ -96,6 +99,7 @@ impl Service {
                 preprocessors: RefCell::new(Vec::new()),
                 preview: RefCell::new(None),
                 widgets: RefCell::new(JsValue::UNDEFINED),
+                ajax_headers: RefCell::new(Vec::new()),
                 on_configured: RefCell::new(None),
             }
         });
@@ -159,10 +163,12 @@ impl Service {
         let widgets = self.widgets.borrow().clone();
         let command = if name == "configure" {
             let stored = self.choose_store(data, &widgets);
+            let ajax = self.app.ajax_headers();
+            self.ajax_headers.replace(ajax.clone());
             Ok(Some((
                 Command::Configure {
                     webchat: crate::convert::to_json(data).unwrap_or_default(),
-                    env: environment(&widgets, self.app.ajax_headers(), stored),
+                    env: environment(&widgets, ajax, stored),
                 },
                 Extra::None,
             )))
@@ -215,6 +221,7 @@ impl Service {
     /// borrowed only inside `WebChat::handle`, which calls no page code; an input that finds it
     /// borrowed anyway waits in the backlog for the next feed instead of being lost.
     fn feed(&self, input: Input) {
+        self.refresh_headers();
         self.backlog.borrow_mut().push(input);
         loop {
             let next = {
@@ -238,6 +245,23 @@ impl Service {
             self.last_error.replace(JsValue::UNDEFINED);
         }
         self.arm_timer();
+    }
+
+    /// Hands the core the page's custom headers if `App.updateAJAXHeader`/`removeAJAXHeader`
+    /// changed them since it last had them. The merge with `main.header` reads page values, so it
+    /// runs before the core is borrowed.
+    fn refresh_headers(&self) {
+        let ajax = self.app.ajax_headers();
+        if *self.ajax_headers.borrow() == ajax {
+            return;
+        }
+        let widgets = self.widgets.borrow().clone();
+        let merged = custom_headers(&widgets, ajax.clone());
+        if let Ok(mut core) = self.core.try_borrow_mut() {
+            core.set_custom_headers(&merged);
+            drop(core);
+            self.ajax_headers.replace(ajax);
+        }
     }
 
     /// Arms the one timer at the core's next deadline (or disarms it).
