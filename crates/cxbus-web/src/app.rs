@@ -55,6 +55,9 @@ pub struct App {
     extensions: RefCell<Vec<String>>,
     args: RefCell<Option<ExtensionArgs>>,
     headers: RefCell<Vec<(String, String)>>,
+    /// Bumped by every updateAJAXHeader/removeAJAXHeader: how WebChatService sees a change
+    /// without comparing lists on every input.
+    headers_version: Cell<u32>,
 }
 
 fn get(object: &JsValue, key: &str) -> JsValue {
@@ -80,6 +83,7 @@ impl App {
             extensions: RefCell::new(Vec::new()),
             args: RefCell::new(None),
             headers: RefCell::new(Vec::new()),
+            headers_version: Cell::new(0),
         });
         app.plugin
             .register_events(&["ready", "themeChanged", "languageChanged"]);
@@ -123,9 +127,15 @@ impl App {
     }
 
     /// The header (name, value) pairs set through `App.updateAJAXHeader` (and not removed), as
-    /// they are now: WebChatService reads them before each request it sends.
+    /// they are now: WebChatService reads them again whenever [`App::ajax_headers_version`]
+    /// moved, before its next input, so a change reaches its next request.
     pub fn ajax_headers(&self) -> Vec<(String, String)> {
         self.headers.borrow().clone()
+    }
+
+    /// Changes whenever `App.updateAJAXHeader` or `App.removeAJAXHeader` runs.
+    pub fn ajax_headers_version(&self) -> u32 {
+        self.headers_version.get()
     }
 
     /// The bootstrap, in the documented order.
@@ -258,9 +268,11 @@ impl App {
             let Some(value) = value.as_string() else {
                 continue;
             };
-            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+            drop_header(&mut headers, &name);
             headers.push((name, value));
         }
+        self.headers_version
+            .set(self.headers_version.get().wrapping_add(1));
         Ok(JsValue::UNDEFINED)
     }
 
@@ -271,11 +283,20 @@ impl App {
         // Read first (page getters may run or throw), then change the store.
         let mut names = header_names(&get(&call.data, "header"));
         names.extend(header_names(&get(&call.data, "headers")));
-        self.headers
-            .borrow_mut()
-            .retain(|(n, _)| !names.iter().any(|r| r.eq_ignore_ascii_case(n)));
+        let mut headers = self.headers.borrow_mut();
+        for name in &names {
+            drop_header(&mut headers, name);
+        }
+        drop(headers);
+        self.headers_version
+            .set(self.headers_version.get().wrapping_add(1));
         Ok(JsValue::UNDEFINED)
     }
+}
+
+/// Removes header `name` (any case) from `headers`.
+fn drop_header(headers: &mut Vec<(String, String)>, name: &str) {
+    headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
 }
 
 /// The header names `App.removeAJAXHeader` was given in one option.

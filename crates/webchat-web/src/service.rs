@@ -59,9 +59,10 @@ pub struct Service {
     preview: RefCell<Option<PreviewWatcher>>,
     /// `_genesys.widgets`, as `App.ready` delivered it.
     widgets: RefCell<JsValue>,
-    /// The App's AJAX headers as last handed to the core: a change is handed on before the next
-    /// input, so the next request carries it (a token refresh reaches a running chat).
-    ajax_headers: RefCell<Vec<(String, String)>>,
+    /// `App::ajax_headers_version` when the core last got the App's AJAX headers: a change is
+    /// handed on before the next input, so the next request carries it (a token refresh reaches
+    /// a running chat).
+    headers_version: Cell<u32>,
     /// The `always` callback of our own configure command, kept until it has run.
     on_configured: RefCell<Option<Closure<dyn FnMut()>>>,
 }
@@ -99,7 +100,7 @@ impl Service {
                 preprocessors: RefCell::new(Vec::new()),
                 preview: RefCell::new(None),
                 widgets: RefCell::new(JsValue::UNDEFINED),
-                ajax_headers: RefCell::new(Vec::new()),
+                headers_version: Cell::new(0),
                 on_configured: RefCell::new(None),
             }
         });
@@ -163,12 +164,11 @@ impl Service {
         let widgets = self.widgets.borrow().clone();
         let command = if name == "configure" {
             let stored = self.choose_store(data, &widgets);
-            let ajax = self.app.ajax_headers();
-            self.ajax_headers.replace(ajax.clone());
+            self.headers_version.set(self.app.ajax_headers_version());
             Ok(Some((
                 Command::Configure {
                     webchat: crate::convert::to_json(data).unwrap_or_default(),
-                    env: environment(&widgets, ajax, stored),
+                    env: environment(&widgets, self.app.ajax_headers(), stored),
                 },
                 Extra::None,
             )))
@@ -251,16 +251,15 @@ impl Service {
     /// changed them since it last had them. The merge with `main.header` reads page values, so it
     /// runs before the core is borrowed.
     fn refresh_headers(&self) {
-        let ajax = self.app.ajax_headers();
-        if *self.ajax_headers.borrow() == ajax {
+        let version = self.app.ajax_headers_version();
+        if self.headers_version.get() == version {
             return;
         }
         let widgets = self.widgets.borrow().clone();
-        let merged = custom_headers(&widgets, ajax.clone());
+        let merged = custom_headers(&widgets, self.app.ajax_headers());
         if let Ok(mut core) = self.core.try_borrow_mut() {
             core.set_custom_headers(&merged);
-            drop(core);
-            self.ajax_headers.replace(ajax);
+            self.headers_version.set(version);
         }
     }
 

@@ -205,20 +205,16 @@ impl GmsWire {
     /// call of a running chat.
     pub fn set_custom_headers(&mut self, headers: &[(String, String)]) {
         if self.custom_enabled {
-            self.custom = headers.to_vec();
+            self.custom.clear();
+            self.custom.extend_from_slice(headers);
         }
     }
 
-    /// The transport's own headers, then the custom ones; a custom header with the name of an
-    /// own one replaces it (the page set it last).
+    /// The transport's own headers, then the custom ones (both are sent, as before: a custom
+    /// header named like an own one is appended to it).
     fn request(&self, url: String, body: Body) -> HttpRequest {
-        let mut headers: Vec<(String, String)> = self
-            .headers
-            .iter()
-            .filter(|(own, _)| !self.custom.iter().any(|(n, _)| n.eq_ignore_ascii_case(own)))
-            .cloned()
-            .collect();
-        headers.extend(self.custom.iter().cloned());
+        let mut headers = self.headers.clone();
+        headers.extend_from_slice(&self.custom);
         HttpRequest {
             method: Method::Post,
             url,

@@ -189,12 +189,12 @@ fn custom_headers_changed_mid_chat_reach_the_next_poll_and_send() {
 }
 
 #[test]
-fn a_custom_header_named_like_the_apikey_replaces_it_and_none_are_sent_without_the_option() {
+fn custom_headers_follow_the_apikey_and_none_are_sent_without_the_option() {
     let mut h = with_headers(json!({}));
     h.chat
         .set_custom_headers(&[("APIKEY".into(), "page".into())]);
     let (_, r) = h.poll();
-    assert_eq!(header_list(&r), vec![("APIKEY", "page")]);
+    assert_eq!(header_list(&r), vec![("apikey", "k"), ("APIKEY", "page")]);
     let mut off = with_headers(json!({"enableCustomHeader": false}));
     off.chat
         .set_custom_headers(&[("Authorization".into(), "Bearer 1".into())]);
