@@ -252,7 +252,8 @@ impl Service {
     /// runs before the core is borrowed.
     fn refresh_headers(&self) {
         let version = self.app.ajax_headers_version();
-        if self.headers_version.get() == version {
+        // Only GMS sends custom headers: bundles without it carry none of this.
+        if !cfg!(feature = "gms") || self.headers_version.get() == version {
             return;
         }
         let widgets = self.widgets.borrow().clone();
