@@ -442,7 +442,7 @@ declare namespace GenesysWidgets {
       restoring: boolean;
       sessionData: ChatSessionData;
     };
-    /** The AJAX error object of a failed server call (the command rejects with the same), or `{message}`. */
+    /** The AJAX error object of a failed server call (without the session's secrets), or `{message}`. */
     error: { message?: string; [key: string]: unknown };
     ended: NoPayload;
     agentTypingStarted: ChatMessage;

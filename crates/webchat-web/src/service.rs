@@ -299,7 +299,11 @@ impl Service {
                 }
             }
             Effect::Publish { event, payload } => {
-                let payload = to_js(&payload);
+                let mut payload = to_js(&payload);
+                if matches!(event, Event::Error | Event::CallFailed) {
+                    // An AJAX error may echo the session's keys; every subscriber sees this.
+                    payload = host::without_secrets(&payload);
+                }
                 if cfg!(feature = "v3") && event == Event::Error {
                     *self.last_error.borrow_mut() = payload.clone();
                 }
