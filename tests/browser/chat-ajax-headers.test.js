@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup } from './harness.js';
 import { emulator, openChat, startChat, slow } from './chat-emulator.js';
+import { COMET_PATH, openCometChat } from './chat-cometd.js';
 
 const h = setup();
 const emu = emulator();
@@ -93,5 +94,20 @@ test('without enableCustomHeader no App header is sent', async () => {
   await emu.api('DELETE', '/emulator/api/requests');
   const headers = await nextCall(id, 'refresh');
   assert.equal(headers.authorization, undefined);
+  await slow(p, () => window.__chat.cmd('endChat'));
+});
+
+test('over CometD the REST file calls carry the header as it is now; Bayeux traffic carries none', async () => {
+  const p = await openCometChat(h, emu, { webchat: '{enableCustomHeader: true}' });
+  const id = await startChat(p);
+  await p.run(app, ['updateAJAXHeader', { header: { Authorization: 'Bearer live' } }]);
+  await emu.api('DELETE', '/emulator/api/requests');
+  await p.run(() => window.__chat.cmd('sendFile', { files: new File(['x'], 'a.txt') }), undefined, { timeout: 10000 });
+  const headers = await nextCall(id, 'file/limits');
+  assert.equal(headers.authorization, 'Bearer live');
+  const { requests } = await emu.api('GET', '/emulator/api/requests');
+  const bayeux = requests.filter((r) => r.path.startsWith(COMET_PATH));
+  assert.ok(bayeux.length > 0, 'the long-poll went on meanwhile');
+  assert.ok(bayeux.every((r) => r.headers.authorization === undefined), 'no App header on Bayeux messages');
   await slow(p, () => window.__chat.cmd('endChat'));
 });

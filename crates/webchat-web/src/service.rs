@@ -252,8 +252,10 @@ impl Service {
     /// runs before the core is borrowed.
     fn refresh_headers(&self) {
         let version = self.app.ajax_headers_version();
-        // Only GMS sends custom headers: bundles without it carry none of this.
-        if !cfg!(feature = "gms") || self.headers_version.get() == version {
+        // Only GMS (REST, and CometD's file calls) sends custom headers: bundles without it
+        // carry none of this.
+        if !cfg!(any(feature = "gms", feature = "cometd")) || self.headers_version.get() == version
+        {
             return;
         }
         let widgets = self.widgets.borrow().clone();
