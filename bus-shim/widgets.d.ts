@@ -442,7 +442,7 @@ declare namespace GenesysWidgets {
       restoring: boolean;
       sessionData: ChatSessionData;
     };
-    /** The AJAX error object of a failed call, or `{message}`. */
+    /** The AJAX error object of a failed server call (without the session's secrets), or `{message}`. */
     error: { message?: string; [key: string]: unknown };
     ended: NoPayload;
     agentTypingStarted: ChatMessage;
@@ -466,6 +466,8 @@ declare namespace GenesysWidgets {
     chatServerBackOnline: NoPayload;
     connectionPending: NoPayload;
     connectionRestored: NoPayload;
+    /** The server no longer knows the chat: after `error`, before `ended`. */
+    sessionLost: NoPayload;
   }
 
   type WebChatServiceEventName = keyof WebChatServiceEvents;

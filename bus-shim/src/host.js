@@ -120,6 +120,10 @@ export function makeHost(getRuntime) {
     recordCommand(commander, command) {
       return recordCommand(now, commander, command);
     },
+    /** A copy of an event's data without the session's secrets (WebChatService's `error`). */
+    redact(value) {
+      return redact(value);
+    },
     recordSettled(id, state, reason) {
       const name = STATE_NAMES[state];
       // What is logged or kept never holds the session's secrets.

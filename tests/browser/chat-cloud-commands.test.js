@@ -195,3 +195,12 @@ async function slowText(p, text) {
     throw new Error(`expected the ${text.length}-character message to be published; published lengths: ${lengths}`);
   }
 }
+
+test('the capabilities data key says what Cloud does: pushed, no files, notices or userData updates', async () => {
+  const p = await openCloudChat(h, emu);
+  const capabilities = await p.run(() => window.__chat.plugin.data('WebChatService.capabilities'));
+  assert.deepEqual(capabilities, {
+    polling: false, push: true, fileUpload: false, customNotice: false,
+    updateUserData: false, verifySession: true, async: false,
+  });
+});

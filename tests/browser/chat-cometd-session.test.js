@@ -82,3 +82,12 @@ test('the agent ending the chat over CometD ends it in the page', async () => {
   const after = await p.run(() => window.__chat.cmd('sendMessage', { message: 'too late' }));
   assert.deepEqual(after.args, ['There is no active chat session']);
 });
+
+test('the capabilities data key says what GMS over CometD does: pushed, not polled', async () => {
+  const p = await openCometChat(h, emu, { websocket: true });
+  const capabilities = await p.run(() => window.__chat.plugin.data('WebChatService.capabilities'));
+  assert.deepEqual(capabilities, {
+    polling: false, push: true, fileUpload: true, customNotice: true,
+    updateUserData: true, verifySession: true, async: false,
+  });
+});

@@ -266,3 +266,22 @@ test('sendTyping ends the customer typing state after the idle time: clientTypin
   assert.ok(stopped, 'clientTypingStopped was published');
   assert.equal(await p.run(() => window.__chat.count('clientTypingStarted')), 1);
 });
+
+test('the capabilities data key says what GMS REST does; registerEvents advertises only published events', async () => {
+  const p = await openChat(h, emu);
+  const r = await p.run(() => ({
+    capabilities: window.__chat.plugin.data('WebChatService.capabilities'),
+    events: window.__chat.plugin.registry().WebChatService.events,
+  }));
+  assert.deepEqual(r.capabilities, {
+    polling: true, push: false, fileUpload: true, customNotice: true,
+    updateUserData: true, verifySession: true, async: false,
+  });
+  assert.ok(r.events.includes('sessionLost'), 'sessionLost is published when the server forgets the chat');
+  for (const never of ['capabilitiesChanged', 'sleeping', 'waking', 'ajaxResponse']) {
+    assert.ok(!r.events.includes(never), `${never} is not advertised: it is never published`);
+  }
+  for (const documented of ['ready', 'error', 'messageReceived', 'connectionRestored']) {
+    assert.ok(r.events.includes(documented), documented);
+  }
+});

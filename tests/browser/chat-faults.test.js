@@ -98,3 +98,39 @@ test('latency beyond ajaxTimeout rejects with a timeout, and the transcript stay
   assertOnceEach(idx, transcript.map((e) => e.index).filter((i) => i <= Math.max(...idx)));
   await p.run(() => window.__chat.cmd('endChat'));
 });
+
+test('every failed server call publishes error with the AJAX response it rejects with; the chat goes on', async () => {
+  const p = await openChat(h, emu);
+  await startChat(p);
+  // No automatic polls meanwhile: each injected failure hits the command's own call.
+  assert.equal((await p.run(() => window.__chat.cmd('stopPoll'))).state, 'resolved');
+  // sendTyping last: the sendMessage after the loop ends its typing state before the idle stop
+  // (2 s later) could take an injected failure meant for another call.
+  const calls = [
+    ['sendMessage', { message: 'lost?' }],
+    ['sendCustomNotice', { message: 'notice' }],
+    ['updateUserData', { plan: 'gold' }],
+    ['sendTyping', { message: 'typ' }],
+  ];
+  for (const [i, [command, data]] of calls.entries()) {
+    await emu.faults({ failNext: 1, failKind: 'http', failStatus: 503 });
+    const r = await p.run(([c, d]) => window.__chat.cmd(c, d), [command, data]);
+    assert.equal(r.state, 'rejected', command);
+    assert.equal(r.args[0].status, 503, command);
+    const errors = await p.run(() => window.__chat.events.filter((e) => e.event === 'error'));
+    assert.equal(errors.length, i + 1, `${command}: one error each`);
+    assert.equal(errors[i].data.status, 503, command);
+    assert.deepEqual(errors[i].data.responseJSON, r.args[0].responseJSON, command);
+  }
+  const names = await p.run(() => window.__chat.names());
+  assert.ok(!names.includes('ended'), 'the chat goes on');
+  const ok = await p.run(() => window.__chat.cmd('sendMessage', { message: 'fine again' }));
+  assert.equal(ok.state, 'resolved');
+  assert.equal(await p.run(() => window.__chat.count('error')), calls.length, 'a call that works publishes none');
+
+  await emu.faults({ failNext: 1, failKind: 'http', failStatus: 503 });
+  const end = await p.run(() => window.__chat.cmd('endChat'));
+  assert.equal(end.state, 'rejected', 'endChat that cannot reach the server');
+  assert.equal(await p.run(() => window.__chat.count('error')), calls.length + 1);
+  assert.equal((await p.run(() => window.__chat.cmd('endChat'))).state, 'resolved');
+});

@@ -181,3 +181,22 @@ test('sendFile uploads to images within the limits, rejects beyond them with the
   await p.run(() => window.__chat.cmd('endChat'));
   await waitEvent(p, 'ended');
 });
+
+test('the capabilities data key says what v3 does, and a session the server lost publishes error, sessionLost, then ended', async () => {
+  const p = await openV3Chat(h, emu);
+  const capabilities = await p.run(() => window.__chat.plugin.data('WebChatService.capabilities'));
+  assert.deepEqual(capabilities, {
+    polling: true, push: false, fileUpload: true, customNotice: false,
+    updateUserData: true, verifySession: true, async: false,
+  });
+  await p.run(() => {
+    window.__lost = [];
+    for (const n of ['error', 'sessionLost', 'ended']) {
+      window.__chat.plugin.subscribe(`WebChatService.${n}`, () => window.__lost.push(n));
+    }
+  });
+  const chat = await startV3Chat(p);
+  await emu.agent(chat.sid).end('lost');
+  await p.run(() => window.__chat.until(() => window.__lost.includes('ended'), 15000, 'ended'), undefined, { timeout: 20000 });
+  assert.deepEqual(await p.run(() => window.__lost), ['error', 'sessionLost', 'ended']);
+});

@@ -68,3 +68,28 @@ test('every secret-bearing field is absent from debug logs and from the bus moni
     assert.ok(!r.monitor.includes(bare), `${name} (${bare}) is in the bus monitor`);
   }
 });
+
+test("the error event of a failed call carries the AJAX object without the session's secrets", async () => {
+  const p = await openChat(h, emu);
+  await startChat(p);
+  const keys = await p.run(async () => (await window.__chat.cmd('getSessionData')).args[0]);
+  const secrets = { secureKey: keys.secureKey, userId: keys.userId, alias: keys.alias, jwt: JWT };
+  const echo = JSON.stringify({
+    statusCode: 2,
+    errors: [{ code: 102, message: `bad session for ${JWT}` }],
+    ...secrets,
+    form: `secureKey=${keys.secureKey}&userId=${keys.userId}`,
+  });
+  await p.page.route('**/send', (route) => route.fulfill({ status: 400, contentType: 'application/json', body: echo }));
+  const r = await p.run(async () => {
+    const sent = await window.__chat.cmd('sendMessage', { message: 'hello' });
+    const error = (await window.__chat.waitEvent('error')).data;
+    return { sent: sent.state, error, text: JSON.stringify(error) };
+  });
+  assert.equal(r.sent, 'rejected');
+  assert.equal(r.error.status, 400, 'the AJAX object is still there');
+  assert.equal(r.error.responseJSON.errors[0].code, 102);
+  for (const [name, value] of Object.entries(secrets)) {
+    assert.ok(!r.text.includes(value), `${name} (${value}) is in the error event: ${r.text}`);
+  }
+});

@@ -58,6 +58,9 @@ pub struct App {
     extensions: RefCell<Vec<String>>,
     args: RefCell<Option<ExtensionArgs>>,
     headers: RefCell<Vec<(String, String)>>,
+    /// Bumped by every updateAJAXHeader/removeAJAXHeader: how WebChatService sees a change
+    /// without comparing lists on every input.
+    headers_version: Cell<u32>,
 }
 
 fn get(object: &JsValue, key: &str) -> JsValue {
@@ -83,6 +86,7 @@ impl App {
             extensions: RefCell::new(Vec::new()),
             args: RefCell::new(None),
             headers: RefCell::new(Vec::new()),
+            headers_version: Cell::new(0),
         });
         app.plugin
             .register_events(&["ready", "themeChanged", "languageChanged"]);
@@ -125,9 +129,16 @@ impl App {
         app
     }
 
-    /// The header (name, value) pairs set through `App.updateAJAXHeader`.
+    /// The header (name, value) pairs set through `App.updateAJAXHeader` (and not removed), as
+    /// they are now: WebChatService reads them again whenever [`App::ajax_headers_version`]
+    /// moved, before its next input, so a change reaches its next request.
     pub fn ajax_headers(&self) -> Vec<(String, String)> {
         self.headers.borrow().clone()
+    }
+
+    /// Changes whenever `App.updateAJAXHeader` or `App.removeAJAXHeader` runs.
+    pub fn ajax_headers_version(&self) -> u32 {
+        self.headers_version.get()
     }
 
     /// The bootstrap, in the documented order.
@@ -267,15 +278,48 @@ impl App {
             let Some(value) = value.as_string() else {
                 continue;
             };
-            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+            drop_header(&mut headers, &name);
             headers.push((name, value));
         }
+        self.headers_version
+            .set(self.headers_version.get().wrapping_add(1));
         Ok(JsValue::UNDEFINED)
     }
 
-    fn remove_header(&self, _: &CommandCall) -> Result<JsValue, JsValue> {
-        self.headers.borrow_mut().clear();
+    /// Removes only the headers named in `header` (or `headers`): one name, an array of names,
+    /// or an object whose keys are the names (updateAJAXHeader's shape). Names match in any
+    /// case; nothing named removes nothing.
+    fn remove_header(&self, call: &CommandCall) -> Result<JsValue, JsValue> {
+        // Read first (page getters may run or throw), then change the store.
+        let mut names = header_names(&get(&call.data, "header"));
+        names.extend(header_names(&get(&call.data, "headers")));
+        let mut headers = self.headers.borrow_mut();
+        for name in &names {
+            drop_header(&mut headers, name);
+        }
+        drop(headers);
+        self.headers_version
+            .set(self.headers_version.get().wrapping_add(1));
         Ok(JsValue::UNDEFINED)
+    }
+}
+
+/// Removes header `name` (any case) from `headers`.
+fn drop_header(headers: &mut Vec<(String, String)>, name: &str) {
+    headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+}
+
+/// The header names `App.removeAJAXHeader` was given in one option.
+fn header_names(value: &JsValue) -> Vec<String> {
+    if let Some(name) = value.as_string() {
+        vec![name]
+    } else if safe::is_array(value) {
+        safe::items(value)
+            .iter()
+            .filter_map(JsValue::as_string)
+            .collect()
+    } else {
+        safe::keys(value)
     }
 }
 

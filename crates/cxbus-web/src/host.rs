@@ -80,6 +80,10 @@ extern "C" {
     #[wasm_bindgen(method, js_name = recordCommand)]
     pub fn record_command(this: &HostJs, commander: &JsValue, command: &JsValue) -> f64;
 
+    /// A copy of `value` without the session's secrets (`bus-shim/src/redact.js`).
+    #[wasm_bindgen(method, catch, js_name = redact)]
+    pub fn redact(this: &HostJs, value: &JsValue) -> Result<JsValue, JsValue>;
+
     /// The outcome of a recorded command: `state` 1 resolved, 2 rejected; `reason` is the
     /// first rejection argument. Also writes the debug line for rejections.
     #[wasm_bindgen(method, js_name = recordSettled)]
@@ -127,6 +131,12 @@ pub fn with<R>(f: impl FnOnce(&HostJs) -> R) -> Option<R> {
 /// Reports an error value on the console.
 pub fn report(text: &str, value: &JsValue) {
     with(|host| host.error(text, value));
+}
+
+/// A copy of `value` without secrets (keys, tokens, JWTs; in keys, JSON, form text or prose),
+/// for data published to every subscriber; `undefined` if the copy cannot be made.
+pub fn without_secrets(value: &JsValue) -> JsValue {
+    with(|host| host.redact(value).unwrap_or_default()).unwrap_or_default()
 }
 
 /// `Date.now()`.

@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::error::EmulatorError;
 use crate::faults::Verdict;
 use crate::state::{AppState, Shared};
-use crate::{access, agent_api, cloud, cometd, gms, v3};
+use crate::{access, agent_api, cloud, cometd, gms, recorder, v3};
 
 /// The emulator server.
 #[derive(Debug)]
@@ -125,9 +125,14 @@ fn router(app: &Shared) -> Router {
             Arc::clone(app),
             inject_faults,
         ))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(app),
+            recorder::record,
+        ))
         .layer(access::protocol_cors(app.config.cors_credentials));
     let agent = agent_api::routes()
         .merge(cometd::fault_routes())
+        .merge(recorder::routes())
         .route(access::TOKEN_PATH, axum::routing::get(access::token))
         .layer(middleware::from_fn_with_state(
             Arc::clone(app),

@@ -24,6 +24,8 @@ pub struct AppState {
     pub comet: crate::cometd::Clients,
     /// Bumped to make every open WebSocket (and held CometD long-poll) drop.
     pub websocket_drops: watch::Sender<u64>,
+    /// The method, path and headers of the last protocol requests (`recorder`).
+    pub requests: crate::recorder::RequestLog,
 }
 
 /// The handle handlers receive.
@@ -46,6 +48,7 @@ impl AppState {
             faults,
             comet,
             websocket_drops,
+            requests: Default::default(),
         }
     }
 

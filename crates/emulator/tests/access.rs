@@ -196,3 +196,47 @@ async fn overflowing_fault_settings_do_not_panic_the_emulator() {
     assert!(args("--idle-timeout-secs 18446744073709551615").is_ok());
     assert!(args("--heartbeat-secs 18446744073709551615").is_ok());
 }
+
+#[tokio::test]
+async fn the_request_log_shows_each_calls_headers_only_with_the_token() {
+    let server = start(no_auto_agent).await;
+    let gms = Gms::start(&server, "Jo").await;
+    let refresh = format!("{}/{}/refresh", gms.base, gms.chat_id);
+    let answer = gms
+        .http
+        .post(&refresh)
+        .header("authorization", "Bearer one")
+        .header("x-trace", "t")
+        .form(&[("secureKey", gms.secure_key.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let url = format!("{}/emulator/api/requests", server.url());
+    let bare = http().get(&url).send().await.unwrap();
+    assert_eq!(bare.status(), 403, "the headers may hold keys");
+    let api = AgentApi::new(&server);
+    let (status, log) = api.get("/requests").await;
+    assert_eq!(status, 200);
+    let requests = log["requests"].as_array().unwrap();
+    let last = requests.last().unwrap();
+    assert_eq!(last["method"], "POST");
+    assert_eq!(
+        last["path"],
+        format!("/genesys/2/chat/request-chat/{}/refresh", gms.chat_id)
+    );
+    assert_eq!(last["headers"]["authorization"], "Bearer one");
+    assert_eq!(last["headers"]["x-trace"], "t");
+    assert!(
+        requests[0]["headers"].get("authorization").is_none(),
+        "the start carried none"
+    );
+    let cleared = api
+        .request(reqwest::Method::DELETE, "/requests")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.status(), 200);
+    let (_, log) = api.get("/requests").await;
+    assert_eq!(log["requests"], json!([]));
+}

@@ -62,4 +62,22 @@ impl Capabilities {
             async_mode,
         }
     }
+
+    /// The `capabilities` data key: what this transport does, as page code reads it, e.g.
+    /// `data('WebChatService.capabilities').fileUpload`.
+    pub fn to_json(self) -> crate::json::Json {
+        let mut object = crate::json::Object::new();
+        for (name, on) in [
+            ("polling", self.polling),
+            ("push", self.push),
+            ("fileUpload", self.file_upload),
+            ("customNotice", self.custom_notice),
+            ("updateUserData", self.update_user_data_in_session),
+            ("verifySession", self.verify_session),
+            ("async", self.async_mode),
+        ] {
+            object.insert(name, crate::json::Json::Bool(on));
+        }
+        crate::json::Json::Object(object)
+    }
 }

@@ -1,4 +1,11 @@
 //! Every event WebChatService publishes, with its one name table.
+//!
+//! Of the five events the shipped code publishes beyond the seeds' table (webchatservice.md),
+//! only `sessionLost` (the server forgot the chat; between `error` and `ended`) is published
+//! and advertised here. `capabilitiesChanged` is not: the capabilities are fixed by configure
+//! and set once as the `capabilities` data key, whose change the bus already publishes
+//! (`WebChatService.data`); `sleeping` and `waking`: nothing here sleeps; `ajaxResponse`: an
+//! event carrying every AJAX answer would hand the session keys to any subscriber.
 
 /// An event, published as `WebChatService.<name>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,8 +24,13 @@ pub enum Event {
     RestoredOffline,
     /// Messages arrived.
     MessageReceived,
-    /// Something went wrong between client and server.
+    /// Something went wrong between client and server: a failed start, a bad configuration, a
+    /// lost session (with its error).
     Error,
+    /// A command's server call failed: published as `error` too (with the AJAX response the
+    /// command is rejected with), but the session goes on. Not in [`Event::ALL`]: it shares
+    /// `error`'s name, so `error` is advertised once.
+    CallFailed,
     /// The chat ended.
     Ended,
     /// An agent started typing.
@@ -63,21 +75,13 @@ pub enum Event {
     ConnectionPending,
     /// Published with [`Event::ChatServerBackOnline`].
     ConnectionRestored,
-    /// Shipped by the vendor; registered so subscribers can name it.
-    CapabilitiesChanged,
-    /// Shipped by the vendor; registered so subscribers can name it.
-    Sleeping,
-    /// Shipped by the vendor; registered so subscribers can name it.
-    Waking,
-    /// Shipped by the vendor; registered so subscribers can name it.
+    /// The server no longer knows the chat: published after `error`, before `ended`.
     SessionLost,
-    /// Shipped by the vendor; registered so subscribers can name it.
-    AjaxResponse,
 }
 
 impl Event {
     /// Every event, in registration order.
-    pub const ALL: [Event; 35] = [
+    pub const ALL: [Event; 31] = [
         Self::Ready,
         Self::Started,
         Self::Restored,
@@ -108,11 +112,7 @@ impl Event {
         Self::ChatServerBackOnline,
         Self::ConnectionPending,
         Self::ConnectionRestored,
-        Self::CapabilitiesChanged,
-        Self::Sleeping,
-        Self::Waking,
         Self::SessionLost,
-        Self::AjaxResponse,
     ];
 
     /// The published short name (`WebChatService.<name>`).
@@ -125,7 +125,7 @@ impl Event {
             Self::RestoreFailed => "restoreFailed",
             Self::RestoredOffline => "restoredOffline",
             Self::MessageReceived => "messageReceived",
-            Self::Error => "error",
+            Self::Error | Self::CallFailed => "error",
             Self::Ended => "ended",
             Self::AgentTypingStarted => "agentTypingStarted",
             Self::AgentTypingStopped => "agentTypingStopped",
@@ -148,11 +148,7 @@ impl Event {
             Self::ChatServerBackOnline => "chatServerBackOnline",
             Self::ConnectionPending => "connectionPending",
             Self::ConnectionRestored => "connectionRestored",
-            Self::CapabilitiesChanged => "capabilitiesChanged",
-            Self::Sleeping => "sleeping",
-            Self::Waking => "waking",
             Self::SessionLost => "sessionLost",
-            Self::AjaxResponse => "ajaxResponse",
         }
     }
 }
@@ -169,5 +165,16 @@ mod tests {
         }
         assert!(names.contains(&"messageReceived"));
         assert!(names.contains(&"chatServerBackOnline"));
+        assert!(!Event::ALL.contains(&Event::CallFailed));
+        assert_eq!(Event::CallFailed.name(), "error");
+    }
+
+    #[test]
+    fn only_the_extra_events_that_are_published_are_advertised() {
+        let names: Vec<&str> = Event::ALL.iter().map(|e| e.name()).collect();
+        assert!(names.contains(&"sessionLost"));
+        for never in ["capabilitiesChanged", "sleeping", "waking", "ajaxResponse"] {
+            assert!(!names.contains(&never), "{never} is advertised");
+        }
     }
 }

@@ -23,7 +23,9 @@
 //!     env: Environment::default(),
 //! };
 //! let fx = chat.handle(Input::Command { id: CommandId(1), caller: "WebChatService".into(), command: configure }, 0);
-//! assert!(matches!(fx[0], Effect::Resolve { id: CommandId(1), .. }));
+//! // The transport's `capabilities` data key is set, then the command resolves.
+//! assert!(matches!(fx[0], Effect::SetData { key: "capabilities", .. }));
+//! assert!(matches!(fx[1], Effect::Resolve { id: CommandId(1), .. }));
 //!
 //! // startChat produces one request for the glue to send.
 //! let start = Command::StartChat { data: json!({"nickname": "Jonny"}), page: PageInfo::default() };

@@ -79,13 +79,23 @@ pub fn page_info(widgets: &JsValue) -> PageInfo {
     }
 }
 
-/// The configure environment: the static `main.header` pairs, then those set through
-/// `App.updateAJAXHeader` (`ajax`), and what the session sink holds (`stored_session`).
+/// The configure environment: the custom headers ([`custom_headers`]) and what the session sink
+/// holds (`stored_session`).
 pub fn environment(
     widgets: &JsValue,
     ajax: Vec<(String, String)>,
     stored_session: Option<webchat_core::Json>,
 ) -> Environment {
+    Environment {
+        custom_headers: custom_headers(widgets, ajax),
+        stored_session,
+    }
+}
+
+/// The page's custom headers: the static `main.header` pairs, then those set through
+/// `App.updateAJAXHeader` (`ajax`), which replace a static one of the same name (any case).
+/// Reads page values (getters may run): call with no borrow held.
+pub fn custom_headers(widgets: &JsValue, ajax: Vec<(String, String)>) -> Vec<(String, String)> {
     let mut custom_headers = Vec::new();
     let header = get(&get(widgets, "main"), "header");
     for (key, value) in cxbus_web::safe::entries(&header) {
@@ -97,10 +107,7 @@ pub fn environment(
         custom_headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
         custom_headers.push((name, value));
     }
-    Environment {
-        custom_headers,
-        stored_session,
-    }
+    custom_headers
 }
 
 #[cfg(test)]

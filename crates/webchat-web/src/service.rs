@@ -18,7 +18,7 @@ use webchat_core::{COMMAND_NAMES, Command, CommandId, Effect, Event, Input, Repl
 use crate::commands::{Extra, decode};
 use crate::convert::{get, to_js};
 use crate::matcher::{JsMatcher, regexp_array};
-use crate::page::environment;
+use crate::page::{custom_headers, environment};
 use crate::preview::PreviewWatcher;
 use crate::storage::{CallbackError, SessionStore};
 use crate::timer_slot::TimerSlot;
@@ -59,6 +59,10 @@ pub struct Service {
     preview: RefCell<Option<PreviewWatcher>>,
     /// `_genesys.widgets`, as `App.ready` delivered it.
     widgets: RefCell<JsValue>,
+    /// `App::ajax_headers_version` when the core last got the App's AJAX headers: a change is
+    /// handed on before the next input, so the next request carries it (a token refresh reaches
+    /// a running chat).
+    headers_version: Cell<u32>,
     /// The `always` callback of our own configure command, kept until it has run.
     on_configured: RefCell<Option<Closure<dyn FnMut()>>>,
 }
@@ -96,6 +100,7 @@ impl Service {
                 preprocessors: RefCell::new(Vec::new()),
                 preview: RefCell::new(None),
                 widgets: RefCell::new(JsValue::UNDEFINED),
+                headers_version: Cell::new(0),
                 on_configured: RefCell::new(None),
             }
         });
@@ -159,6 +164,7 @@ impl Service {
         let widgets = self.widgets.borrow().clone();
         let command = if name == "configure" {
             let stored = self.choose_store(data, &widgets);
+            self.headers_version.set(self.app.ajax_headers_version());
             Ok(Some((
                 Command::Configure {
                     webchat: crate::convert::to_json(data).unwrap_or_default(),
@@ -215,6 +221,7 @@ impl Service {
     /// borrowed only inside `WebChat::handle`, which calls no page code; an input that finds it
     /// borrowed anyway waits in the backlog for the next feed instead of being lost.
     fn feed(&self, input: Input) {
+        self.refresh_headers();
         self.backlog.borrow_mut().push(input);
         loop {
             let next = {
@@ -238,6 +245,25 @@ impl Service {
             self.last_error.replace(JsValue::UNDEFINED);
         }
         self.arm_timer();
+    }
+
+    /// Hands the core the page's custom headers if `App.updateAJAXHeader`/`removeAJAXHeader`
+    /// changed them since it last had them. The merge with `main.header` reads page values, so it
+    /// runs before the core is borrowed.
+    fn refresh_headers(&self) {
+        let version = self.app.ajax_headers_version();
+        // Only GMS (REST, and CometD's file calls) sends custom headers: bundles without it
+        // carry none of this.
+        if !cfg!(any(feature = "gms", feature = "cometd")) || self.headers_version.get() == version
+        {
+            return;
+        }
+        let widgets = self.widgets.borrow().clone();
+        let merged = custom_headers(&widgets, self.app.ajax_headers());
+        if let Ok(mut core) = self.core.try_borrow_mut() {
+            core.set_custom_headers(&merged);
+            self.headers_version.set(version);
+        }
     }
 
     /// Arms the one timer at the core's next deadline (or disarms it).
@@ -275,7 +301,11 @@ impl Service {
                 }
             }
             Effect::Publish { event, payload } => {
-                let payload = to_js(&payload);
+                let mut payload = to_js(&payload);
+                if matches!(event, Event::Error | Event::CallFailed) {
+                    // An AJAX error may echo the session's keys; every subscriber sees this.
+                    payload = host::without_secrets(&payload);
+                }
                 if cfg!(feature = "v3") && event == Event::Error {
                     *self.last_error.borrow_mut() = payload.clone();
                 }

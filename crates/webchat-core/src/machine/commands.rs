@@ -154,6 +154,12 @@ impl<M: TextMatcher> WebChat<M> {
             let session = session::for_config(&config, env)?;
             Ok(Setup { config, session })
         });
+        if let Some(capabilities) = self.capabilities() {
+            self.out.push(Effect::SetData {
+                key: "capabilities",
+                value: capabilities.to_json(),
+            });
+        }
         let timeout = match &self.setup {
             Ok(s) => s.config.restore_timeout_ms,
             Err(e) => {

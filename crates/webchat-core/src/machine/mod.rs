@@ -165,6 +165,13 @@ impl<M: TextMatcher> WebChat<M> {
         self.end_input()
     }
 
+    /// The page's custom headers changed (`main.header` merged with `App.updateAJAXHeader`):
+    /// every request the session builds from now on carries `headers` where its transport sends
+    /// them. No effects; the glue calls this before the input that follows the change.
+    pub fn set_custom_headers(&mut self, headers: &[(String, String)]) {
+        self.with_session_mut(|s, _| s.set_custom_headers(headers));
+    }
+
     /// Begins `what` for a caller that is not a bus command (the Chat Service JS API's calls
     /// WebChatService has no command for): its end settles `id` like a command answered with
     /// the server's response; without an active chat it is rejected at once. Effects as

@@ -26,6 +26,7 @@ impl<M: TextMatcher> WebChat<M> {
             SessionEvent::Lost { error } => {
                 if self.phase != Phase::Idle {
                     self.publish(Event::Error, error);
+                    self.publish(Event::SessionLost, Json::Null);
                     self.finish_session();
                 }
             }
@@ -69,12 +70,28 @@ impl<M: TextMatcher> WebChat<M> {
                     self.resolve(cmd, reply);
                 }
                 OpOutcome::Failed(error) | OpOutcome::Unreachable(error) => {
+                    self.call_failed(&error);
                     self.reject(cmd, Reply::Json(error));
                 }
             },
             Purpose::End(cmd) => self.on_ended(cmd, outcome),
             Purpose::Restore(cmd) => self.on_restored(cmd, outcome),
-            Purpose::Fire => {}
+            Purpose::Fire => {
+                if let OpOutcome::Failed(error) | OpOutcome::Unreachable(error) = &outcome {
+                    self.call_failed(error);
+                }
+            }
+        }
+    }
+
+    /// A server call failed: `error` is published with its AJAX response object, as the seeds'
+    /// event table says ("An error occurred between the client and the server"). A text or
+    /// nothing is a local refusal (no active chat, unsupported, too long), not a server call,
+    /// and publishes nothing. Automatic polls never get here: their failures count towards
+    /// `pollExceptionLimit` and show as connectionPending/chatServerWentOffline instead.
+    fn call_failed(&mut self, error: &Json) {
+        if error.is_object() {
+            self.publish(Event::CallFailed, error.clone());
         }
     }
 
@@ -112,11 +129,13 @@ impl<M: TextMatcher> WebChat<M> {
             }
             OpOutcome::Failed(error) => {
                 // The server no longer knows the chat: it is over either way.
+                self.call_failed(&error);
                 self.finish_session();
                 self.reject(cmd, Reply::Json(error));
             }
             OpOutcome::Unreachable(error) => {
                 self.phase = Phase::Active;
+                self.call_failed(&error);
                 self.reject(cmd, Reply::Json(error));
             }
         }

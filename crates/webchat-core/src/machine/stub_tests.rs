@@ -340,12 +340,12 @@ fn the_next_deadline_is_the_earliest_of_the_sessions_and_the_typing_ones() {
 const AGENT_TYPING: u64 = crate::timing::AGENT_TYPING_TIMEOUT_MS;
 
 #[test]
-fn a_lost_session_publishes_error_then_ended() {
+fn a_lost_session_publishes_error_then_session_lost_then_ended() {
     let mut h = Harness::started();
     let fx = h.report(vec![SessionEvent::Lost {
         error: json!({"status": 404}),
     }]);
-    assert_eq!(events(&fx), vec!["error", "ended"]);
+    assert_eq!(events(&fx), vec!["error", "sessionLost", "ended"]);
 }
 
 #[test]
@@ -358,4 +358,33 @@ fn commands_the_capabilities_exclude_never_reach_the_session() {
         reply: Reply::text("This transport doesn't support sendCustomNotice command.")
     }));
     assert_eq!(h.script.borrow().begun.len(), before);
+}
+
+#[test]
+fn a_failed_call_publishes_error_only_for_a_server_answer_not_a_local_text() {
+    let mut h = Harness::started();
+    h.user(Command::SendMessage(json!({"message": "x"})));
+    let (op, _) = h.last_op();
+    let fx = h.report(vec![SessionEvent::Finished {
+        op,
+        outcome: OpOutcome::Failed(json!("Message is too long")),
+    }]);
+    assert!(events(&fx).is_empty(), "{:?}", events(&fx));
+    let (id, _) = h.user(Command::SendMessage(json!({"message": "x"})));
+    let (op, _) = h.last_op();
+    let ajax = json!({"status": 500, "statusText": "error"});
+    let fx = h.report(vec![SessionEvent::Finished {
+        op,
+        outcome: OpOutcome::Unreachable(ajax.clone()),
+    }]);
+    assert_eq!(events(&fx), vec!["error"]);
+    assert!(fx.contains(&Effect::Publish {
+        event: Event::CallFailed,
+        payload: ajax.clone()
+    }));
+    assert!(fx.contains(&Effect::Reject {
+        id,
+        reply: Reply::Json(ajax)
+    }));
+    assert_eq!(h.chat.phase(), Phase::Active);
 }

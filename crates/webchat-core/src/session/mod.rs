@@ -303,6 +303,10 @@ pub trait Session {
     fn poll_in_flight(&self) -> bool {
         false
     }
+    /// The page's custom headers changed (`App.updateAJAXHeader`/`removeAJAXHeader`): requests
+    /// built from now on carry `headers` where the transport sends them (GMS REST calls with
+    /// `enableCustomHeader`). The other transports send none.
+    fn set_custom_headers(&mut self, _headers: &[(String, String)]) {}
 }
 
 /// Builds the session the configuration selects. A protocol left out of this build (see the

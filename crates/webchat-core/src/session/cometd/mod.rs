@@ -316,4 +316,10 @@ impl Session for CometSession {
     fn session_data(&self) -> Json {
         GmsWire::session_data(self.keys.as_ref())
     }
+
+    /// Only the file calls go over REST (through the embedded session); Bayeux traffic carries
+    /// no custom headers (a WebSocket cannot).
+    fn set_custom_headers(&mut self, headers: &[(String, String)]) {
+        self.rest.set_custom_headers(headers);
+    }
 }

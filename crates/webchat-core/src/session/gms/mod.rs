@@ -497,6 +497,10 @@ impl Session for GmsSession {
     fn poll_in_flight(&self) -> bool {
         self.poller.in_flight
     }
+
+    fn set_custom_headers(&mut self, headers: &[(String, String)]) {
+        self.wire.set_custom_headers(headers);
+    }
 }
 
 #[cfg(test)]

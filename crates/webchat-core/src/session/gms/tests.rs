@@ -1223,4 +1223,5 @@ fn a_stored_chat_id_that_would_walk_up_the_url_is_refused_with_restore_failed() 
     }
 }
 
+mod calls;
 mod fuzz;

@@ -171,7 +171,12 @@ pub enum Reply {
 #[derive(Debug, Clone)]
 pub struct GmsWire {
     data_url: String,
+    /// The transport's own headers (`apikey`).
     headers: Vec<(String, String)>,
+    /// `enableCustomHeader`: the page's custom headers go on every request.
+    custom_enabled: bool,
+    /// The page's custom headers as last set (`main.header`, then `App.updateAJAXHeader`).
+    custom: Vec<(String, String)>,
     timeout_ms: u64,
     with_credentials: bool,
 }
@@ -183,22 +188,37 @@ impl GmsWire {
         if let Some(k) = config.apikey.as_ref().filter(|k| !k.is_empty()) {
             headers.push(("apikey".to_owned(), k.clone()));
         }
-        if config.enable_custom_header {
-            headers.extend(env.custom_headers.iter().cloned());
-        }
-        Self {
+        let mut wire = Self {
             data_url: config.data_url.clone(),
             headers,
+            custom_enabled: config.enable_custom_header,
+            custom: Vec::new(),
             timeout_ms,
             with_credentials: config.with_credentials,
+        };
+        wire.set_custom_headers(&env.custom_headers);
+        wire
+    }
+
+    /// Replaces the page's custom headers: every request built from now on carries these (when
+    /// `enableCustomHeader` is set), so `App.updateAJAXHeader`/`removeAJAXHeader` reach the next
+    /// call of a running chat.
+    pub fn set_custom_headers(&mut self, headers: &[(String, String)]) {
+        if self.custom_enabled {
+            self.custom.clear();
+            self.custom.extend_from_slice(headers);
         }
     }
 
+    /// The transport's own headers, then the custom ones (both are sent, as before: a custom
+    /// header named like an own one is appended to it).
     fn request(&self, url: String, body: Body) -> HttpRequest {
+        let mut headers = self.headers.clone();
+        headers.extend_from_slice(&self.custom);
         HttpRequest {
             method: Method::Post,
             url,
-            headers: self.headers.clone(),
+            headers,
             body,
             timeout_ms: self.timeout_ms,
             with_credentials: self.with_credentials,

@@ -214,6 +214,35 @@ fn file_calls_go_over_rest_on_the_data_url_with_the_keys() {
 }
 
 #[test]
+fn custom_headers_changed_mid_chat_reach_the_next_file_call_and_never_the_bayeux_traffic() {
+    let (mut gms, mut chat) = config(false);
+    gms.enable_custom_header = true;
+    chat.transport = TransportConfig::Gms(gms.clone());
+    let mut h = Harness::new(false);
+    h.session = CometSession::new(&gms, &chat, &Environment::default());
+    h.started();
+    h.session
+        .set_custom_headers(&[("Authorization".into(), "Bearer 2".into())]);
+    h.begin(Op::SendFiles {
+        command: crate::drive::CommandId(9),
+        files: vec![],
+    });
+    let sent = h.sent();
+    let (_, request) = sent[0].request.clone().unwrap();
+    assert!(request.url.ends_with("/file/limits"), "{}", request.url);
+    assert_eq!(
+        request.headers,
+        vec![("Authorization".to_owned(), "Bearer 2".to_owned())]
+    );
+    h.begin(Op::Send { text: "hi".into() });
+    for s in h.sent() {
+        if let Some((_, r)) = &s.request {
+            assert!(r.headers.is_empty(), "{}: {:?}", r.url, r.headers);
+        }
+    }
+}
+
+#[test]
 fn polling_commands_are_not_for_this_transport() {
     let mut h = Harness::new(false);
     h.started();
