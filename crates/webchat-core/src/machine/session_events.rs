@@ -19,6 +19,7 @@ impl<M: TextMatcher> WebChat<M> {
                 restoring,
             } => {
                 if matches!(self.phase, Phase::Active | Phase::Ending) {
+                    let restoring = self.restoring_flag(restoring);
                     self.deliver(messages, raw, restoring);
                 }
             }
@@ -74,6 +75,7 @@ impl<M: TextMatcher> WebChat<M> {
             },
             Purpose::End(cmd) => self.on_ended(cmd, outcome),
             Purpose::Restore(cmd) => self.on_restored(cmd, outcome),
+            Purpose::TakeOver => self.on_taken_over(outcome),
             Purpose::Fire => {}
         }
     }
