@@ -5,6 +5,9 @@
 //! (promise callbacks, preprocessors) may send commands or type into the watched input freely.
 //! After each input the one timer slot is armed at the core's next deadline. The session's one
 //! WebSocket and requests are run by a [`WireIo`] owned here (shared with the Chat Service JS API).
+//! With several tabs of the site open, one leads and the others follow (`service/tabs.rs`).
+
+mod tabs;
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -61,6 +64,8 @@ pub struct Service {
     widgets: RefCell<JsValue>,
     /// The `always` callback of our own configure command, kept until it has run.
     on_configured: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// One chat across tabs: this tab's role and its link to the others.
+    tabs: tabs::Tabs,
 }
 
 /// `Date.now()` as the shim captured it at load time: page code that replaces `Date.now` later
@@ -97,6 +102,7 @@ impl Service {
                 preview: RefCell::new(None),
                 widgets: RefCell::new(JsValue::UNDEFINED),
                 on_configured: RefCell::new(None),
+                tabs: tabs::Tabs::default(),
             }
         });
         service.plugin.register_events(&Event::ALL.map(Event::name));
@@ -127,13 +133,24 @@ impl Service {
             return;
         }
         *self.widgets.borrow_mut() = widgets.clone();
+        if !self.open_tabs(widgets) {
+            self.send_configure();
+        }
+    }
+
+    /// Sends our own configure command (at `App.ready`, or once the tabs have elected a leader).
+    fn send_configure(&self) {
+        if self.on_configured.borrow().is_some() {
+            return;
+        }
+        let widgets = self.widgets.borrow().clone();
         let weak = self.me.clone();
         let done = Closure::<dyn FnMut()>::new(move || {
             if let Some(s) = weak.upgrade() {
                 s.configured();
             }
         });
-        let reply = self.plugin.command("configure", get(widgets, "webchat"));
+        let reply = self.plugin.command("configure", get(&widgets, "webchat"));
         reply.listen(2, done.as_ref());
         *self.on_configured.borrow_mut() = Some(done);
     }
@@ -151,10 +168,14 @@ impl Service {
         }
         self.plugin.ready();
         self.plugin.republish("ready", JsValue::UNDEFINED);
+        self.tabs_configured();
     }
 
     /// One bus call of command `name`.
     fn on_call(&self, name: &str, caller: &str, data: &JsValue, reply: DeferredCell) {
+        if self.forward_to_leader(name, caller, data, &reply) {
+            return;
+        }
         // A copy: decoding runs page getters, which may call back into us.
         let widgets = self.widgets.borrow().clone();
         let command = if name == "configure" {
@@ -192,6 +213,10 @@ impl Service {
         }
         let store = SessionStore::for_config(webchat, widgets);
         *self.store.borrow_mut() = store.clone();
+        if self.following() {
+            // The leading tab runs the chat kept there.
+            return None;
+        }
         store.load().unwrap_or_else(|e| {
             self.callback_failed(e);
             None
@@ -276,6 +301,7 @@ impl Service {
             }
             Effect::Publish { event, payload } => {
                 let payload = to_js(&payload);
+                self.broadcast(0, event.name(), &payload);
                 if cfg!(feature = "v3") && event == Event::Error {
                     *self.last_error.borrow_mut() = payload.clone();
                 }
@@ -283,10 +309,16 @@ impl Service {
             }
             Effect::PublishMessages { payload } => {
                 let payload = to_js(&payload);
+                // Before the preprocessors: each tab applies its own.
+                self.broadcast(1, "messageReceived", &payload);
                 self.preprocess(&get(&payload, "messages"));
                 self.plugin.publish("messageReceived", payload);
             }
-            Effect::SetData { key, value } => self.plugin.set_data(key, to_js(&value)),
+            Effect::SetData { key, value } => {
+                let value = to_js(&value);
+                self.broadcast(2, key, &value);
+                self.plugin.set_data(key, value);
+            }
             Effect::KeepPreprocessor(id) => {
                 if let Some(f) = self.function_of(id) {
                     self.preprocessors.borrow_mut().push(f);

@@ -399,9 +399,16 @@ fn taken_over() -> (Harness, Vec<Effect>) {
 #[test]
 fn a_takeover_resumes_quietly_and_publishes_only_what_the_tab_has_not_seen() {
     let (mut h, fx) = taken_over();
-    assert_eq!(events(&fx), Vec::<&str>::new(), "nothing is published again");
+    assert_eq!(
+        events(&fx),
+        Vec::<&str>::new(),
+        "nothing is published again"
+    );
     let (op, what) = h.last_op();
-    assert!(matches!(what, Op::Restore), "the session's restore fetches the gap");
+    assert!(
+        matches!(what, Op::Restore),
+        "the session's restore fetches the gap"
+    );
     let fx = h.report(vec![
         SessionEvent::Finished {
             op,
@@ -417,9 +424,14 @@ fn a_takeover_resumes_quietly_and_publishes_only_what_the_tab_has_not_seen() {
             restoring: true,
         },
     ]);
-    assert_eq!(events(&fx), vec!["messageReceived"], "no restored, no agentConnected again");
-    let Some(Effect::PublishMessages { payload }) =
-        fx.iter().find(|e| matches!(e, Effect::PublishMessages { .. }))
+    assert_eq!(
+        events(&fx),
+        vec!["messageReceived"],
+        "no restored, no agentConnected again"
+    );
+    let Some(Effect::PublishMessages { payload }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::PublishMessages { .. }))
     else {
         panic!("messages published")
     };
@@ -432,7 +444,9 @@ fn a_takeover_resumes_quietly_and_publishes_only_what_the_tab_has_not_seen() {
     let Some(Effect::Resolve {
         reply: Reply::Json(agents),
         ..
-    }) = fx.iter().find(|e| matches!(e, Effect::Resolve { id: i, .. } if *i == id))
+    }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::Resolve { id: i, .. } if *i == id))
     else {
         panic!("getAgents resolved")
     };

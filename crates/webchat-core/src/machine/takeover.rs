@@ -83,7 +83,10 @@ pub(crate) fn message_from_published(v: &Json) -> Option<Message> {
     let from = v.get("from").cloned().unwrap_or(Json::Null);
     let mut extra = Object::new();
     for (k, value) in obj.iter() {
-        if !matches!(k.as_str(), "index" | "id" | "type" | "text" | "timestamp" | "from") {
+        if !matches!(
+            k.as_str(),
+            "index" | "id" | "type" | "text" | "timestamp" | "from"
+        ) {
             extra.insert(k.clone(), value.clone());
         }
     }
