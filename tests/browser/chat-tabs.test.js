@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup } from './harness.js';
 import { emulator, openChat, slow, indicesOf, STORAGE_KEY } from './chat-emulator.js';
-import { tabTransports } from './chat-tabs.js';
+import { startAnyChat, tabTransports } from './chat-tabs.js';
 
 const h = setup();
 const emu = emulator();
@@ -43,6 +43,9 @@ async function textsOf(p) {
   return p.run(() => window.__chat.messages().filter((m) => m.type === 'Message').map((m) => m.text));
 }
 
+/** Starts a chat from `p`; the emulator's session id. */
+const start = (p) => startAnyChat(p, emu);
+
 /** Waits until `p` has published a message with `text`. */
 function waitText(p, text) {
   return slow(p, (t) => window.__chat.waitMessage((m) => m.text === t, 15000), text);
@@ -56,7 +59,7 @@ for (const t of tabTransports) {
     const a = await openFirst();
     const net = watchServer(a);
     const b = await open();
-    const id = await t.start(b);
+    const id = await start(b);
     const agent = emu.agent(id);
     await agent.join({ nickname: 'Alex' });
     await agent.say('hello from the agent');
@@ -93,7 +96,7 @@ for (const t of tabTransports) {
     const net = watchServer(a);
     const b = await open();
     const c = await open();
-    const id = await t.start(a);
+    const id = await start(a);
     const agent = emu.agent(id);
     await agent.join({ nickname: 'Alex' });
     await agent.say('before');
@@ -129,7 +132,7 @@ for (const t of tabTransports) {
   test(`${t.name}: a tab opened mid-chat joins it without asking the server`, async () => {
     const a = await openFirst();
     const net = watchServer(a);
-    const id = await t.start(a);
+    const id = await start(a);
     const agent = emu.agent(id);
     await agent.join({ nickname: 'Alex' });
     await agent.say('one');
@@ -150,7 +153,7 @@ for (const t of tabTransports) {
 test('webchat.tabs: false keeps one chat per tab: the second tab restores the chat itself', async () => {
   const a = await openChat(h, emu, { webchat: '{tabs: false}' });
   const net = watchServer(a);
-  const id = await tabTransports[0].start(a);
+  const id = await start(a);
   await emu.agent(id).say('one');
   await waitText(a, 'one');
   const b = await openChat(h, emu, { webchat: '{tabs: false}', fresh: false });
@@ -164,7 +167,7 @@ test('without BroadcastChannel each tab runs its own chat, as before', async () 
   const gone = 'delete window.BroadcastChannel;';
   const a = await openChat(h, emu, { beforeScript: gone });
   const net = watchServer(a);
-  const id = await tabTransports[0].start(a);
+  const id = await start(a);
   await emu.agent(id).say('one');
   await waitText(a, 'one');
   const b = await openChat(h, emu, { beforeScript: gone, fresh: false });
@@ -179,7 +182,7 @@ test('without Web Locks a lease in localStorage elects the leader, and a followe
   const a = await openChat(h, emu, { beforeScript: noLocks });
   const net = watchServer(a);
   const b = await openChat(h, emu, { beforeScript: noLocks, fresh: false });
-  const id = await tabTransports[0].start(b);
+  const id = await start(b);
   const agent = emu.agent(id);
   await agent.say('before');
   await waitText(b, 'before');
