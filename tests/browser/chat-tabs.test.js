@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { setup } from './harness.js';
 import { emulator, openChat, slow, indicesOf, STORAGE_KEY } from './chat-emulator.js';
 import { startAnyChat, tabTransports } from './chat-tabs.js';
+import { ASYNC_RECORDER, SITE_ASYNC, openV3Chat, startV3Chat } from './chat-v3.js';
 
 const h = setup();
 const emu = emulator();
@@ -192,4 +193,73 @@ test('without Web Locks a lease in localStorage elects the leader, and a followe
   await waitText(b, 'after');
   assert.deepEqual(await textsOf(b), ['before', 'after']);
   assert.ok(net.of(b).length > 0, 'b leads now');
+});
+
+test('Engage v3 async mode keeps one chat per tab: another tab restores through the site callbacks itself', async () => {
+  const openAsync = (given = '') => openV3Chat(h, emu, { asyncMode: SITE_ASYNC, beforeScript: ASYNC_RECORDER + given });
+  const a = await openAsync();
+  const net = watchServer(a);
+  const chat = await startV3Chat(a);
+  await emu.agent(chat.sid).say('one');
+  await waitText(a, 'one');
+  const stored = await a.run(() => window.__async.stored);
+  const b = await openAsync(`window.__restoreWith = ${JSON.stringify(stored)};`);
+  await slow(b, () => window.__chat.waitEvent('restored'));
+  await waitText(b, 'one');
+  assert.ok(net.of(b).length > 0, 'the second tab talks to the server itself');
+  assert.equal(await a.run(() => window.__chat.count('restored')), 0, 'nothing crossed to the first tab');
+});
+
+test('messages from another page on the channel cannot break, fake or steer the chat', async () => {
+  const a = await openChat(h, emu);
+  const b = await openChat(h, emu, { fresh: false });
+  const id = await start(a);
+  await emu.agent(id).say('one');
+  await waitText(b, 'one');
+  // A page of the same site, without the widgets, learns the leader's id from the channel and
+  // posts junk: wrong shapes, unknown events and data keys, too deep data, private and local
+  // commands, answers nobody asked for.
+  const evil = await h.open({ config: '{}' });
+  const leaderAnswers = await evil.run(async () => {
+    const ch = new BroadcastChannel('_genesys.widgets.webchat.tabs');
+    const w = 'widgets-rs-tabs/1';
+    const heard = [];
+    ch.onmessage = (e) => heard.push(e.data);
+    const other = new BroadcastChannel('_genesys.widgets.webchat.tabs');
+    other.postMessage({ w, from: 'evil', t: 'join' });
+    await new Promise((r) => setTimeout(r, 300));
+    const leader = heard.find((m) => m && m.t === 'snap').from;
+    let deep = {};
+    for (let i = 0; i < 300; i++) deep = { deep };
+    const junk = [
+      null, 7, 'text', [], {}, { w }, { w, from: 'x'.repeat(100), t: 'e', item: [0, 'ended', null] },
+      { w, from: 'evil', t: 'e', item: [0, 'ended', null] },
+      { w, from: leader, t: 'e', item: [0, 'noSuchEvent', null] },
+      { w, from: leader, t: 'e', item: [0, 'error', deep] },
+      { w, from: leader, t: 'e', item: [1, 'messageReceived', 'not an object'] },
+      { w, from: leader, t: 'e', item: [2, 'evilKey', 1] },
+      { w, from: leader, t: 'e', item: [9, 'ended', null] },
+      { w, from: leader, t: 'e', item: 'nope' },
+      { w, from: leader, t: 'snap', to: 'anyone', items: [[0, 'ended', null]] },
+      { w, from: 'evil', t: 'ans', to: 'x', id: 1, s: 1, a: [] },
+      { w, from: 'evil', t: 'cmd', to: leader, id: 1, n: 'poll', c: 'WebChatService', d: {} },
+      { w, from: 'evil', t: 'cmd', to: leader, id: 2, n: 'restore', c: 'WebChatService', d: {} },
+      { w, from: 'evil', t: 'cmd', to: leader, id: 3, n: 'configure', c: 'X', d: {} },
+      { w, from: 'evil', t: 'cmd', to: leader, id: 4, n: 'noSuchCommand', c: 'X', d: {} },
+      { w, from: 'evil', t: 'cmd', to: leader, id: 5, n: 'getAgents', c: 7, d: {} },
+    ];
+    for (const m of junk) other.postMessage(m);
+    await new Promise((r) => setTimeout(r, 500));
+    return heard.filter((m) => m && m.t === 'ans' && m.to === 'evil').map((m) => [m.id, m.s, m.a]);
+  });
+  assert.deepEqual(
+    leaderAnswers,
+    [1, 2, 3, 4].map((i) => [i, 2, ['Command does not exist']]),
+    'private, local and unknown commands are refused',
+  );
+  // The chat goes on in both tabs, and the follower published nothing of the junk.
+  await b.run(() => window.__chat.cmd('sendMessage', { message: 'still fine' }));
+  for (const p of [a, b]) await waitText(p, 'still fine');
+  for (const name of ['ended', 'error']) assert.equal(await b.run((n) => window.__chat.count(n), name), 0, name);
+  assert.deepEqual(await eventsOf(b), await eventsOf(a));
 });

@@ -53,6 +53,10 @@ const LOCAL: [&str; 3] = [
     "registerTypingPreviewInput",
 ];
 
+/// Private commands: no follower forwards them (its own bus refused every caller but its
+/// WebChatService, which never calls them), so a forwarded one came from something else.
+const PRIVATE: [&str; 2] = ["poll", "restore"];
+
 /// Item kinds on the channel (`tabs.js`).
 const ITEM_EVENT: u8 = 0;
 const ITEM_MESSAGES: u8 = 1;
@@ -209,7 +213,7 @@ impl Service {
         let name = name
             .as_string()
             .and_then(|n| COMMAND_NAMES.into_iter().find(|c| *c == n))
-            .filter(|n| !LOCAL.contains(n));
+            .filter(|n| !LOCAL.contains(n) && !PRIVATE.contains(n));
         match (name, caller.as_string()) {
             (Some(name), Some(caller)) if self.tabs.role.get() == Role::Leader => {
                 self.on_call(name, &caller, data, cell.clone());
