@@ -176,23 +176,17 @@ async function main() {
     }
     process.stdout.write('\n');
     if (EMULATOR_URL) {
+      const args = {
+        browser,
+        server,
+        emulatorUrl: EMULATOR_URL,
+        runs: RUNS,
+        progress: () => process.stdout.write('.'),
+      };
       process.stdout.write('    measuring WebChatService against the emulator ');
-      results.chat = await benchChat({
-        browser,
-        server,
-        emulatorUrl: EMULATOR_URL,
-        runs: RUNS,
-        progress: () => process.stdout.write('.'),
-      });
-      process.stdout.write('\n');
-      process.stdout.write('    measuring one chat across tabs (leader closed to next message) ');
-      results.tabs = await benchTabs({
-        browser,
-        server,
-        emulatorUrl: EMULATOR_URL,
-        runs: RUNS,
-        progress: () => process.stdout.write('.'),
-      });
+      results.chat = await benchChat(args);
+      process.stdout.write('\n    measuring one chat across tabs (leader closed to next message) ');
+      results.tabs = await benchTabs(args);
       process.stdout.write('\n');
     }
   } finally {

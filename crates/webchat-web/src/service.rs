@@ -283,12 +283,14 @@ impl Service {
         match effect {
             Effect::Http { .. } | Effect::Download { .. } | Effect::Socket(_) => {}
             Effect::SaveSession { value } => {
+                self.broadcast(tabs::ITEM_RECORD, "record", &to_js(&value));
                 let store = self.store.borrow().clone();
                 if let Err(e) = store.save(&value) {
                     self.callback_failed(e);
                 }
             }
             Effect::ClearSession => {
+                self.broadcast(tabs::ITEM_RECORD, "record", &JsValue::NULL);
                 let store = self.store.borrow().clone();
                 let error_data = if cfg!(feature = "v3") {
                     self.last_error.replace(JsValue::UNDEFINED)

@@ -9,7 +9,11 @@
 // Messages from the channel come from other tabs, which may run other code: each one is checked
 // (shape, types, sizes) before use, and nothing here throws into the runtime.
 //
-// `handler(kind, a, b, c)` is the Rust side: 1 lead (a: takeover, b: messages seen), 2 follow,
+// The leader also passes on the session record it saves (item kind 3, not published): a follower
+// that takes over resumes from it where localStorage does not hold it (blocked or cleared).
+//
+// `handler(kind, a, b, c)` is the Rust side: 1 lead (a: takeover, b: messages seen, c: the
+// record), 2 follow,
 // 3 mirror (a: item kind, b: name, c: data), 4 run (a: name, b: caller, c: data; returns the
 // command's DeferredCell), 5 settle (a: id, b: 1 resolved, 2 rejected, 3 leader gone, 4 answer not
 // cloneable, c: arguments).
@@ -27,7 +31,7 @@ function isName(v) {
   return typeof v == 'string' && v.length <= 64;
 }
 function isItem(v) {
-  return Array.isArray(v) && v.length == 3 && (v[0] === 0 || v[0] === 1 || v[0] === 2) && isName(v[1]);
+  return Array.isArray(v) && v.length == 3 && v[0] >= 0 && v[0] <= 3 && v[0] % 1 === 0 && isName(v[1]);
 }
 function read(o, k) {
   try {
@@ -52,6 +56,7 @@ export function openTabs(webchat, handler) {
   var leader = null;
   var joined = false;
   var log = [];
+  var record = null;
   var pending = []; // [id, leader it was sent to]
   var queued = []; // forwards waiting for a known leader
 
@@ -70,11 +75,17 @@ export function openTabs(webchat, handler) {
       return handler(kind, a, b, c);
     } catch (e) {}
   }
+  // Keeps an item; true when it is published (not the record).
   function remember(item) {
+    if (item[0] == 3) {
+      record = item[2];
+      return false;
+    }
     var name = item[1];
     if (item[0] == 0 && (name == 'started' || name == 'restored' || name == 'restoredOffline')) log = [];
     if (log.length < LOG_CAP) log.push(item);
     if (item[0] == 0 && name == 'ended') log = [];
+    return true;
   }
   function seenMessages() {
     var seen = [];
@@ -89,7 +100,7 @@ export function openTabs(webchat, handler) {
     role = 1;
     leader = me;
     post({ t: 'lead' });
-    call(1, takeover && was == 2, takeover ? seenMessages() : []);
+    call(1, takeover && was == 2, takeover ? seenMessages() : [], record);
   }
   function follow() {
     role = 2;
@@ -126,25 +137,22 @@ export function openTabs(webchat, handler) {
         if (!joined) post({ t: 'join' });
       }
     } else if (t == 'join') {
-      if (role == 1) post({ t: 'snap', to: from, items: log });
+      if (role == 1) post({ t: 'snap', to: from, items: log, record: record });
     } else if (t == 'snap') {
       if (role != 2 || joined || m.to !== me || !Array.isArray(m.items) || m.items.length > LOG_CAP) return;
       joined = true;
       leaderChanged(from);
+      record = m.record === undefined ? null : m.record;
       for (var i = 0; i < m.items.length; i++) {
         var item = m.items[i];
-        if (isItem(item)) {
-          remember(item);
-          call(3, item[0], item[1], item[2]);
-        }
+        if (isItem(item) && remember(item)) call(3, item[0], item[1], item[2]);
       }
       var waiting = queued;
       queued = [];
       for (var j = 0; j < waiting.length; j++) if (!send(waiting[j])) call(5, waiting[j][0], 4);
     } else if (t == 'e') {
       if (role != 2 || !joined || from !== leader || !isItem(m.item)) return;
-      remember(m.item);
-      call(3, m.item[0], m.item[1], m.item[2]);
+      if (remember(m.item)) call(3, m.item[0], m.item[1], m.item[2]);
     } else if (t == 'cmd') {
       if (role != 1 || m.to !== me || typeof m.id != 'number' || !isName(m.n) || !isName(m.c)) return;
       var id = m.id;

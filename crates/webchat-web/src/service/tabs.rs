@@ -10,7 +10,8 @@
 //!   preprocessors), and forwards every command except the tab-local ones ([`LOCAL`]) to the
 //!   leader (`forward_to_leader`), settling the caller's promise with the leader's answer.
 //! - **Takeover.** When the follower gets the lock, it feeds `Input::TakeOver` with the record
-//!   from storage and the messages it published, and leads from then on.
+//!   from storage (or, where storage holds none, the one the leader last broadcast) and the
+//!   messages it published, and leads from then on.
 //!
 //! Everything from the channel was checked for shape in `tabs.js`; here names are matched
 //! against the known events, data keys and commands, and event data goes through
@@ -61,6 +62,8 @@ const PRIVATE: [&str; 2] = ["poll", "restore"];
 const ITEM_EVENT: u8 = 0;
 const ITEM_MESSAGES: u8 = 1;
 const ITEM_DATA: u8 = 2;
+/// The session record the leader saved (`null` once cleared): kept by `tabs.js`, not published.
+pub(super) const ITEM_RECORD: u8 = 3;
 
 /// This tab's part.
 #[derive(Clone, Copy, PartialEq, Eq, Default)]
@@ -87,8 +90,8 @@ pub(super) struct Tabs {
     forwards: RefCell<Vec<(u32, DeferredCell)>>,
     next: Cell<u32>,
     configured: Cell<bool>,
-    /// A takeover that came before configure finished: the messages it carries.
-    stashed: RefCell<Option<Vec<Json>>>,
+    /// A takeover that came before configure finished: the messages and record it carries.
+    stashed: RefCell<Option<(Vec<Json>, Option<Json>)>>,
 }
 
 impl Service {
@@ -122,8 +125,8 @@ impl Service {
     pub(super) fn tabs_configured(&self) {
         self.tabs.configured.set(true);
         let stashed = self.tabs.stashed.borrow_mut().take();
-        if let Some(seen) = stashed {
-            self.take_over(seen);
+        if let Some((seen, record)) = stashed {
+            self.take_over(seen, record);
         }
     }
 
@@ -142,10 +145,11 @@ impl Service {
                         .ok()
                         .and_then(|j| j.as_array().cloned())
                         .unwrap_or_default();
+                    let record = to_json(&c).ok().filter(|r| !r.is_null());
                     if self.tabs.configured.get() {
-                        self.take_over(seen);
+                        self.take_over(seen, record);
                     } else {
-                        *self.tabs.stashed.borrow_mut() = Some(seen);
+                        *self.tabs.stashed.borrow_mut() = Some((seen, record));
                     }
                 }
             }
@@ -157,9 +161,9 @@ impl Service {
         JsValue::UNDEFINED
     }
 
-    fn take_over(&self, seen: Vec<Json>) {
+    fn take_over(&self, seen: Vec<Json>, record: Option<Json>) {
         let store = self.store.borrow().clone();
-        let stored = store.load().ok().flatten();
+        let stored = store.load().ok().flatten().or(record);
         self.feed(Input::TakeOver { stored, seen });
     }
 
