@@ -104,3 +104,51 @@ pub(crate) fn message_from_published(v: &Json) -> Option<Message> {
         extra,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json;
+
+    #[test]
+    fn a_published_message_reads_back_as_it_was() {
+        let mut extra = Object::new();
+        extra.insert("url", json!("https://example.com"));
+        extra.insert("userData", json!({"a": 1}));
+        let msg = Message {
+            index: Some(4),
+            id: Some("m4".into()),
+            kind: "Message".into(),
+            text: "hi".into(),
+            timestamp: 1_700_000_000_000,
+            from: Sender {
+                name: "Alex".into(),
+                kind: SenderType::Agent,
+                participant_id: "2".into(),
+            },
+            extra,
+        };
+        assert_eq!(message_from_published(&msg.to_json()), Some(msg));
+    }
+
+    #[test]
+    fn what_another_tab_sent_that_is_not_a_message_is_skipped() {
+        for v in [
+            json!(null),
+            json!("text"),
+            json!([1, 2]),
+            json!({"type": "Message"}),
+            json!({"index": -1, "type": "Message"}),
+            json!({"index": 1.5, "type": "Message"}),
+            json!({"index": 1}),
+            json!({"index": 1, "type": 7}),
+        ] {
+            assert_eq!(message_from_published(&v), None, "{v:?}");
+        }
+        // Odd fields read as empty rather than refusing the message.
+        let odd = json!({"index": 2, "type": "Message", "text": 5, "from": "x", "timestamp": "y"});
+        let msg = message_from_published(&odd).expect("a message");
+        assert_eq!((msg.text.as_str(), msg.timestamp), ("", 0));
+        assert_eq!(msg.from.kind, SenderType::External);
+    }
+}

@@ -12,17 +12,23 @@
 // The leader also passes on the session record it saves (item kind 3, not published): a follower
 // that takes over resumes from it where localStorage does not hold it (blocked or cleared).
 //
+// A hidden leading tab has its timers throttled by the browser (to once a minute after a few
+// minutes hidden, in Chromium), which would slow a polling transport for every tab; so a visible
+// follower sends a tick every second, and the leader runs its due deadline on it (messages from
+// the channel are not throttled).
+//
 // `handler(kind, a, b, c)` is the Rust side: 1 lead (a: takeover, b: messages seen, c: the
 // record), 2 follow,
 // 3 mirror (a: item kind, b: name, c: data), 4 run (a: name, b: caller, c: data; returns the
 // command's DeferredCell), 5 settle (a: id, b: 1 resolved, 2 rejected, 3 leader gone, 4 answer not
-// cloneable, c: arguments).
+// cloneable, c: arguments), 6 tick (run a deadline that is due).
 
 var NAME = '_genesys.widgets.webchat.tabs';
 var TAG = 'widgets-rs-tabs/1';
 var LOG_CAP = 20000;
 var LEASE_MS = 1200;
 var BEAT_MS = 300;
+var TICK_MS = 1000;
 
 function isId(v) {
   return typeof v == 'string' && v.length > 0 && v.length <= 64;
@@ -98,7 +104,10 @@ export function openTabs(webchat, handler) {
   function lead(takeover) {
     var was = role;
     role = 1;
-    leader = me;
+    // Forwards this tab sent, or was holding, have no leader to answer them any more.
+    leaderChanged(me);
+    for (var i = 0; i < queued.length; i++) call(5, queued[i][0], 3);
+    queued = [];
     post({ t: 'lead' });
     call(1, takeover && was == 2, takeover ? seenMessages() : [], record);
   }
@@ -136,6 +145,8 @@ export function openTabs(webchat, handler) {
         leaderChanged(from);
         if (!joined) post({ t: 'join' });
       }
+    } else if (t == 'tick') {
+      if (role == 1) call(6);
     } else if (t == 'join') {
       if (role == 1) post({ t: 'snap', to: from, items: log, record: record });
     } else if (t == 'snap') {
@@ -176,6 +187,10 @@ export function openTabs(webchat, handler) {
       call(5, m.id, s, Array.isArray(m.a) && m.a.length <= 16 ? m.a : []);
     }
   };
+
+  setInterval(function () {
+    if (role == 2 && joined && document.visibilityState == 'visible') post({ t: 'tick' });
+  }, TICK_MS);
 
   var forever = new Promise(function () {});
   var locks = read(navigator, 'locks');

@@ -156,9 +156,18 @@ impl Service {
             3 => self.mirror(&a, &b, &c),
             4 => return self.run_forwarded(&a, &b, &c),
             5 => self.settle_forwarded(&a, &b, &c),
+            6 => self.tick(),
             _ => {}
         }
         JsValue::UNDEFINED
+    }
+
+    /// The leader, hidden and throttled: a visible follower's tick runs a deadline that is due.
+    fn tick(&self) {
+        let due = self.core.try_borrow().ok().and_then(|c| c.poll_timeout());
+        if self.tabs.role.get() == Role::Leader && due.is_some_and(|at| at <= super::now()) {
+            self.feed(Input::Timeout);
+        }
     }
 
     fn take_over(&self, seen: Vec<Json>, record: Option<Json>) {
