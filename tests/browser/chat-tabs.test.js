@@ -82,6 +82,38 @@ test('a follower takes over from the record the leader broadcast when localStora
   assert.equal(await b.run(() => window.__chat.count('agentConnected')), 1);
 });
 
+test('a follower that never got the leader\'s log takes over as a page load restores: restored, then the replay', async () => {
+  const a = await openChat(h, emu);
+  const id = await start(a);
+  const agent = emu.agent(id);
+  await agent.say('one');
+  await waitText(a, 'one');
+  // This tab's channel loses the leader's answer to its join (as when the leader closes first).
+  const deaf = `(function () {
+    var Channel = window.BroadcastChannel;
+    window.BroadcastChannel = function (name) {
+      var ch = new Channel(name);
+      var on = null;
+      ch.onmessage = function (e) { if (on && !(e.data && e.data.t === 'snap')) on(e); };
+      return { postMessage: function (m) { ch.postMessage(m); }, set onmessage(f) { on = f; } };
+    };
+  })();`;
+  const b = await openChat(h, emu, { fresh: false, beforeScript: deaf });
+  assert.equal(await b.run(() => window.__chat.messages().length), 0, 'b shows nothing of the chat yet');
+  await a.page.close();
+  await slow(b, () => window.__chat.waitEvent('restored'));
+  await agent.say('two');
+  await waitText(b, 'two');
+  const msgs = await b.run(() => window.__chat.messages());
+  assert.deepEqual(
+    msgs.filter((m) => m.type === 'Message').map((m) => [m.text, m.restoring]),
+    [
+      ['one', true],
+      ['two', false],
+    ],
+  );
+});
+
 test('Engage v3 async mode keeps one chat per tab: another tab restores through the site callbacks itself', async () => {
   const openAsync = (given = '') => openV3Chat(h, emu, { asyncMode: SITE_ASYNC, beforeScript: ASYNC_RECORDER + given });
   const a = await openAsync();

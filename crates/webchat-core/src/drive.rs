@@ -52,6 +52,10 @@ pub enum Input {
         stored: Option<Json>,
         /// The messages this tab published already, in their published shape.
         seen: Vec<Json>,
+        /// Whether this tab published the chat so far (it followed it): then the takeover is
+        /// quiet. A tab that never saw the chat restores it as a page load does (`restored`,
+        /// messages with `restoring: true`).
+        quiet: bool,
     },
 }
 

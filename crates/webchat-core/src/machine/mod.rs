@@ -162,7 +162,11 @@ impl<M: TextMatcher> WebChat<M> {
             }
             Input::Timeout => self.timeout(),
             Input::PreviewKey { text } => self.preview_key(text),
-            Input::TakeOver { stored, seen } => self.take_over(stored.as_ref(), &seen),
+            Input::TakeOver {
+                stored,
+                seen,
+                quiet,
+            } => self.take_over(stored.as_ref(), &seen, quiet),
             Input::Socket(event) => {
                 self.touch();
                 if let Ok(s) = &mut self.setup {

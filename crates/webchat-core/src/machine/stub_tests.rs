@@ -390,6 +390,7 @@ fn taken_over() -> (Harness, Vec<Effect>) {
         Input::TakeOver {
             stored: Some(stored_record()),
             seen,
+            quiet: true,
         },
         100,
     );
@@ -468,6 +469,7 @@ fn a_takeover_without_a_usable_record_does_nothing() {
             Input::TakeOver {
                 stored,
                 seen: vec![json!({"index": "not a number"}), json!(3)],
+                quiet: true,
             },
             100,
         );
@@ -483,6 +485,7 @@ fn a_takeover_without_a_usable_record_does_nothing() {
         Input::TakeOver {
             stored: Some(other),
             seen: vec![],
+            quiet: true,
         },
         100,
     );
@@ -510,9 +513,44 @@ fn a_takeover_is_ignored_while_a_chat_runs() {
         Input::TakeOver {
             stored: Some(stored_record()),
             seen: vec![],
+            quiet: true,
         },
         300,
     );
     assert!(fx.is_empty());
     assert_eq!(h.script.borrow().begun.len(), before);
+}
+
+#[test]
+fn a_tab_that_never_saw_the_chat_takes_it_over_as_a_page_load_restores_it() {
+    let mut h = Harness::new();
+    let fx = h.chat.handle(
+        Input::TakeOver {
+            stored: Some(stored_record()),
+            seen: vec![],
+            quiet: false,
+        },
+        100,
+    );
+    assert!(fx.is_empty());
+    let (op, _) = h.last_op();
+    let fx = h.report(vec![
+        SessionEvent::Finished {
+            op,
+            outcome: OpOutcome::Done(json!({})),
+        },
+        SessionEvent::Messages {
+            messages: vec![indexed(1, kind::MESSAGE, "one")],
+            raw: vec![],
+            restoring: true,
+        },
+    ]);
+    assert_eq!(events(&fx), vec!["restored", "messageReceived"]);
+    let Some(Effect::PublishMessages { payload }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::PublishMessages { .. }))
+    else {
+        panic!("messages published")
+    };
+    assert_eq!(payload["restoring"], json!(true));
 }

@@ -9,7 +9,8 @@
 //! transcript's de-duplication drops the ones already seen (no duplicate). Unlike a page-load
 //! restore it publishes no `restored`, and the messages it delivers are new to the page
 //! (`restoring: false`). A record that is missing or unusable means there is no chat to take
-//! over: nothing happens.
+//! over: nothing happens. A tab that followed without ever seeing the chat (it never got the
+//! leader's log) takes over loudly instead: a plain restore, as a page load would run it.
 
 use super::{Purpose, WebChat};
 use crate::event::Event;
@@ -22,8 +23,9 @@ use crate::validate::Phase;
 
 impl<M: TextMatcher> WebChat<M> {
     /// Takes over the chat in `stored` (the record as storage holds it), with `seen` the
-    /// messages this tab published already (in the published shape).
-    pub(super) fn take_over(&mut self, stored: Option<&Json>, seen: &[Json]) {
+    /// messages this tab published already (in the published shape); `quiet` unless the tab
+    /// never saw the chat.
+    pub(super) fn take_over(&mut self, stored: Option<&Json>, seen: &[Json], quiet: bool) {
         if self.phase != Phase::Idle {
             return;
         }
@@ -45,8 +47,13 @@ impl<M: TextMatcher> WebChat<M> {
         self.start_time = Some(rec.start_time);
         self.filters = rec.filters.clone();
         self.record = Some(rec);
-        self.taking_over = true;
-        self.begin(Op::Restore, Purpose::TakeOver);
+        self.taking_over = quiet;
+        let purpose = if quiet {
+            Purpose::TakeOver
+        } else {
+            Purpose::Restore(None)
+        };
+        self.begin(Op::Restore, purpose);
     }
 
     /// The takeover's restore ended: the chat goes on quietly, or it is over.

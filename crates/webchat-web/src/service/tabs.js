@@ -17,8 +17,8 @@
 // follower sends a tick every second, and the leader runs its due deadline on it (messages from
 // the channel are not throttled).
 //
-// `handler(kind, a, b, c)` is the Rust side: 1 lead (a: takeover, b: messages seen, c: the
-// record), 2 follow,
+// `handler(kind, a, b, c)` is the Rust side: 1 lead (a: 0 first leader, 1 takeover, 2 takeover by
+// a tab that never got the leader's log; b: messages seen, c: the record), 2 follow,
 // 3 mirror (a: item kind, b: name, c: data), 4 run (a: name, b: caller, c: data; returns the
 // command's DeferredCell), 5 settle (a: id, b: 1 resolved, 2 rejected, 3 leader gone, 4 answer not
 // cloneable, c: arguments), 6 tick (run a deadline that is due).
@@ -37,7 +37,7 @@ function isName(v) {
   return typeof v == 'string' && v.length <= 64;
 }
 function isItem(v) {
-  return Array.isArray(v) && v.length == 3 && v[0] >= 0 && v[0] <= 3 && v[0] % 1 === 0 && isName(v[1]);
+  return Array.isArray(v) && v.length == 3 && [0, 1, 2, 3].indexOf(v[0]) >= 0 && isName(v[1]);
 }
 function read(o, k) {
   try {
@@ -97,7 +97,7 @@ export function openTabs(webchat, handler) {
     var seen = [];
     for (var i = 0; i < log.length; i++) {
       var messages = log[i][0] == 1 && read(log[i][2], 'messages');
-      if (Array.isArray(messages)) seen = seen.concat(messages);
+      if (Array.isArray(messages)) for (var j = 0; j < messages.length; j++) seen.push(messages[j]);
     }
     return seen;
   }
@@ -109,7 +109,7 @@ export function openTabs(webchat, handler) {
     for (var i = 0; i < queued.length; i++) call(5, queued[i][0], 3);
     queued = [];
     post({ t: 'lead' });
-    call(1, takeover && was == 2, takeover ? seenMessages() : [], record);
+    call(1, takeover && was == 2 ? (joined ? 1 : 2) : 0, takeover ? seenMessages() : [], record);
   }
   function follow() {
     role = 2;

@@ -77,6 +77,9 @@ pub(super) enum Role {
     Follower,
 }
 
+/// A takeover waiting for configure: the messages seen, the leader's record, quiet.
+type Stashed = (Vec<Json>, Option<Json>, bool);
+
 type Handler = Closure<dyn Fn(u8, JsValue, JsValue, JsValue) -> JsValue>;
 
 /// The service's tab state.
@@ -90,8 +93,9 @@ pub(super) struct Tabs {
     forwards: RefCell<Vec<(u32, DeferredCell)>>,
     next: Cell<u32>,
     configured: Cell<bool>,
-    /// A takeover that came before configure finished: the messages and record it carries.
-    stashed: RefCell<Option<(Vec<Json>, Option<Json>)>>,
+    /// A takeover that came before configure finished: the messages and record it carries, and
+    /// whether it is quiet.
+    stashed: RefCell<Option<Stashed>>,
 }
 
 impl Service {
@@ -125,8 +129,8 @@ impl Service {
     pub(super) fn tabs_configured(&self) {
         self.tabs.configured.set(true);
         let stashed = self.tabs.stashed.borrow_mut().take();
-        if let Some((seen, record)) = stashed {
-            self.take_over(seen, record);
+        if let Some((seen, record, quiet)) = stashed {
+            self.take_over(seen, record, quiet);
         }
     }
 
@@ -141,15 +145,17 @@ impl Service {
                 if was == Role::Pending {
                     self.send_configure();
                 } else if kind == 1 && a.is_truthy() {
+                    // 1: a quiet takeover; 2: this tab never saw the chat.
+                    let quiet = a.as_f64() != Some(2.0);
                     let seen = to_json(&b)
                         .ok()
                         .and_then(|j| j.as_array().cloned())
                         .unwrap_or_default();
                     let record = to_json(&c).ok().filter(|r| !r.is_null());
                     if self.tabs.configured.get() {
-                        self.take_over(seen, record);
+                        self.take_over(seen, record, quiet);
                     } else {
-                        *self.tabs.stashed.borrow_mut() = Some((seen, record));
+                        *self.tabs.stashed.borrow_mut() = Some((seen, record, quiet));
                     }
                 }
             }
@@ -170,10 +176,14 @@ impl Service {
         }
     }
 
-    fn take_over(&self, seen: Vec<Json>, record: Option<Json>) {
+    fn take_over(&self, seen: Vec<Json>, record: Option<Json>, quiet: bool) {
         let store = self.store.borrow().clone();
         let stored = store.load().ok().flatten().or(record);
-        self.feed(Input::TakeOver { stored, seen });
+        self.feed(Input::TakeOver {
+            stored,
+            seen,
+            quiet,
+        });
     }
 
     /// The leader: passes one published item to the followers.
