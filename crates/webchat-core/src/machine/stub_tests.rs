@@ -362,6 +362,24 @@ fn commands_the_capabilities_exclude_never_reach_the_session() {
 
 // ----- a following tab taking the chat over (takeover.rs) -------------------------------------
 
+/// Feeds `Input::TakeOver` at time `at`.
+fn take_over(
+    h: &mut Harness,
+    stored: Option<Json>,
+    seen: Vec<Json>,
+    quiet: bool,
+    at: u64,
+) -> Vec<Effect> {
+    h.chat.handle(
+        Input::TakeOver {
+            stored,
+            seen,
+            quiet,
+        },
+        at,
+    )
+}
+
 fn stored_record() -> Json {
     json!({"version": 1, "keys": {"transport": "stub", "id": "c1"}, "lastIndex": 2,
            "filters": {"prefilters": [], "filtered": []}, "startTime": 7, "lastActivity": 50})
@@ -386,14 +404,7 @@ fn taken_over() -> (Harness, Vec<Effect>) {
     .iter()
     .map(Message::to_json)
     .collect();
-    let fx = h.chat.handle(
-        Input::TakeOver {
-            stored: Some(stored_record()),
-            seen,
-            quiet: true,
-        },
-        100,
-    );
+    let fx = take_over(&mut h, Some(stored_record()), seen, true, 100);
     (h, fx)
 }
 
@@ -465,12 +476,11 @@ fn a_takeover_resumes_quietly_and_publishes_only_what_the_tab_has_not_seen() {
 fn a_takeover_without_a_usable_record_does_nothing() {
     for stored in [None, Some(json!({"version": 1})), Some(Json::Null)] {
         let mut h = Harness::new();
-        let fx = h.chat.handle(
-            Input::TakeOver {
-                stored,
-                seen: vec![json!({"index": "not a number"}), json!(3)],
-                quiet: true,
-            },
+        let fx = take_over(
+            &mut h,
+            stored,
+            vec![json!({"index": "not a number"}), json!(3)],
+            true,
             100,
         );
         assert!(fx.is_empty());
@@ -481,14 +491,7 @@ fn a_takeover_without_a_usable_record_does_nothing() {
     let mut h = Harness::new();
     let other = json!({"version": 1, "keys": {"transport": "gms"}, "lastIndex": 2,
            "filters": {"prefilters": [], "filtered": []}, "startTime": 7, "lastActivity": 50});
-    let fx = h.chat.handle(
-        Input::TakeOver {
-            stored: Some(other),
-            seen: vec![],
-            quiet: true,
-        },
-        100,
-    );
+    let fx = take_over(&mut h, Some(other), vec![], true, 100);
     assert!(fx.is_empty());
 }
 
@@ -509,14 +512,7 @@ fn a_takeover_of_a_chat_the_server_forgot_ends_it_once() {
 fn a_takeover_is_ignored_while_a_chat_runs() {
     let mut h = Harness::started();
     let before = h.script.borrow().begun.len();
-    let fx = h.chat.handle(
-        Input::TakeOver {
-            stored: Some(stored_record()),
-            seen: vec![],
-            quiet: true,
-        },
-        300,
-    );
+    let fx = take_over(&mut h, Some(stored_record()), vec![], true, 300);
     assert!(fx.is_empty());
     assert_eq!(h.script.borrow().begun.len(), before);
 }
@@ -524,14 +520,7 @@ fn a_takeover_is_ignored_while_a_chat_runs() {
 #[test]
 fn a_tab_that_never_saw_the_chat_takes_it_over_as_a_page_load_restores_it() {
     let mut h = Harness::new();
-    let fx = h.chat.handle(
-        Input::TakeOver {
-            stored: Some(stored_record()),
-            seen: vec![],
-            quiet: false,
-        },
-        100,
-    );
+    let fx = take_over(&mut h, Some(stored_record()), vec![], false, 100);
     assert!(fx.is_empty());
     let (op, _) = h.last_op();
     let fx = h.report(vec![
