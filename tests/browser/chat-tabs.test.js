@@ -66,6 +66,25 @@ test('without Web Locks a lease in localStorage elects the leader, and a followe
   assert.ok(net.of(b).length > 0, 'b leads now');
 });
 
+test('typing in a follower\'s typing-preview input sends typing from the leader, seen in every tab', async () => {
+  const a = await openChat(h, emu);
+  const net = watchServer(emu, a);
+  const b = await openChat(h, emu, { fresh: false, body: '<textarea id="typed"></textarea>' });
+  await start(a);
+  const reg = await b.run(() => window.__chat.cmd('registerTypingPreviewInput', { input: document.getElementById('typed') }));
+  assert.equal(reg.state, 'resolved');
+  await b.page.type('#typed', 'hel');
+  for (const p of [a, b]) await slow(p, () => window.__chat.waitEvent('clientTypingStarted'));
+  const typedOnServer = () => net.of(a).some((r) => r.endsWith('/startTyping'));
+  for (let i = 0; i < 50 && !typedOnServer(); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(typedOnServer(), JSON.stringify(net.of(a)));
+  assert.deepEqual(net.of(b), []);
+  // Sending ends the typing state, in both tabs.
+  await b.run(() => window.__chat.cmd('sendMessage', { message: 'hello' }));
+  for (const p of [a, b]) await slow(p, () => window.__chat.waitEvent('clientTypingStopped'));
+  assert.equal(await b.run(() => window.__chat.count('clientTypingStarted')), 1);
+});
+
 test('a follower takes over from the record the leader broadcast when localStorage lost it', async () => {
   const a = await openChat(h, emu);
   const b = await openChat(h, emu, { fresh: false });

@@ -372,7 +372,7 @@ impl Service {
         let weak = self.me.clone();
         let watcher = PreviewWatcher::new(element, move |text| {
             if let Some(s) = weak.upgrade() {
-                s.feed(Input::PreviewKey { text });
+                s.preview_key(text);
             }
         });
         // The previous watcher (if any) is dropped after the borrow ends.

@@ -21,7 +21,8 @@
 // a tab that never got the leader's log; b: messages seen, c: the record), 2 follow,
 // 3 mirror (a: item kind, b: name, c: data), 4 run (a: name, b: caller, c: data; returns the
 // command's DeferredCell), 5 settle (a: id, b: 1 resolved, 2 rejected, 3 leader gone, 4 answer not
-// cloneable, c: arguments), 6 tick (run a deadline that is due).
+// cloneable, c: arguments), 6 tick (run a deadline that is due), 7 key (a: the text of a
+// follower's typing-preview input).
 
 var NAME = '_genesys.widgets.webchat.tabs';
 var TAG = 'widgets-rs-tabs/1';
@@ -145,6 +146,8 @@ export function openTabs(webchat, handler) {
         leaderChanged(from);
         if (!joined) post({ t: 'join' });
       }
+    } else if (t == 'key') {
+      if (role == 1 && m.to === me && typeof m.x == 'string' && m.x.length <= 100000) call(7, m.x);
     } else if (t == 'tick') {
       if (role == 1) call(6);
     } else if (t == 'join') {
@@ -239,6 +242,10 @@ export function openTabs(webchat, handler) {
         return true;
       }
       return send(f);
+    },
+    // A follower: a key in its typing-preview input, for the leader.
+    key: function (text) {
+      if (leader !== null && joined) post({ t: 'key', to: leader, x: text });
     },
     role: function () {
       return role;

@@ -22,7 +22,9 @@ use std::cell::{Cell, RefCell};
 use cxbus_web::DeferredCell;
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
-use webchat_core::{COMMAND_NAMES, Effect, Event, Input, Json, texts};
+use webchat_core::{
+    COMMAND_NAMES, Command, CommandId, Effect, Event, Input, Json, PreviewInput, texts,
+};
 
 use super::Service;
 use crate::commands::{Extra, decode};
@@ -36,6 +38,8 @@ extern "C" {
     fn open_tabs(webchat: &JsValue, handler: &Function) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn publish(this: &Link, kind: u8, name: &str, data: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn key(this: &Link, text: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch)]
     fn forward(
         this: &Link,
@@ -93,6 +97,8 @@ pub(super) struct Tabs {
     forwards: RefCell<Vec<(u32, DeferredCell)>>,
     next: Cell<u32>,
     configured: Cell<bool>,
+    /// The leader stands in for a follower's typing-preview input (`remote_key`).
+    remote_preview: Cell<bool>,
     /// A takeover that came before configure finished: the messages and record it carries, and
     /// whether it is quiet.
     stashed: RefCell<Option<Stashed>>,
@@ -123,6 +129,36 @@ impl Service {
     /// Whether this tab follows another (configure then reads no stored chat).
     pub(super) fn following(&self) -> bool {
         self.tabs.role.get() == Role::Follower
+    }
+
+    /// A key in this page's typing-preview input: typing runs in the leader.
+    pub(super) fn preview_key(&self, text: String) {
+        let link = self.tabs.link.borrow().clone();
+        match link {
+            Some(link) if self.following() => {
+                let _ = link.unchecked_ref::<Link>().key(&text);
+            }
+            _ => self.feed(Input::PreviewKey { text }),
+        }
+    }
+
+    /// The leader: a key in a follower's typing-preview input. The machine sends typing only for
+    /// a registered input, so the first one registers a stand-in (no element is watched here).
+    fn remote_key(&self, text: &JsValue) {
+        let Some(text) = text.as_string() else { return };
+        if self.tabs.role.get() != Role::Leader {
+            return;
+        }
+        if !self.tabs.remote_preview.replace(true) {
+            let id = CommandId(self.next_call.get());
+            self.next_call.set(id.0.wrapping_add(1));
+            self.feed(Input::Command {
+                id,
+                caller: super::NAME.into(),
+                command: Command::RegisterTypingPreviewInput(PreviewInput::TextField),
+            });
+        }
+        self.feed(Input::PreviewKey { text });
     }
 
     /// Configure finished: a takeover that was waiting for it runs now.
@@ -163,6 +199,7 @@ impl Service {
             4 => return self.run_forwarded(&a, &b, &c),
             5 => self.settle_forwarded(&a, &b, &c),
             6 => self.tick(),
+            7 => self.remote_key(&a),
             _ => {}
         }
         JsValue::UNDEFINED
