@@ -646,6 +646,12 @@ declare namespace GenesysWidgets {
       websocketEnabled?: boolean;
       [option: string]: unknown;
     };
+    /**
+     * One chat across tabs (default `true`): the tabs of the site share one chat, run by one
+     * leading tab; `false` gives every tab its own connection, as before. Ignored (off) in Engage
+     * v3 async mode and where the browser has no `BroadcastChannel`.
+     */
+    tabs?: boolean;
     userData?: Record<string, unknown>;
     emojis?: boolean;
     uploadsEnabled?: boolean;

@@ -102,7 +102,7 @@ export const TRANSPORTS = [
 ];
 
 /** A customer page: the webchat config, the bundle, then a small recording plugin. */
-function chatPage(webchat) {
+export function chatPage(webchat) {
   return `<!doctype html><html><body>
 <script>
 window.__t0 = performance.now();
@@ -224,7 +224,7 @@ window._genesys = {widgets: {main: {}, webchat: ${JSON.stringify(webchat)}}};
 }
 
 /** `fetch` against the emulator's agent API; throws on anything but 2xx. */
-function agentApi(emulatorUrl) {
+export function agentApi(emulatorUrl) {
   return async (method, p, body) => {
     const res = await emulatorFetch(emulatorUrl, p, {
       method,
@@ -243,7 +243,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Starts a chat from the page and finds its id in the emulator: the session that appeared with
  * this protocol (the startChat answer's chatId, or the customer's nickname, picks among several).
  */
-async function startChat(page, api, transport, nickname) {
+export async function startChat(page, api, transport, nickname) {
   const before = new Set((await api('GET', '/emulator/api/sessions')).sessions.map((s) => s.id));
   const r = await withTimeout(page.evaluate((n) => window.__bench.start(n), nickname), 20000, 'startChat');
   if (r.error) throw new Error(`startChat rejected: ${r.error}`);
@@ -261,7 +261,7 @@ async function startChat(page, api, transport, nickname) {
 }
 
 /** The agent joins chat `id`; a Cloud chat is routed first (once its event stream attached). */
-async function joinAgent(api, transport, id) {
+export async function joinAgent(api, transport, id) {
   const s = `/emulator/api/sessions/${id}`;
   if (transport.protocol === 'cloud') {
     const deadline = Date.now() + 15000;

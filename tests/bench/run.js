@@ -12,6 +12,7 @@
 // --no-auto-agent; `cargo xtask bench` starts one).
 import { launchBrowser, MOUNTS, startServer, withTimeout } from '../browser/harness.js';
 import { benchChat, RESTORE_MESSAGES } from './chat.js';
+import { benchTabs, printTabs } from './tabs.js';
 import { dispatchFigures, DISPATCH_FIGURES } from './dispatch.js';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
@@ -175,14 +176,17 @@ async function main() {
     }
     process.stdout.write('\n');
     if (EMULATOR_URL) {
-      process.stdout.write('    measuring WebChatService against the emulator ');
-      results.chat = await benchChat({
+      const args = {
         browser,
         server,
         emulatorUrl: EMULATOR_URL,
         runs: RUNS,
         progress: () => process.stdout.write('.'),
-      });
+      };
+      process.stdout.write('    measuring WebChatService against the emulator ');
+      results.chat = await benchChat(args);
+      process.stdout.write('\n    measuring one chat across tabs (leader closed to next message) ');
+      results.tabs = await benchTabs(args);
       process.stdout.write('\n');
     }
   } finally {
@@ -231,6 +235,7 @@ async function main() {
       ` ratio ${(ours / floor).toFixed(2)}x (goal ≤ 1.15x ${ours / floor <= 1.15 ? 'met' : 'NOT met'})`,
   );
   if (results.chat) printChat(results.chat);
+  if (results.tabs) printTabs(results.tabs, median);
   else console.log('\n    WebChatService: skipped (no EMULATOR_URL; `cargo xtask bench` starts the emulator)');
 }
 

@@ -194,14 +194,16 @@ const FRESH_TAB = `if (!sessionStorage.getItem('__chatTab')) {
 /**
  * Opens a customer page whose `_genesys.widgets.webchat` points at the emulator (plus
  * `webchat`, JS source merged in), with the recorder, and waits for WebChatService.ready.
+ * `fresh: false` keeps a stored session on the first load too (another tab of a running chat).
  */
 export async function openChat(
   h,
   emu,
-  { webchat = '', main = '{debug: false}', body = '', waitReady = true, beforeScript = '' } = {},
+  { webchat = '', main = '{debug: false}', body = '', waitReady = true, beforeScript = '', fresh = true } = {},
 ) {
   const config = `{main: ${main}, webchat: Object.assign({dataURL: ${JSON.stringify(emu.dataURL)}}, ${webchat || '{}'})}`;
-  const page = await h.open({ config, after: RECORDER, body, beforeScript: FRESH_TAB + beforeScript });
+  const first = fresh ? FRESH_TAB : '';
+  const page = await h.open({ config, after: RECORDER, body, beforeScript: first + beforeScript });
   if (waitReady) await page.run(() => window.__chat.waitEvent('ready', 1, 8000), undefined, { timeout: 10000 });
   return page;
 }

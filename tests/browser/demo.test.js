@@ -238,3 +238,15 @@ test('the chat demo\'s CSP lets the Cloud WebSocket reach its own origin and not
   assert.deepEqual(violations.own, []);
   assert.ok(violations.all.some((v) => v.startsWith('connect-src')), JSON.stringify(violations.all));
 });
+
+test('the chat demo in two tabs shows which tab leads the one chat, and the follower takes over', async () => {
+  const first = await openChatDemo();
+  const role = (p) => p.page.locator('#chat-tab-role');
+  await role(first).filter({ hasText: 'this tab leads' }).waitFor({ timeout: 8000 });
+  const second = await openChatDemo();
+  await role(second).filter({ hasText: 'this tab follows the leading tab (2 tabs' }).waitFor({ timeout: 8000 });
+  await role(first).filter({ hasText: '(2 tabs share it)' }).waitFor({ timeout: 8000 });
+  await first.page.close();
+  await role(second).filter({ hasText: 'this tab leads the chat (1 tab shares it)' }).waitFor({ timeout: 8000 });
+  assert.deepEqual((await chatDemoState(second)).violations, []);
+});

@@ -133,6 +133,13 @@ console.log(cometChat);
 const badComet: GenesysWidgets.WebChatConfig = { cometD: { websocketEnabled: 'yes' } };
 console.log(badComet);
 
+// One chat across tabs (README): on by default, `tabs: false` opts out.
+const oneTabOneChat: GenesysWidgets.WebChatConfig = { dataURL: 'https://gms.example.invalid/x', tabs: false };
+console.log(oneTabOneChat);
+// @ts-expect-error tabs is a boolean
+const badTabs: GenesysWidgets.WebChatConfig = { tabs: 'off' };
+console.log(badTabs);
+
 // Engage v3 async mode as seed 004 writes it: the site keeps the session through the callbacks,
 // here with the Cookie helper they receive.
 const asyncWebchat: NonNullable<NonNullable<typeof window._genesys>['widgets']>['webchat'] = {

@@ -45,6 +45,18 @@ pub enum Input {
     },
     /// Something happened to the socket opened through [`Effect::Socket`].
     Socket(SocketEvent),
+    /// This tab now leads the tabs of the site: take the running chat over (see
+    /// `machine/takeover.rs`). Ignored unless the machine is idle.
+    TakeOver {
+        /// The session record as storage holds it (kept fresh by the tab that led).
+        stored: Option<Json>,
+        /// The messages this tab published already, in their published shape.
+        seen: Vec<Json>,
+        /// Whether this tab published the chat so far (it followed it): then the takeover is
+        /// quiet. A tab that never saw the chat restores it as a page load does (`restored`,
+        /// messages with `restoring: true`).
+        quiet: bool,
+    },
 }
 
 /// What a command settles with.

@@ -67,6 +67,13 @@ pub const UNSUPPORTED_BY_TRANSPORT: &str = "This transport doesn't support this 
 /// *Ours*: a command whose data is nested too deeply or is too large to take in (the glue's
 /// limits), instead of exhausting the wasm stack or the page's time.
 pub const DATA_REFUSED: &str = "The command data is nested too deeply or is too large";
+/// *Ours*: a command issued in a following tab whose data cannot be passed to the tab that runs
+/// the chat (a structured clone refused it: a function, a DOM node, ...).
+pub const TAB_DATA_NOT_CLONEABLE: &str =
+    "The command data cannot be passed to the tab that runs the chat";
+/// *Ours*: a command a following tab passed to the leading tab, which closed before answering.
+/// It may have been carried out or not; the page decides whether to issue it again.
+pub const TAB_LEADER_CLOSED: &str = "The tab that ran the chat closed before this command finished";
 /// *Ours*: sendFile over the server's file count (sent as error code 201).
 pub const TOO_MANY_FILES: &str = "Too many files";
 /// *Ours*: sendFile over the server's per-file or total size (sent as error code 202).
@@ -232,5 +239,17 @@ mod tests {
         for (ours, spec) in codes {
             assert_eq!(ours, spec);
         }
+    }
+
+    #[test]
+    fn tab_texts_are_verbatim() {
+        assert_eq!(
+            TAB_DATA_NOT_CLONEABLE,
+            "The command data cannot be passed to the tab that runs the chat"
+        );
+        assert_eq!(
+            TAB_LEADER_CLOSED,
+            "The tab that ran the chat closed before this command finished"
+        );
     }
 }

@@ -5,6 +5,9 @@
 //! (promise callbacks, preprocessors) may send commands or type into the watched input freely.
 //! After each input the one timer slot is armed at the core's next deadline. The session's one
 //! WebSocket and requests are run by a [`WireIo`] owned here (shared with the Chat Service JS API).
+//! With several tabs of the site open, one leads and the others follow (`service/tabs.rs`).
+
+mod tabs;
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -65,6 +68,8 @@ pub struct Service {
     headers_version: Cell<u32>,
     /// The `always` callback of our own configure command, kept until it has run.
     on_configured: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// One chat across tabs: this tab's role and its link to the others.
+    tabs: tabs::Tabs,
 }
 
 /// `Date.now()` as the shim captured it at load time: page code that replaces `Date.now` later
@@ -102,6 +107,7 @@ impl Service {
                 widgets: RefCell::new(JsValue::UNDEFINED),
                 headers_version: Cell::new(0),
                 on_configured: RefCell::new(None),
+                tabs: tabs::Tabs::default(),
             }
         });
         service.plugin.register_events(&Event::ALL.map(Event::name));
@@ -132,13 +138,24 @@ impl Service {
             return;
         }
         *self.widgets.borrow_mut() = widgets.clone();
+        if !self.open_tabs(widgets) {
+            self.send_configure();
+        }
+    }
+
+    /// Sends our own configure command (at `App.ready`, or once the tabs have elected a leader).
+    fn send_configure(&self) {
+        if self.on_configured.borrow().is_some() {
+            return;
+        }
+        let widgets = self.widgets.borrow().clone();
         let weak = self.me.clone();
         let done = Closure::<dyn FnMut()>::new(move || {
             if let Some(s) = weak.upgrade() {
                 s.configured();
             }
         });
-        let reply = self.plugin.command("configure", get(widgets, "webchat"));
+        let reply = self.plugin.command("configure", get(&widgets, "webchat"));
         reply.listen(2, done.as_ref());
         *self.on_configured.borrow_mut() = Some(done);
     }
@@ -156,10 +173,14 @@ impl Service {
         }
         self.plugin.ready();
         self.plugin.republish("ready", JsValue::UNDEFINED);
+        self.tabs_configured();
     }
 
     /// One bus call of command `name`.
     fn on_call(&self, name: &str, caller: &str, data: &JsValue, reply: DeferredCell) {
+        if self.forward_to_leader(name, caller, data, &reply) {
+            return;
+        }
         // A copy: decoding runs page getters, which may call back into us.
         let widgets = self.widgets.borrow().clone();
         let command = if name == "configure" {
@@ -198,6 +219,10 @@ impl Service {
         }
         let store = SessionStore::for_config(webchat, widgets);
         *self.store.borrow_mut() = store.clone();
+        if self.following() {
+            // The leading tab runs the chat kept there.
+            return None;
+        }
         store.load().unwrap_or_else(|e| {
             self.callback_failed(e);
             None
@@ -284,12 +309,14 @@ impl Service {
         match effect {
             Effect::Http { .. } | Effect::Download { .. } | Effect::Socket(_) => {}
             Effect::SaveSession { value } => {
+                self.broadcast(tabs::ITEM_RECORD, "record", &to_js(&value));
                 let store = self.store.borrow().clone();
                 if let Err(e) = store.save(&value) {
                     self.callback_failed(e);
                 }
             }
             Effect::ClearSession => {
+                self.broadcast(tabs::ITEM_RECORD, "record", &JsValue::NULL);
                 let store = self.store.borrow().clone();
                 let error_data = if cfg!(feature = "v3") {
                     self.last_error.replace(JsValue::UNDEFINED)
@@ -306,6 +333,7 @@ impl Service {
                     // An AJAX error may echo the session's keys; every subscriber sees this.
                     payload = host::without_secrets(&payload);
                 }
+                self.broadcast(0, event.name(), &payload);
                 if cfg!(feature = "v3") && event == Event::Error {
                     *self.last_error.borrow_mut() = payload.clone();
                 }
@@ -313,10 +341,16 @@ impl Service {
             }
             Effect::PublishMessages { payload } => {
                 let payload = to_js(&payload);
+                // Before the preprocessors: each tab applies its own.
+                self.broadcast(1, "messageReceived", &payload);
                 self.preprocess(&get(&payload, "messages"));
                 self.plugin.publish("messageReceived", payload);
             }
-            Effect::SetData { key, value } => self.plugin.set_data(key, to_js(&value)),
+            Effect::SetData { key, value } => {
+                let value = to_js(&value);
+                self.broadcast(2, key, &value);
+                self.plugin.set_data(key, value);
+            }
             Effect::KeepPreprocessor(id) => {
                 if let Some(f) = self.function_of(id) {
                     self.preprocessors.borrow_mut().push(f);
@@ -368,7 +402,7 @@ impl Service {
         let weak = self.me.clone();
         let watcher = PreviewWatcher::new(element, move |text| {
             if let Some(s) = weak.upgrade() {
-                s.feed(Input::PreviewKey { text });
+                s.preview_key(text);
             }
         });
         // The previous watcher (if any) is dropped after the borrow ends.

@@ -11,10 +11,12 @@
 //! - `session_events.rs`: what the session reports, out as events and settlements.
 //! - `deliver.rs`: messages through de-duplication and filters, then roster and typing.
 //! - `typing.rs`: the typing-preview input and the two typing deadlines.
+//! - `takeover.rs`: a following tab taking the chat over from the tab that led.
 
 mod commands;
 mod deliver;
 mod session_events;
+mod takeover;
 mod typing;
 
 use crate::capabilities::Capabilities;
@@ -52,6 +54,8 @@ enum Purpose {
     Restore(Option<CommandId>),
     /// Typing notifications from the preview input: nobody waits.
     Fire,
+    /// The restore of a chat taken over from another tab (`takeover.rs`).
+    TakeOver,
 }
 
 /// The WebChatService core. `M` evaluates JavaScript RegExps for the filters.
@@ -85,6 +89,8 @@ pub struct WebChat<M: TextMatcher> {
     /// The record is saved once at the end of the current input (many `RecordChanged`s in one
     /// input make one write).
     save_due: bool,
+    /// A takeover's restore is running: what it delivers is new to the page.
+    taking_over: bool,
     now: u64,
     out: Vec<Effect>,
 }
@@ -114,6 +120,7 @@ impl<M: TextMatcher> WebChat<M> {
             record: None,
             async_saved: None,
             save_due: false,
+            taking_over: false,
             now: 0,
             out: Vec::new(),
         }
@@ -155,6 +162,11 @@ impl<M: TextMatcher> WebChat<M> {
             }
             Input::Timeout => self.timeout(),
             Input::PreviewKey { text } => self.preview_key(text),
+            Input::TakeOver {
+                stored,
+                seen,
+                quiet,
+            } => self.take_over(stored.as_ref(), &seen, quiet),
             Input::Socket(event) => {
                 self.touch();
                 if let Ok(s) = &mut self.setup {
@@ -189,6 +201,9 @@ impl<M: TextMatcher> WebChat<M> {
     /// Drains the session and saves the record if due: the end of every input.
     fn end_input(&mut self) -> Vec<Effect> {
         self.drain();
+        if self.phase != Phase::Restoring {
+            self.taking_over = false;
+        }
         if self.phase != Phase::Restoring && !self.verify_waiting.is_empty() {
             let active = self.phase == Phase::Active;
             for id in std::mem::take(&mut self.verify_waiting) {

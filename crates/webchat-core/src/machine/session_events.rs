@@ -19,6 +19,7 @@ impl<M: TextMatcher> WebChat<M> {
                 restoring,
             } => {
                 if matches!(self.phase, Phase::Active | Phase::Ending) {
+                    let restoring = self.restoring_flag(restoring);
                     self.deliver(messages, raw, restoring);
                 }
             }
@@ -76,6 +77,7 @@ impl<M: TextMatcher> WebChat<M> {
             },
             Purpose::End(cmd) => self.on_ended(cmd, outcome),
             Purpose::Restore(cmd) => self.on_restored(cmd, outcome),
+            Purpose::TakeOver => self.on_taken_over(outcome),
             Purpose::Fire => {
                 if let OpOutcome::Failed(error) | OpOutcome::Unreachable(error) = &outcome {
                     self.call_failed(error);

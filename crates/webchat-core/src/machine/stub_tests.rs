@@ -388,3 +388,187 @@ fn a_failed_call_publishes_error_only_for_a_server_answer_not_a_local_text() {
     }));
     assert_eq!(h.chat.phase(), Phase::Active);
 }
+
+// ----- a following tab taking the chat over (takeover.rs) -------------------------------------
+
+/// Feeds `Input::TakeOver` at time `at`.
+fn take_over(
+    h: &mut Harness,
+    stored: Option<Json>,
+    seen: Vec<Json>,
+    quiet: bool,
+    at: u64,
+) -> Vec<Effect> {
+    h.chat.handle(
+        Input::TakeOver {
+            stored,
+            seen,
+            quiet,
+        },
+        at,
+    )
+}
+
+fn stored_record() -> Json {
+    json!({"version": 1, "keys": {"transport": "stub", "id": "c1"}, "lastIndex": 2,
+           "filters": {"prefilters": [], "filtered": []}, "startTime": 7, "lastActivity": 50})
+}
+
+fn indexed(index: u64, kind_: &str, text: &str) -> Message {
+    Message {
+        index: Some(index),
+        id: None,
+        kind: kind_.into(),
+        ..message("unused", SenderType::Agent, text)
+    }
+}
+
+/// Takes over with the two messages this tab has published (an agent joined, then said hi).
+fn taken_over() -> (Harness, Vec<Effect>) {
+    let mut h = Harness::new();
+    let seen = [
+        indexed(1, kind::PARTICIPANT_JOINED, ""),
+        indexed(2, kind::MESSAGE, "hi"),
+    ]
+    .iter()
+    .map(Message::to_json)
+    .collect();
+    let fx = take_over(&mut h, Some(stored_record()), seen, true, 100);
+    (h, fx)
+}
+
+#[test]
+fn a_takeover_resumes_quietly_and_publishes_only_what_the_tab_has_not_seen() {
+    let (mut h, fx) = taken_over();
+    assert_eq!(
+        events(&fx),
+        Vec::<&str>::new(),
+        "nothing is published again"
+    );
+    let (op, what) = h.last_op();
+    assert!(
+        matches!(what, Op::Restore),
+        "the session's restore fetches the gap"
+    );
+    let fx = h.report(vec![
+        SessionEvent::Finished {
+            op,
+            outcome: OpOutcome::Done(json!({})),
+        },
+        SessionEvent::Messages {
+            messages: vec![
+                indexed(1, kind::PARTICIPANT_JOINED, ""),
+                indexed(2, kind::MESSAGE, "hi"),
+                indexed(3, kind::MESSAGE, "sent during the handover"),
+            ],
+            raw: vec![],
+            restoring: true,
+        },
+    ]);
+    assert_eq!(
+        events(&fx),
+        vec!["messageReceived"],
+        "no restored, no agentConnected again"
+    );
+    let Some(Effect::PublishMessages { payload }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::PublishMessages { .. }))
+    else {
+        panic!("messages published")
+    };
+    assert_eq!(payload["messages"].as_array().map(Vec::len), Some(1));
+    assert_eq!(payload["messages"][0]["index"], json!(3));
+    assert_eq!(payload["restoring"], json!(false), "new to the page");
+    assert_eq!(h.chat.phase(), Phase::Active);
+    // The roster was seeded from what the tab saw: getAgents answers with the agent.
+    let (id, fx) = h.user(Command::GetAgents);
+    let Some(Effect::Resolve {
+        reply: Reply::Json(agents),
+        ..
+    }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::Resolve { id: i, .. } if *i == id))
+    else {
+        panic!("getAgents resolved")
+    };
+    assert_eq!(agents["agents"]["p"]["connected"], json!(true));
+    // A later poll delivers as usual, with restoring false.
+    let fx = h.report(vec![SessionEvent::Messages {
+        messages: vec![indexed(4, kind::MESSAGE, "later")],
+        raw: vec![],
+        restoring: false,
+    }]);
+    assert_eq!(events(&fx), vec!["messageReceived"]);
+}
+
+#[test]
+fn a_takeover_without_a_usable_record_does_nothing() {
+    for stored in [None, Some(json!({"version": 1})), Some(Json::Null)] {
+        let mut h = Harness::new();
+        let fx = take_over(
+            &mut h,
+            stored,
+            vec![json!({"index": "not a number"}), json!(3)],
+            true,
+            100,
+        );
+        assert!(fx.is_empty());
+        assert!(h.script.borrow().begun.is_empty());
+        assert_eq!(h.chat.phase(), Phase::Idle);
+    }
+    // Another transport's record: the session refuses it, nothing happens.
+    let mut h = Harness::new();
+    let other = json!({"version": 1, "keys": {"transport": "gms"}, "lastIndex": 2,
+           "filters": {"prefilters": [], "filtered": []}, "startTime": 7, "lastActivity": 50});
+    let fx = take_over(&mut h, Some(other), vec![], true, 100);
+    assert!(fx.is_empty());
+}
+
+#[test]
+fn a_takeover_of_a_chat_the_server_forgot_ends_it_once() {
+    let (mut h, _) = taken_over();
+    let (op, _) = h.last_op();
+    let fx = h.report(vec![SessionEvent::Finished {
+        op,
+        outcome: OpOutcome::Failed(json!({"status": 404})),
+    }]);
+    assert_eq!(events(&fx), vec!["error", "ended"]);
+    assert!(fx.contains(&Effect::ClearSession));
+    assert_eq!(h.chat.phase(), Phase::Idle);
+}
+
+#[test]
+fn a_takeover_is_ignored_while_a_chat_runs() {
+    let mut h = Harness::started();
+    let before = h.script.borrow().begun.len();
+    let fx = take_over(&mut h, Some(stored_record()), vec![], true, 300);
+    assert!(fx.is_empty());
+    assert_eq!(h.script.borrow().begun.len(), before);
+}
+
+#[test]
+fn a_tab_that_never_saw_the_chat_takes_it_over_as_a_page_load_restores_it() {
+    let mut h = Harness::new();
+    let fx = take_over(&mut h, Some(stored_record()), vec![], false, 100);
+    assert!(fx.is_empty());
+    let (op, _) = h.last_op();
+    let fx = h.report(vec![
+        SessionEvent::Finished {
+            op,
+            outcome: OpOutcome::Done(json!({})),
+        },
+        SessionEvent::Messages {
+            messages: vec![indexed(1, kind::MESSAGE, "one")],
+            raw: vec![],
+            restoring: true,
+        },
+    ]);
+    assert_eq!(events(&fx), vec!["restored", "messageReceived"]);
+    let Some(Effect::PublishMessages { payload }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::PublishMessages { .. }))
+    else {
+        panic!("messages published")
+    };
+    assert_eq!(payload["restoring"], json!(true));
+}
