@@ -58,23 +58,15 @@ impl DeferredCell {
     /// ignored. Returns whether this call settled it.
     /// `context` is `this` for the callbacks (`resolveWith`); pass undefined otherwise.
     pub fn settle(&self, state: u8, args: &JsValue, context: JsValue) -> bool {
-        let outcome = if state == 1 {
-            State::Resolved
-        } else {
-            State::Rejected
-        };
         // The arguments are read first: an array-like's getters are page code.
-        let args = to_vec(args);
-        let fire = self.inner.borrow_mut().settle(outcome, args);
-        let Some(fire) = fire else { return false };
-        *self.context.borrow_mut() = context.clone();
-        if let Some(id) = self.monitor.take() {
-            let reason = fire.args.first().cloned().unwrap_or_default();
-            let code = if outcome == State::Resolved { 1 } else { 2 };
-            host::with(|h| h.record_settled(id, code, &reason));
-        }
-        run(fire, &context);
-        true
+        self.settle_list(state, to_vec(args), context)
+    }
+
+    /// Settles with exactly one argument (the common `resolve(value)`): no argument list to
+    /// build in JavaScript and read back here.
+    #[wasm_bindgen(js_name = settleOne)]
+    pub fn settle_one(&self, state: u8, value: JsValue) -> bool {
+        self.settle_list(state, vec![value], JsValue::UNDEFINED)
     }
 
     /// Progress with the array-like `args`, while pending; `context` is `this`.
@@ -99,12 +91,31 @@ impl DeferredCell {
 impl DeferredCell {
     /// Resolves with the given arguments (Rust side).
     pub fn resolve(&self, args: &[JsValue]) {
-        self.settle(1, &args.iter().collect::<Array>(), JsValue::UNDEFINED);
+        self.settle_list(1, args.to_vec(), JsValue::UNDEFINED);
     }
 
     /// Rejects with the given arguments (Rust side).
     pub fn reject(&self, args: &[JsValue]) {
-        self.settle(2, &args.iter().collect::<Array>(), JsValue::UNDEFINED);
+        self.settle_list(2, args.to_vec(), JsValue::UNDEFINED);
+    }
+
+    /// Settles with `args` already read: `state` 1 resolved, otherwise rejected. Only the first
+    /// settlement counts; the monitor hears of it before the listeners run.
+    fn settle_list(&self, state: u8, args: Vec<JsValue>, context: JsValue) -> bool {
+        let (outcome, code) = if state == 1 {
+            (State::Resolved, 1)
+        } else {
+            (State::Rejected, 2)
+        };
+        let fire = self.inner.borrow_mut().settle(outcome, args);
+        let Some(fire) = fire else { return false };
+        *self.context.borrow_mut() = context.clone();
+        if let Some(id) = self.monitor.take() {
+            let reason = fire.args.first().cloned().unwrap_or_default();
+            host::with(|h| h.record_settled(id, code, &reason));
+        }
+        run(fire, &context);
+        true
     }
 
     /// Reports this deferred's outcome to the bus monitor under record `id`.
