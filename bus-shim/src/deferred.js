@@ -10,7 +10,6 @@
 
 const consoleError = console.error.bind(console);
 const SLOT = Symbol('cxbus.slot');
-const VIEW = Symbol('cxbus.promise');
 const STATES = ['pending', 'resolved', 'rejected'];
 const [DONE, FAIL, ALWAYS, PROGRESS] = [0, 1, 2, 3];
 
@@ -196,9 +195,14 @@ const promiseMethods = {
 Object.assign(CommandPromise.prototype, promiseMethods);
 
 function settler(state) {
-  return function () {
-    const args = argList(arguments);
-    withCell(this, (cell) => cell.settle(state, args, undefined));
+  return function (value) {
+    if (arguments.length === 1) {
+      // The common case crosses with the value alone, no argument list to build and read.
+      withCell(this, (cell) => cell.settleOne(state, value));
+    } else {
+      const args = argList(arguments);
+      withCell(this, (cell) => cell.settle(state, args, undefined));
+    }
     return this;
   };
 }
@@ -230,10 +234,9 @@ Object.assign(Deferred.prototype, {
   rejectWith: settlerWith((cell, args, context) => cell.settle(2, args, context)),
   notifyWith: settlerWith((cell, args, context) => cell.notify(args, context)),
   promise() {
-    if (!this[VIEW]) {
-      Object.defineProperty(this, VIEW, { value: new CommandPromise(this[SLOT]) });
-    }
-    return this[VIEW];
+    // Kept on the (internal) slot: the same read-only view every time.
+    const slot = this[SLOT];
+    return slot.view || (slot.view = new CommandPromise(slot));
   },
 });
 

@@ -81,7 +81,7 @@ export function makeHost(getRuntime) {
       try {
         handler(e);
       } catch (err) {
-        cell.settle(2, [err], undefined);
+        cell.settleOne(2, err);
         reportUncaught(err);
       }
     },

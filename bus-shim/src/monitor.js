@@ -18,16 +18,24 @@ function tell(listener, record) {
   }
 }
 
+/** Once `records` is full it is a ring: the oldest record is at this index. */
+let oldest = 0;
+
 function emit(record) {
-  records.push(record);
-  if (records.length > LIMIT) records.shift();
+  // A ring, not push + shift: shifting a full list moves every record, twice per command.
+  if (records.length < LIMIT) records.push(record);
+  else {
+    records[oldest] = record;
+    oldest = (oldest + 1) % LIMIT;
+  }
   for (const listener of listeners) tell(listener, record);
 }
 
 /** Subscribes a listener; it first gets every record kept so far. Returns `unsubscribe`. */
 export function busMonitor(listener) {
   if (typeof listener !== 'function') return () => {};
-  for (const record of records) tell(listener, record);
+  const kept = records.slice(oldest).concat(records.slice(0, oldest));
+  for (const record of kept) tell(listener, record);
   listeners.add(listener);
   return () => listeners.delete(listener);
 }

@@ -123,3 +123,19 @@ test('a throwing monitor listener does not break the bus', async () => {
   });
   assert.deepEqual(r, { state: 'resolved', args: ['ok'] });
 });
+
+test('past its limit the monitor keeps the last 1000 records, replayed oldest first', async () => {
+  const p = await h.open();
+  const r = await p.run(async () => {
+    const spam = window.CXBus.registerPlugin('Spam');
+    for (let i = 0; i < 1500; i++) spam.publish('n' + i);
+    await window.__t.tick(2);
+    const recs = [];
+    window._genesys.widgets.common.busMonitor((rec) => recs.push(rec));
+    const published = recs.filter((x) => x.kind === 'publish' && x.publisher === 'Spam');
+    return { count: recs.length, first: published[0].event, last: published[published.length - 1].event };
+  });
+  assert.equal(r.count, 1000);
+  assert.equal(r.first, 'Spam.n500');
+  assert.equal(r.last, 'Spam.n1499');
+});

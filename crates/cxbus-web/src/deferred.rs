@@ -3,7 +3,7 @@
 //! The shim wraps a cell in the customer-facing promise and deferred objects (whose variadic,
 //! chainable methods are easiest in JS); the state machine itself is `cxbus_core::deferred`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use cxbus_core::deferred::{Deferred, Fire, Listen, State};
@@ -16,11 +16,18 @@ use crate::{host, safe};
 #[wasm_bindgen]
 #[derive(Clone, Default)]
 pub struct DeferredCell {
-    inner: Rc<RefCell<Deferred<JsValue, Function>>>,
+    shared: Rc<CellState>,
+}
+
+/// What every copy of a cell shares, in one allocation (a command makes two cells, its own and
+/// its `then`'s, so the round trip pays for each allocation and reference count here).
+#[derive(Default)]
+struct CellState {
+    inner: RefCell<Deferred<JsValue, Function>>,
     /// `this` for callbacks, from `resolveWith`/`rejectWith` (undefined otherwise).
-    context: Rc<RefCell<JsValue>>,
+    context: RefCell<JsValue>,
     /// The bus-monitor record to report the outcome to, if any.
-    monitor: Rc<std::cell::Cell<Option<f64>>>,
+    monitor: Cell<Option<f64>>,
 }
 
 #[wasm_bindgen]
@@ -38,7 +45,7 @@ impl DeferredCell {
         let mut found = Vec::new();
         collect_functions(fns, &mut found, MAX_NESTING);
         for callback in found {
-            let fire = self.inner.borrow_mut().listen(kind, callback);
+            let fire = self.shared.inner.borrow_mut().listen(kind, callback);
             if let Some(fire) = fire {
                 run(fire, &self.context());
             }
@@ -48,7 +55,11 @@ impl DeferredCell {
     /// Adds one listener function (the common case, without an argument list to walk).
     #[wasm_bindgen(js_name = listenOne)]
     pub fn listen_one(&self, kind: u8, callback: Function) {
-        let fire = self.inner.borrow_mut().listen(listen_kind(kind), callback);
+        let fire = self
+            .shared
+            .inner
+            .borrow_mut()
+            .listen(listen_kind(kind), callback);
         if let Some(fire) = fire {
             run(fire, &self.context());
         }
@@ -58,29 +69,21 @@ impl DeferredCell {
     /// ignored. Returns whether this call settled it.
     /// `context` is `this` for the callbacks (`resolveWith`); pass undefined otherwise.
     pub fn settle(&self, state: u8, args: &JsValue, context: JsValue) -> bool {
-        let outcome = if state == 1 {
-            State::Resolved
-        } else {
-            State::Rejected
-        };
         // The arguments are read first: an array-like's getters are page code.
-        let args = to_vec(args);
-        let fire = self.inner.borrow_mut().settle(outcome, args);
-        let Some(fire) = fire else { return false };
-        *self.context.borrow_mut() = context.clone();
-        if let Some(id) = self.monitor.take() {
-            let reason = fire.args.first().cloned().unwrap_or_default();
-            let code = if outcome == State::Resolved { 1 } else { 2 };
-            host::with(|h| h.record_settled(id, code, &reason));
-        }
-        run(fire, &context);
-        true
+        self.settle_list(state, to_vec(args), context)
+    }
+
+    /// Settles with exactly one argument (the common `resolve(value)`): no argument list to
+    /// build in JavaScript and read back here.
+    #[wasm_bindgen(js_name = settleOne)]
+    pub fn settle_one(&self, state: u8, value: JsValue) -> bool {
+        self.settle_list(state, vec![value], JsValue::UNDEFINED)
     }
 
     /// Progress with the array-like `args`, while pending; `context` is `this`.
     pub fn notify(&self, args: &JsValue, context: JsValue) {
         let args = to_vec(args);
-        let fire = self.inner.borrow_mut().notify(args);
+        let fire = self.shared.inner.borrow_mut().notify(args);
         if let Some(fire) = fire {
             run(fire, &context);
         }
@@ -88,7 +91,7 @@ impl DeferredCell {
 
     /// 0 pending, 1 resolved, 2 rejected.
     pub fn state(&self) -> u8 {
-        match self.inner.borrow().state() {
+        match self.shared.inner.borrow().state() {
             State::Pending => 0,
             State::Resolved => 1,
             State::Rejected => 2,
@@ -99,27 +102,46 @@ impl DeferredCell {
 impl DeferredCell {
     /// Resolves with the given arguments (Rust side).
     pub fn resolve(&self, args: &[JsValue]) {
-        self.settle(1, &args.iter().collect::<Array>(), JsValue::UNDEFINED);
+        self.settle_list(1, args.to_vec(), JsValue::UNDEFINED);
     }
 
     /// Rejects with the given arguments (Rust side).
     pub fn reject(&self, args: &[JsValue]) {
-        self.settle(2, &args.iter().collect::<Array>(), JsValue::UNDEFINED);
+        self.settle_list(2, args.to_vec(), JsValue::UNDEFINED);
+    }
+
+    /// Settles with `args` already read: `state` 1 resolved, otherwise rejected. Only the first
+    /// settlement counts; the monitor hears of it before the listeners run.
+    fn settle_list(&self, state: u8, args: Vec<JsValue>, context: JsValue) -> bool {
+        let (outcome, code) = if state == 1 {
+            (State::Resolved, 1)
+        } else {
+            (State::Rejected, 2)
+        };
+        let fire = self.shared.inner.borrow_mut().settle(outcome, args);
+        let Some(fire) = fire else { return false };
+        *self.shared.context.borrow_mut() = context.clone();
+        if let Some(id) = self.shared.monitor.take() {
+            let reason = fire.args.first().cloned().unwrap_or_default();
+            host::with(|h| h.record_settled(id, code, &reason));
+        }
+        run(fire, &context);
+        true
     }
 
     /// Reports this deferred's outcome to the bus monitor under record `id`.
     pub fn watch(&self, id: f64) {
-        self.monitor.set(Some(id));
+        self.shared.monitor.set(Some(id));
     }
 
     /// `this` for callbacks, copied out so no borrow is held while they run.
     fn context(&self) -> JsValue {
-        self.context.borrow().clone()
+        self.shared.context.borrow().clone()
     }
 
     /// Whether the deferred is still pending.
     pub fn is_pending(&self) -> bool {
-        self.inner.borrow().state() == State::Pending
+        self.shared.inner.borrow().state() == State::Pending
     }
 }
 

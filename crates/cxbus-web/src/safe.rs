@@ -106,7 +106,11 @@ pub fn items(value: &JsValue) -> Vec<JsValue> {
     if !value.is_object() {
         return Vec::new();
     }
-    let length = get(value, "length").as_f64().unwrap_or(0.0);
+    // The key is a cached JS string: argument lists are read on every settle.
+    let length = Reflect::get(value, &crate::host::name("length"))
+        .unwrap_or_default()
+        .as_f64()
+        .unwrap_or(0.0);
     let length = if length > 0.0 {
         (length as u32).min(MAX_ITEMS)
     } else {
