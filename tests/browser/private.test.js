@@ -39,6 +39,22 @@ test('the global CXBus and the QuickBus are denied a private command too', async
   ]);
 });
 
+test('a private command of a lazily loaded plugin is denied to the caller that made it load', async () => {
+  const p = await h.open({ after: "CXBus.configure({pluginsPath: '/pages/plugins/'});" });
+  const r = await p.run(async () => {
+    const caller = window.CXBus.registerPlugin('Caller');
+    return [
+      await window.__t.settle(caller.command('Lazy.secret'), 4000),
+      await window.__t.settle(caller.command('Lazy.hello', { who: 'Caller' }), 4000),
+    ];
+  });
+  assert.deepEqual(r, [
+    { state: 'rejected', args: [denied('Lazy')] },
+    { state: 'resolved', args: ['hello Caller from Lazy'] },
+  ]);
+  assert.ok(p.requests().includes('/pages/plugins/lazy.min.js'));
+});
+
 test('the owner may call its own private command, qualified or not', async () => {
   const p = await h.open();
   const r = await p.run(async () => {

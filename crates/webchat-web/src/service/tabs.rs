@@ -19,7 +19,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use cxbus_web::DeferredCell;
+use cxbus_web::{Access, DeferredCell};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use webchat_core::{
@@ -57,10 +57,6 @@ const LOCAL: [&str; 3] = [
     "registerPreProcessor",
     "registerTypingPreviewInput",
 ];
-
-/// Private commands: no follower forwards them (its own bus refused every caller but its
-/// WebChatService, which never calls them), so a forwarded one came from something else.
-const PRIVATE: [&str; 2] = ["poll", "restore"];
 
 /// Item kinds on the channel (`tabs.js`).
 const ITEM_EVENT: u8 = 0;
@@ -273,7 +269,10 @@ impl Service {
         let name = name
             .as_string()
             .and_then(|n| COMMAND_NAMES.into_iter().find(|c| *c == n))
-            .filter(|n| !LOCAL.contains(n) && !PRIVATE.contains(n));
+            // A private command is never forwarded (the follower's bus refused every caller but
+            // its own WebChatService, which never calls them), so a forwarded one came from
+            // something else. Which ones are private is decided in one place, `access`.
+            .filter(|n| !LOCAL.contains(n) && super::access(n, false) == Access::Public);
         match (name, caller.as_string()) {
             (Some(name), Some(caller)) if self.tabs.role.get() == Role::Leader => {
                 self.on_call(name, &caller, data, cell.clone());
