@@ -45,6 +45,9 @@ pub enum Input {
     },
     /// Something happened to the socket opened through [`Effect::Socket`].
     Socket(SocketEvent),
+    /// The browser went online (`true`) or offline (`false`): the window's `online`/`offline`
+    /// events. Queued messages wait while offline and go as soon as it is online.
+    Online(bool),
 }
 
 /// What a command settles with.

@@ -73,11 +73,18 @@ pub enum Event {
     SessionLost,
     /// Shipped by the vendor; registered so subscribers can name it.
     AjaxResponse,
+    /// *Ours*: a customer message is queued in the outbox (the server is unreachable or the
+    /// browser offline); the payload is the message with `pending: true` and its `clientId`.
+    MessagePending,
+    /// *Ours*: a message that was pending reached the server (`{clientId, text}`).
+    MessageDelivered,
+    /// *Ours*: a message that was pending could not be delivered (`{clientId, text, reason}`).
+    MessageFailed,
 }
 
 impl Event {
     /// Every event, in registration order.
-    pub const ALL: [Event; 35] = [
+    pub const ALL: [Event; 38] = [
         Self::Ready,
         Self::Started,
         Self::Restored,
@@ -113,6 +120,9 @@ impl Event {
         Self::Waking,
         Self::SessionLost,
         Self::AjaxResponse,
+        Self::MessagePending,
+        Self::MessageDelivered,
+        Self::MessageFailed,
     ];
 
     /// The published short name (`WebChatService.<name>`).
@@ -153,6 +163,9 @@ impl Event {
             Self::Waking => "waking",
             Self::SessionLost => "sessionLost",
             Self::AjaxResponse => "ajaxResponse",
+            Self::MessagePending => "messagePending",
+            Self::MessageDelivered => "messageDelivered",
+            Self::MessageFailed => "messageFailed",
         }
     }
 }

@@ -39,6 +39,7 @@ impl<M: TextMatcher> WebChat<M> {
                 for e in events {
                     self.publish(*e, Json::Null);
                 }
+                self.outbox_link(matches!(link, Link::BackOnline | Link::Reconnected));
             }
             SessionEvent::Polling(on) => self.publish(
                 if on {
@@ -75,6 +76,7 @@ impl<M: TextMatcher> WebChat<M> {
             Purpose::End(cmd) => self.on_ended(cmd, outcome),
             Purpose::Restore(cmd) => self.on_restored(cmd, outcome),
             Purpose::Fire => {}
+            Purpose::Outbox => self.on_outbox_finished(op, outcome),
         }
     }
 
@@ -155,6 +157,8 @@ impl<M: TextMatcher> WebChat<M> {
                 self.filters = Filters::default();
                 self.out.push(crate::drive::Effect::ClearSession);
                 self.publish(Event::RestoreFailed, Json::Null);
+                self.announce_pending();
+                self.fail_outbox(crate::texts::OUTBOX_CHAT_ENDED);
                 self.with_session_mut(|s, _| s.reset());
                 if let Some(c) = cmd {
                     self.reject(c, Reply::Undefined);
@@ -165,5 +169,9 @@ impl<M: TextMatcher> WebChat<M> {
         if let Some(c) = cmd {
             self.resolve(c, Reply::Undefined);
         }
+        // Messages queued before the reload are pending again, and go when they can (one whose
+        // answer was lost waits for the replay first, as after a reconnect).
+        self.announce_pending();
+        self.outbox_link(true);
     }
 }

@@ -1,0 +1,121 @@
+//! Deterministic order: live messages are published in transcript (index) order whatever order
+//! the protocol delivered them in.
+//!
+//! A message whose index is past the next one expected waits here until the gap fills, or at
+//! most [`REORDER_WAIT_MS`] (a gap that never fills, such as an index the server skipped). A
+//! message that comes in order is released at once, so ordering adds no delay then. Messages
+//! without an index (the transcript assigns one) and those at or below the highest index seen
+//! (duplicates, history) pass straight through; de-duplication stays the transcript's.
+
+use crate::json::Json;
+use crate::message::Message;
+
+/// The longest a message waits for an earlier index.
+pub const REORDER_WAIT_MS: u64 = 1_000;
+/// At most this many messages wait; more release the lot (a bounded buffer whatever a server
+/// sends).
+const MAX_HELD: usize = 500;
+
+/// Messages held back for a gap, with the wire objects they came with.
+#[derive(Debug, Default, Clone)]
+pub struct Reorder {
+    held: Vec<(Message, Option<Json>)>,
+    release_at: Option<u64>,
+}
+
+/// What is ready to publish now, in order, with the wire objects.
+#[derive(Debug, Default)]
+pub struct Ready {
+    /// Messages in publishing order.
+    pub messages: Vec<Message>,
+    /// Their wire objects (`originalMessages`).
+    pub raw: Vec<Json>,
+}
+
+impl Reorder {
+    /// Takes a batch from the session. `highest` is the transcript's highest index seen (0 when
+    /// none). Returns what can be published now.
+    pub fn admit(
+        &mut self,
+        messages: Vec<Message>,
+        raw: Vec<Json>,
+        highest: u64,
+        now: u64,
+    ) -> Ready {
+        let paired = messages.len() == raw.len();
+        let mut loose_raw = Vec::new();
+        let mut raw = raw.into_iter();
+        for m in messages {
+            let r = if paired { raw.next() } else { None };
+            self.held.push((m, r));
+        }
+        if !paired {
+            loose_raw.extend(raw);
+        }
+        let mut ready = self.release(highest, now, self.held.len() > MAX_HELD);
+        if !loose_raw.is_empty() {
+            ready.raw.extend(loose_raw);
+        }
+        ready
+    }
+
+    /// The release deadline passed: everything held goes, gaps or not.
+    pub fn expire(&mut self, highest: u64, now: u64) -> Ready {
+        if self.release_at.is_some_and(|at| at <= now) {
+            self.release(highest, now, true)
+        } else {
+            Ready::default()
+        }
+    }
+
+    /// When [`Reorder::expire`] is due.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        self.release_at
+    }
+
+    /// Forgets what is held (a new session).
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    /// Sorts what is held by index and releases the run that follows `highest` without a gap
+    /// (all of it when `all`).
+    fn release(&mut self, highest: u64, now: u64, all: bool) -> Ready {
+        // Stable: messages without an index keep their arrival order, and go first.
+        self.held
+            .sort_by_key(|(m, _)| m.index.map_or((0, 0), |i| (1, i)));
+        let mut next = highest.saturating_add(1);
+        let mut ready = Ready::default();
+        let mut keep = Vec::new();
+        for (m, r) in std::mem::take(&mut self.held) {
+            let go = match m.index {
+                None => true,
+                Some(i) if i < next || all => {
+                    next = next.max(i.saturating_add(1));
+                    true
+                }
+                Some(i) if i == next => {
+                    next = i.saturating_add(1);
+                    true
+                }
+                Some(_) => false,
+            };
+            if go && keep.is_empty() {
+                ready.raw.extend(r);
+                ready.messages.push(m);
+            } else {
+                keep.push((m, r));
+            }
+        }
+        self.held = keep;
+        self.release_at = if self.held.is_empty() {
+            None
+        } else {
+            Some(
+                self.release_at
+                    .unwrap_or_else(|| now.saturating_add(REORDER_WAIT_MS)),
+            )
+        };
+        ready
+    }
+}
