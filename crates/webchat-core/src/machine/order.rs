@@ -81,9 +81,7 @@ impl Reorder {
     /// Sorts what is held by index and releases the run that follows `highest` without a gap
     /// (all of it when `all`).
     fn release(&mut self, highest: u64, now: u64, all: bool) -> Ready {
-        // Stable: messages without an index keep their arrival order, and go first.
-        self.held
-            .sort_by_key(|(m, _)| m.index.map_or((0, 0), |i| (1, i)));
+        sort_held(&mut self.held);
         let mut next = highest.saturating_add(1);
         let mut ready = Ready::default();
         let mut keep = Vec::new();
@@ -117,5 +115,18 @@ impl Reorder {
             )
         };
         ready
+    }
+}
+
+/// Insertion sort by index, stable, messages without an index first: a handful of messages, and
+/// the bundle then carries no general sort code.
+fn sort_held(held: &mut [(Message, Option<Json>)]) {
+    let key = |m: &Message| m.index.map_or((0, 0), |i| (1, i));
+    for i in 1..held.len() {
+        let mut j = i;
+        while j > 0 && key(&held[j - 1].0) > key(&held[j].0) {
+            held.swap(j - 1, j);
+            j -= 1;
+        }
     }
 }
