@@ -156,6 +156,9 @@ async fn inject_faults(State(app): State<Shared>, request: Request, next: Next) 
     }
     let path = request.uri().path().to_owned();
     let failure = match verdict {
+        Verdict::Pass if app.with_faults(|f| f.drops_send_replies()) => {
+            return drop_send_reply(&app, request, next).await;
+        }
         Verdict::Pass => return next.run(request).await,
         Verdict::FailHttp(status) => {
             Some(StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE))
@@ -176,6 +179,36 @@ async fn inject_faults(State(app): State<Shared>, request: Request, next: Next) 
             .unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
             .into_response()
     }
+}
+
+/// The `dropSendReplies` fault: a customer message is stored as usual, but instead of its answer
+/// the client gets a connection cut after the status line (a `fetch` sees a network error).
+async fn drop_send_reply(app: &Shared, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let send = parts.method == Method::POST && is_customer_send(parts.uri.path(), &bytes);
+    let request = Request::from_parts(parts, axum::body::Body::from(bytes));
+    if !send || !app.with_faults(|f| f.take_send_reply_drop()) {
+        return next.run(request).await;
+    }
+    let stored = next.run(request).await;
+    drop(stored);
+    let cut = futures::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("reply dropped"))
+    });
+    Response::new(axum::body::Body::from_stream(cut))
+}
+
+/// A customer chat message: GMS `…/send`, a Cloud member message, an Engage v3 `Text` message.
+fn is_customer_send(path: &str, body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body);
+    (path.starts_with("/genesys/") && path.ends_with("/send"))
+        || (path.starts_with("/api/") && path.ends_with("/messages"))
+        || (path.starts_with("/nexus/")
+            && path.ends_with("/messages")
+            && (text.contains("data%5Btype%5D=Text") || text.contains("data[type]=Text")))
 }
 
 async fn sweep_idle_sessions(app: Shared) {
