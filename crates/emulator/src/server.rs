@@ -195,10 +195,21 @@ async fn drop_send_reply(app: &Shared, request: Request, next: Next) -> Response
     }
     let stored = next.run(request).await;
     drop(stored);
+    // The status line and a first piece go out, then the connection breaks: a browser does not
+    // silently retry a request that got an answer started (it does when nothing came back).
+    let piece = futures::stream::once(async { Ok(axum::body::Bytes::from_static(b"{\"status")) });
     let cut = futures::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
         Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("reply dropped"))
     });
-    Response::new(axum::body::Body::from_stream(cut))
+    let mut response = Response::new(axum::body::Body::from_stream(futures::StreamExt::chain(
+        piece, cut,
+    )));
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// A customer chat message: GMS `…/send`, a Cloud member message, an Engage v3 `Text` message.

@@ -4,12 +4,13 @@
 //! ([`Outbox::next_step`]) and tells it how each attempt ended. The rules:
 //!
 //! - **One in flight.** Only the head is ever sent, so the server sees messages in typed order.
-//! - **Never twice.** An attempt that ended `Unreachable` may have reached the server (the answer
-//!   was lost). Such a head is *maybe delivered*: before it is sent again the transcript is
-//!   caught up (a poll on polling transports, the socket's replay after a grace time on push
-//!   ones), and a customer message with the same text and a higher index than the transcript
-//!   had before the first attempt ([`Outbox::echoed`]) counts as its delivery.
-//! - **Backoff.** 1 s doubling to 30 s between attempts; a `Retry-After` from the server is a
+//! - **Never twice.** An attempt that got no answer (a network error, a timeout, a cut
+//!   connection, a 500/502/504) may have reached the server. Such a head is *maybe delivered*:
+//!   before it is sent again the transcript is caught up (a poll on polling transports, the
+//!   socket's replay after a grace time on push ones), and a customer message with the same text
+//!   and a higher index than the transcript had before the first attempt ([`Outbox::echoed`])
+//!   counts as its delivery. Its echo seen while an attempt is in flight counts too.
+//! - **Backoff.** 1 s doubling to 10 s between attempts; a `Retry-After` from the server is a
 //!   floor. The link coming back (or the browser going online) retries at once.
 //! - **Deadline.** A message not delivered by `queued_at + outbox.timeout` fails; it is never
 //!   dropped without a word.
@@ -24,7 +25,7 @@ use crate::session::OpId;
 /// First retry delay; doubled per failure up to [`MAX_BACKOFF_MS`].
 pub const FIRST_BACKOFF_MS: u64 = 1_000;
 /// Longest wait between two attempts (unless the server's `Retry-After` asks for more).
-pub const MAX_BACKOFF_MS: u64 = 30_000;
+pub const MAX_BACKOFF_MS: u64 = 10_000;
 /// On push transports, how long a maybe-delivered message waits after a failure or after the
 /// link came back, so that the socket's replay can show it arrived.
 pub const ECHO_GRACE_MS: u64 = 2_000;
@@ -73,8 +74,8 @@ pub struct Queued {
     pub after_index: u64,
     /// `messagePending` was published for it.
     pub announced: bool,
-    /// Its echo reached the transcript while an attempt was in flight.
-    pub echo_seen: bool,
+    /// Its echo (the published message) reached the transcript while an attempt was in flight.
+    pub echo: Option<Json>,
     /// The command to settle.
     pub waiter: Option<Waiter>,
 }
@@ -146,7 +147,7 @@ impl Outbox {
             checked: false,
             after_index,
             announced,
-            echo_seen: false,
+            echo: None,
             waiter,
         });
         self.queue.last_mut()
@@ -206,10 +207,10 @@ impl Outbox {
         Some(self.queue.remove(0))
     }
 
-    /// Whether the in-flight head's echo has been seen: its attempt reached the server whatever
-    /// its answer says.
-    pub fn head_echo_seen(&self) -> bool {
-        self.queue.first().is_some_and(|q| q.echo_seen)
+    /// The in-flight head's echo, if seen: its attempt reached the server whatever its answer
+    /// says.
+    pub fn head_echo(&self) -> Option<&Json> {
+        self.queue.first().and_then(|q| q.echo.as_ref())
     }
 
     /// The server refused the head's attempt `op` for good: it leaves the queue.
@@ -271,14 +272,14 @@ impl Outbox {
 
     /// A customer message with `text` at `index` reached the transcript: when it is the echo of
     /// a maybe-delivered head, the head is delivered and returned.
-    pub fn echoed(&mut self, text: &str, index: u64) -> Option<Queued> {
+    pub fn echoed(&mut self, text: &str, index: u64, message: &Json) -> Option<Queued> {
         let head = self.queue.first_mut()?;
         if head.text != text || index <= head.after_index {
             return None;
         }
         if matches!(head.state, SendState::Sending(_)) {
             // In flight: the answer decides, and if it is lost, this echo says it arrived.
-            head.echo_seen = true;
+            head.echo = Some(message.clone());
             return None;
         }
         if !head.maybe_delivered {
@@ -427,7 +428,7 @@ impl Outbox {
                 checked: false,
                 after_index: whole("afterIndex").unwrap_or(0),
                 announced: false,
-                echo_seen: false,
+                echo: None,
                 waiter: None,
             });
         }

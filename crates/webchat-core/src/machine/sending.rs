@@ -5,9 +5,10 @@
 //! When the server cannot be reached (`Unreachable`, a `429`, the browser offline, the link down)
 //! the message stays queued and is published as `messagePending` (the message object with
 //! `pending: true` and its `clientId`); it is retried with backoff and, once it reaches the
-//! server, `messageDelivered` is published and sendMessage resolves. Past `outbox.timeout`, or
-//! when the chat ends first, `messageFailed` is published and sendMessage rejects with the text
-//! in `texts`. With `outbox.enabled: false` a send is one attempt, as in the vendor's widgets.
+//! server, `messageDelivered` is published and sendMessage resolves (with the server's answer, or
+//! with the transcript message when the answer was lost and the transcript showed it arrived).
+//! Past `outbox.timeout`, or when the chat ends first, `messageFailed` is published and
+//! sendMessage rejects with the text in `texts`. With `outbox.enabled: false` a send is one attempt, as in the vendor's widgets.
 
 use super::outbox::{Queued, SendState, Step, Waiter, pending_json};
 use super::{Purpose, WebChat};
@@ -102,10 +103,11 @@ impl<M: TextMatcher> WebChat<M> {
     pub(super) fn on_outbox_finished(&mut self, op: OpId, outcome: OpOutcome) {
         let push = self.capabilities().is_some_and(|c| !c.polling);
         let sending = matches!(self.outbox.owns(op), Some(SendState::Sending(_)));
-        if sending && self.outbox.head_echo_seen() && !matches!(outcome, OpOutcome::Done(_)) {
+        let echo = self.outbox.head_echo().cloned();
+        if let (true, Some(echo), false) = (sending, echo, matches!(outcome, OpOutcome::Done(_))) {
             // The answer was lost but the message is in the transcript already.
             if let Some(q) = self.outbox.delivered(op) {
-                self.outbox_delivered(q, Json::Null);
+                self.outbox_delivered(q, echo);
             }
             self.save_due = true;
             return self.pump_outbox();
@@ -140,7 +142,8 @@ impl<M: TextMatcher> WebChat<M> {
                 }
             }
             Ok(error) => {
-                let reached = sending && status_of(&error) != 429;
+                // No answer at all, or a gateway's: the server may have the message.
+                let reached = sending && matches!(status_of(&error), 0 | 500 | 502 | 504);
                 let wait = retry_after_ms(&error);
                 if self.outbox.unreachable(op, reached, wait, self.now, push) {
                     self.announce_pending();
@@ -160,7 +163,7 @@ impl<M: TextMatcher> WebChat<M> {
 
     /// A customer message reached the transcript: the echo of a head whose answer was lost.
     pub(super) fn outbox_echo(&mut self, text: &str, index: u64, message: &Json) {
-        if let Some(q) = self.outbox.echoed(text, index) {
+        if let Some(q) = self.outbox.echoed(text, index, message) {
             self.outbox_delivered(q, message.clone());
             self.save_due = true;
         }
