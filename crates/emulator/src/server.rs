@@ -212,10 +212,13 @@ async fn drop_send_reply(app: &Shared, request: Request, next: Next) -> Response
     response
 }
 
-/// A customer chat message: GMS `…/send`, a Cloud member message, an Engage v3 `Text` message.
+/// A customer chat message: GMS `…/send`, a CometD long-polling batch publishing `sendMessage`
+/// (over a WebSocket, `cometd::transport` cuts the socket instead), a Cloud member message, an
+/// Engage v3 `Text` message.
 fn is_customer_send(path: &str, body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(body);
-    (path.starts_with("/genesys/") && path.ends_with("/send"))
+    (path.starts_with(cometd::PATH) && cometd::publishes_send(&text))
+        || (path.starts_with("/genesys/") && path.ends_with("/send"))
         || (path.starts_with("/api/") && path.ends_with("/messages"))
         || (path.starts_with("/nexus/")
             && path.ends_with("/messages")

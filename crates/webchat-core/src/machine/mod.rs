@@ -196,6 +196,11 @@ impl<M: TextMatcher> WebChat<M> {
     /// Drains the session and saves the record if due: the end of every input.
     fn end_input(&mut self) -> Vec<Effect> {
         self.drain();
+        if !self.outbox.is_idle() {
+            // A message whose catch-up just ended goes now that the catch-up's messages are in.
+            self.pump_outbox();
+            self.drain();
+        }
         if self.phase != Phase::Restoring && !self.verify_waiting.is_empty() {
             let active = self.phase == Phase::Active;
             for id in std::mem::take(&mut self.verify_waiting) {

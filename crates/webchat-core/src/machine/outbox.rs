@@ -6,8 +6,8 @@
 //! - **One in flight.** Only the head is ever sent, so the server sees messages in typed order.
 //! - **Never twice.** An attempt that got no answer (a network error, a timeout, a cut
 //!   connection, a 500/502/504) may have reached the server. Such a head is *maybe delivered*:
-//!   before it is sent again the transcript is caught up (a poll on polling transports, the
-//!   socket's replay after a grace time on push ones), and a customer message with the same text
+//!   before it is sent again the transcript is caught up (a poll, or CometD's
+//!   `requestNotifications`; on Genesys Cloud the socket's replay after a grace time), and a customer message with the same text
 //!   and a higher index than the transcript had before the first attempt ([`Outbox::echoed`])
 //!   counts as its delivery. Its echo seen while an attempt is in flight counts too.
 //! - **Backoff.** 1 s doubling to 10 s between attempts; a `Retry-After` from the server is a
@@ -26,7 +26,7 @@ use crate::session::OpId;
 pub const FIRST_BACKOFF_MS: u64 = 1_000;
 /// Longest wait between two attempts (unless the server's `Retry-After` asks for more).
 pub const MAX_BACKOFF_MS: u64 = 10_000;
-/// On push transports, how long a maybe-delivered message waits after a failure or after the
+/// Without a catch-up (Genesys Cloud), how long a maybe-delivered message waits after a failure or after the
 /// link came back, so that the socket's replay can show it arrived.
 pub const ECHO_GRACE_MS: u64 = 2_000;
 /// At most this many messages are queued; more are refused as if the server had refused them
@@ -113,6 +113,11 @@ impl Outbox {
         &self.queue
     }
 
+    /// Whether nothing is queued.
+    pub fn is_idle(&self) -> bool {
+        self.queue.is_empty()
+    }
+
     /// Whether new messages are shown as pending at once: the browser or link is down, or an
     /// earlier message is pending already.
     pub fn degraded(&self) -> bool {
@@ -153,7 +158,8 @@ impl Outbox {
         self.queue.last_mut()
     }
 
-    /// What to do now, if anything. `polls`: the transport can poll on demand.
+    /// What to do now, if anything. `polls`: the transport can catch the transcript up on
+    /// demand (`Capabilities::catch_up`).
     pub fn next_step(&self, now: u64, polls: bool) -> Option<Step> {
         let head = self.queue.first()?;
         if head.state != SendState::Waiting || self.browser_offline {

@@ -302,11 +302,23 @@ impl World {
                             let from = s.pushed;
                             let messages = s.messages(from);
                             s.pushed = s.transcript.len();
-                            s.events.push(SessionEvent::Messages {
+                            let batch = SessionEvent::Messages {
                                 messages,
                                 raw: Vec::new(),
                                 restoring: false,
-                            });
+                            };
+                            if matches!(how, Answer::LostReply) {
+                                // As CometD reports it: the catch-up ends before its messages.
+                                s.events.push(SessionEvent::Finished {
+                                    op,
+                                    outcome: OpOutcome::Done(json!({})),
+                                });
+                                s.events.push(batch);
+                                drop(s);
+                                self.nudge();
+                                return;
+                            }
+                            s.events.push(batch);
                             OpOutcome::Done(json!({}))
                         }
                         (Op::Send { text }, Answer::Ok) => {

@@ -86,7 +86,7 @@ impl<M: TextMatcher> WebChat<M> {
         if self.phase != Phase::Active {
             return;
         }
-        let polls = self.capabilities().is_some_and(|c| c.polling);
+        let polls = self.capabilities().is_some_and(|c| c.catch_up);
         let Some(step) = self.outbox.next_step(self.now, polls) else {
             return;
         };
@@ -101,7 +101,7 @@ impl<M: TextMatcher> WebChat<M> {
 
     /// An outbox operation ended.
     pub(super) fn on_outbox_finished(&mut self, op: OpId, outcome: OpOutcome) {
-        let push = self.capabilities().is_some_and(|c| !c.polling);
+        let push = self.capabilities().is_some_and(|c| !c.catch_up);
         let sending = matches!(self.outbox.owns(op), Some(SendState::Sending(_)));
         let echo = self.outbox.head_echo().cloned();
         if let (true, Some(echo), false) = (sending, echo, matches!(outcome, OpOutcome::Done(_))) {
@@ -119,7 +119,11 @@ impl<M: TextMatcher> WebChat<M> {
                         self.outbox_delivered(q, body);
                     }
                 } else {
+                    // Sent again only at the end of this input: a session may report the
+                    // catch-up's messages after its end, and the echo among them must be seen
+                    // first (`end_input`).
                     self.outbox.checked(op);
+                    return;
                 }
                 self.save_due = true;
                 return self.pump_outbox();
@@ -187,7 +191,7 @@ impl<M: TextMatcher> WebChat<M> {
     /// The session's link went down (`false`) or came back.
     pub(super) fn outbox_link(&mut self, up: bool) {
         if up {
-            let push = self.capabilities().is_some_and(|c| !c.polling);
+            let push = self.capabilities().is_some_and(|c| !c.catch_up);
             self.outbox.link_back(self.now, push);
             self.pump_outbox();
         } else {
