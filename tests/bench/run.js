@@ -293,8 +293,8 @@ function printChat(c) {
     ['script start to WebChatService.ready (no stored chat)', ...ids.map((t) => cell(t, (r) => r.ready))],
     ['script start to WebChatService.ready (reload, chat stored)', ...ids.map((t) => cell(t, (r) => r.readyRestoring))],
     [`restore ${RESTORE_MESSAGES} messages: script start to last published`, ...ids.map((t) => cell(t, (r) => r.restore))],
-    ['outbox: server back online to last of 3 queued messages delivered', ...ids.map(outboxCell)],
     ['  per message', ...ids.map((t) => cell(t, (r) => r.restore, us, 1000 / RESTORE_MESSAGES))],
+    ['outbox: server back online to last of 3 queued messages delivered', ...ids.map(outboxCell)],
   ];
   const header = ['benchmark', ...ids.map((t) => c[t].label)];
   const widths = header.map((h, col) => Math.max(h.length, ...rows.map((r) => r[col].length)));

@@ -16,10 +16,13 @@ pub const REORDER_WAIT_MS: u64 = 1_000;
 /// sends).
 const MAX_HELD: usize = 500;
 
-/// Messages held back for a gap, with the wire objects they came with.
-#[derive(Debug, Default, Clone)]
+/// Messages held back for a gap, and the wire objects that came with them.
+#[derive(Debug, Default)]
 pub struct Reorder {
-    held: Vec<(Message, Option<Json>)>,
+    held: Vec<Message>,
+    /// Wire objects not published yet: they go out with the next messages published
+    /// (`originalMessages` is what the server sent, so it is not reordered).
+    raw: Vec<Json>,
     release_at: Option<u64>,
 }
 
@@ -42,21 +45,10 @@ impl Reorder {
         highest: u64,
         now: u64,
     ) -> Ready {
-        let paired = messages.len() == raw.len();
-        let mut loose_raw = Vec::new();
-        let mut raw = raw.into_iter();
-        for m in messages {
-            let r = if paired { raw.next() } else { None };
-            self.held.push((m, r));
-        }
-        if !paired {
-            loose_raw.extend(raw);
-        }
-        let mut ready = self.release(highest, now, self.held.len() > MAX_HELD);
-        if !loose_raw.is_empty() {
-            ready.raw.extend(loose_raw);
-        }
-        ready
+        self.held.extend(messages);
+        self.raw.extend(raw);
+        let all = self.held.len() > MAX_HELD;
+        self.release(highest, now, all)
     }
 
     /// The release deadline passed: everything held goes, gaps or not.
@@ -83,48 +75,38 @@ impl Reorder {
     fn release(&mut self, highest: u64, now: u64, all: bool) -> Ready {
         sort_held(&mut self.held);
         let mut next = highest.saturating_add(1);
-        let mut ready = Ready::default();
-        let mut keep = Vec::new();
-        for (m, r) in std::mem::take(&mut self.held) {
-            let go = match m.index {
-                None => true,
-                Some(i) if i < next || all => {
-                    next = next.max(i.saturating_add(1));
-                    true
-                }
-                Some(i) if i == next => {
-                    next = i.saturating_add(1);
-                    true
-                }
-                Some(_) => false,
-            };
-            if go && keep.is_empty() {
-                ready.raw.extend(r);
-                ready.messages.push(m);
-            } else {
-                keep.push((m, r));
+        let mut go = 0;
+        for m in &self.held {
+            match m.index {
+                Some(i) if i > next && !all => break,
+                Some(i) => next = next.max(i.saturating_add(1)),
+                None => {}
             }
+            go += 1;
         }
-        self.held = keep;
-        self.release_at = if self.held.is_empty() {
-            None
+        let rest = self.held.split_off(go);
+        let messages = std::mem::replace(&mut self.held, rest);
+        let raw = if messages.is_empty() {
+            Vec::new()
         } else {
-            Some(
-                self.release_at
-                    .unwrap_or_else(|| now.saturating_add(REORDER_WAIT_MS)),
-            )
+            std::mem::take(&mut self.raw)
         };
-        ready
+        self.release_at = match (self.held.is_empty(), self.release_at) {
+            (true, _) => None,
+            (false, Some(at)) => Some(at),
+            (false, None) => Some(now.saturating_add(REORDER_WAIT_MS)),
+        };
+        Ready { messages, raw }
     }
 }
 
 /// Insertion sort by index, stable, messages without an index first: a handful of messages, and
 /// the bundle then carries no general sort code.
-fn sort_held(held: &mut [(Message, Option<Json>)]) {
+fn sort_held(held: &mut [Message]) {
     let key = |m: &Message| m.index.map_or((0, 0), |i| (1, i));
     for i in 1..held.len() {
         let mut j = i;
-        while j > 0 && key(&held[j - 1].0) > key(&held[j].0) {
+        while j > 0 && key(&held[j - 1]) > key(&held[j]) {
             held.swap(j - 1, j);
             j -= 1;
         }
