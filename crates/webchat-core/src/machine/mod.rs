@@ -414,3 +414,5 @@ mod async_tests;
 mod outbox_tests;
 #[cfg(test)]
 mod stub_tests;
+#[cfg(test)]
+mod test_effects;
