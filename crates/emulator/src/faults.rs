@@ -39,6 +39,9 @@ pub struct FaultSettings {
     /// Store this many of the next customer messages (GMS `send`, Cloud and Engage v3 message
     /// posts) but cut the connection instead of answering: the client never learns they arrived.
     pub drop_send_replies: Option<u32>,
+    /// Reverse the messages of this many of the next poll answers that carry two or more (GMS
+    /// `refresh`, Engage v3 `GET …/messages`): the order a client must not trust.
+    pub reverse_polls: Option<u32>,
 }
 
 /// The live fault state.
@@ -52,6 +55,7 @@ pub struct FaultState {
     offline: bool,
     reject_new_chats: bool,
     drop_send_replies: u32,
+    reverse_polls: u32,
 }
 
 impl Default for FaultState {
@@ -65,6 +69,7 @@ impl Default for FaultState {
             offline: false,
             reject_new_chats: false,
             drop_send_replies: 0,
+            reverse_polls: 0,
         }
     }
 }
@@ -102,6 +107,8 @@ pub struct FaultReport {
     pub offline: bool,
     /// Customer sends still to store without an answer.
     pub drop_send_replies: u32,
+    /// Poll answers still to reverse.
+    pub reverse_polls: u32,
 }
 
 /// Why a fault update was refused.
@@ -144,6 +151,9 @@ impl FaultState {
         }
         if let Some(n) = settings.drop_send_replies {
             self.drop_send_replies = n;
+        }
+        if let Some(n) = settings.reverse_polls {
+            self.reverse_polls = n;
         }
         let mut went_offline = false;
         if let Some(offline) = settings.offline {
@@ -188,9 +198,21 @@ impl FaultState {
         drop
     }
 
-    /// Whether a send-reply drop is armed (the request layer only looks at bodies then).
+    /// Whether a send-reply drop or a poll reversal is armed (the request layer only looks at
+    /// bodies then).
     pub fn drops_send_replies(&self) -> bool {
-        self.drop_send_replies > 0
+        self.drop_send_replies > 0 || self.reverse_polls > 0
+    }
+
+    /// Whether poll answers are to be reversed now (peeks; [`FaultState::take_reverse_poll`]
+    /// consumes once one was).
+    pub fn reverses_polls(&self) -> bool {
+        self.reverse_polls > 0
+    }
+
+    /// One poll answer was reversed.
+    pub fn take_reverse_poll(&mut self) {
+        self.reverse_polls = self.reverse_polls.saturating_sub(1);
     }
 
     /// Whether new chats are refused now.
@@ -209,6 +231,7 @@ impl FaultState {
             reject_new_chats: self.reject_new_chats,
             offline: self.offline,
             drop_send_replies: self.drop_send_replies,
+            reverse_polls: self.reverse_polls,
         }
     }
 }

@@ -189,7 +189,11 @@ async fn drop_send_reply(app: &Shared, request: Request, next: Next) -> Response
         return StatusCode::BAD_REQUEST.into_response();
     };
     let send = parts.method == Method::POST && is_customer_send(parts.uri.path(), &bytes);
+    let poll = is_poll(&parts.method, parts.uri.path());
     let request = Request::from_parts(parts, axum::body::Body::from(bytes));
+    if poll && app.with_faults(|f| f.reverses_polls()) {
+        return reverse_poll(app, next.run(request).await).await;
+    }
     if !send || !app.with_faults(|f| f.take_send_reply_drop()) {
         return next.run(request).await;
     }
@@ -210,6 +214,41 @@ async fn drop_send_reply(app: &Shared, request: Request, next: Next) -> Response
         axum::http::HeaderValue::from_static("application/json"),
     );
     response
+}
+
+/// A poll: GMS `…/refresh`, Engage v3 `GET …/messages`.
+fn is_poll(method: &Method, path: &str) -> bool {
+    (path.starts_with("/genesys/") && path.ends_with("/refresh"))
+        || (*method == Method::GET && path.starts_with("/nexus/") && path.ends_with("/messages"))
+}
+
+/// The `reversePolls` fault: a poll answer with two or more messages comes back with them in
+/// reverse order (GMS `messages`, Engage v3 `data.messages`); one with fewer is left alone and
+/// does not count.
+async fn reverse_poll(app: &Shared, response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 << 20).await else {
+        return StatusCode::BAD_GATEWAY.into_response();
+    };
+    let mut value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(_) => return Response::from_parts(parts, axum::body::Body::from(bytes)),
+    };
+    let list = if value.get("data").is_some() {
+        value.pointer_mut("/data/messages")
+    } else {
+        value.get_mut("messages")
+    };
+    let Some(serde_json::Value::Array(messages)) = list else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    if messages.len() < 2 {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    }
+    messages.reverse();
+    app.with_faults(|f| f.take_reverse_poll());
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(value.to_string()))
 }
 
 /// A customer chat message: GMS `…/send`, a CometD long-polling batch publishing `sendMessage`

@@ -146,7 +146,7 @@ async fn deleting_the_faults_resets_everything() {
     let report: Value = response.json().await.unwrap();
     assert_eq!(
         report,
-        json!({"failNext": 0, "failKind": "http", "failStatus": 503, "latencyMs": 0, "offlineRemainingMs": 0, "rejectNewChats": false, "offline": false, "dropSendReplies": 0})
+        json!({"failNext": 0, "failKind": "http", "failStatus": 503, "latencyMs": 0, "offlineRemainingMs": 0, "rejectNewChats": false, "offline": false, "dropSendReplies": 0, "reversePolls": 0})
     );
     let (status, error) = api.put("/faults", json!({"failStatus": 404})).await;
     assert_eq!(status, 400);
@@ -291,4 +291,30 @@ async fn the_offline_switch_refuses_every_protocol_until_switched_back() {
     assert_eq!(status, 503);
     api.faults(json!({"offline": false})).await;
     assert_eq!(chat.refresh(1).await["statusCode"], 0);
+}
+
+#[tokio::test]
+async fn reversed_polls_return_the_messages_of_one_answer_backwards() {
+    let server = start(no_auto_agent).await;
+    let api = AgentApi::new(&server);
+    let chat = Gms::start(&server, "Pat").await;
+    for text in ["a", "b"] {
+        chat.op("send", &[("message", text)]).await;
+    }
+    api.faults(json!({"reversePolls": 1})).await;
+    let indexes = |body: &Value| -> Vec<u64> {
+        body["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["index"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(indexes(&chat.refresh(1).await), vec![3, 2, 1]);
+    assert_eq!(api.get("/faults").await.1["reversePolls"], 0);
+    assert_eq!(
+        indexes(&chat.refresh(1).await),
+        vec![1, 2, 3],
+        "only one answer"
+    );
 }
