@@ -468,6 +468,28 @@ declare namespace GenesysWidgets {
     connectionRestored: NoPayload;
     /** The server no longer knows the chat: after `error`, before `ended`. */
     sessionLost: NoPayload;
+    /** Ours: a customer message waits in the outbox (the server is unreachable or the browser offline). */
+    messagePending: PendingChatMessage;
+    /** Ours: a pending message reached the server. */
+    messageDelivered: { clientId: string; text: string };
+    /**
+     * Ours: a pending message could not be delivered: `reason` is the outbox's text (its timeout
+     * passed, or the chat ended) or the server's refusal.
+     */
+    messageFailed: { clientId: string; text: string; reason: unknown };
+  }
+
+  /** A customer message waiting in the outbox, as `messagePending` carries it. */
+  interface PendingChatMessage {
+    index: null;
+    type: 'Message';
+    text: string;
+    /** When it was sent (ms since the epoch). */
+    timestamp: number;
+    from: { type: 'Client' };
+    pending: true;
+    /** Our id for it, the same across reloads; `messageDelivered`/`messageFailed` carry it. */
+    clientId: string;
   }
 
   type WebChatServiceEventName = keyof WebChatServiceEvents;
@@ -652,6 +674,17 @@ declare namespace GenesysWidgets {
      * v3 async mode and where the browser has no `BroadcastChannel`.
      */
     tabs?: boolean;
+    /**
+     * The outbox (README "Sending while offline"): messages sent while the server is unreachable
+     * or the browser offline are kept (in the session record, across reloads), shown as
+     * `messagePending`, and delivered once each, in order, when it is back.
+     */
+    outbox?: {
+      /** Default `true`; `false` rejects a send that cannot reach the server at once. */
+      enabled?: boolean;
+      /** Milliseconds a message may wait before it fails (`messageFailed`); default 300000. */
+      timeout?: number;
+    };
     userData?: Record<string, unknown>;
     emojis?: boolean;
     uploadsEnabled?: boolean;

@@ -188,7 +188,17 @@
     }).then(function () { status('auto-agent updated'); }).catch(report);
   });
 
-  function showFaults(report) { $('faults-report').textContent = JSON.stringify(report, null, 2); }
+  function showFaults(report) {
+    $('faults-report').textContent = JSON.stringify(report, null, 2);
+    // The offline switch shows what the server says, whoever flipped it.
+    var offline = report.offline === true;
+    $('offline-switch').setAttribute('aria-pressed', String(offline));
+    $('offline-switch').textContent = offline ? 'Back online' : 'Go offline';
+  }
+  $('offline-switch').addEventListener('click', function () {
+    var offline = $('offline-switch').getAttribute('aria-pressed') !== 'true';
+    call('PUT', '/faults', { offline: offline }).then(showFaults).catch(report);
+  });
 
   $('faults').addEventListener('submit', function (event) {
     event.preventDefault();
@@ -199,7 +209,8 @@
       failStatus: numberField(form, 'failStatus') || 503,
       latencyMs: numberField(form, 'latencyMs'),
       offlineSeconds: numberField(form, 'offlineSeconds'),
-      rejectNewChats: form.elements.rejectNewChats.checked
+      rejectNewChats: form.elements.rejectNewChats.checked,
+      dropSendReplies: numberField(form, 'dropSendReplies')
     }).then(showFaults).catch(report);
   });
   $('faults-reset').addEventListener('click', function () { call('DELETE', '/faults').then(showFaults).catch(report); });

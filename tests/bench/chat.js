@@ -193,6 +193,54 @@ window._genesys = {widgets: {main: {}, webchat: ${JSON.stringify(webchat)}}};
     });
   };
 
+  // The outbox: messages queued while the server is offline, delivered when it is back.
+  s.outboxEvents = { pending: 0, delivered: 0 };
+  p.subscribe('WebChatService.messagePending', function () { s.outboxEvents.pending += 1; });
+  p.subscribe('WebChatService.messageDelivered', function () {
+    s.outboxEvents.delivered += 1;
+    if (s.onDelivered) s.onDelivered();
+  });
+  function until(pred, ms, what) {
+    return new Promise(function (resolve, reject) {
+      var end = performance.now() + ms;
+      (function check() {
+        if (pred()) return resolve(performance.now());
+        if (performance.now() > end) return reject(new Error('timed out waiting for ' + what));
+        setTimeout(check, 10);
+      })();
+    });
+  }
+
+  /**
+   * o = {n, offlineMs, timeoutMs}: with the server offline (window.__server(false)), sends n
+   * messages, waits for them to be pending and offlineMs more, brings the server back and times,
+   * on the page's clock, from just before that call until the n-th messageDelivered.
+   */
+  s.outbox = async function (o) {
+    var before = { pending: s.outboxEvents.pending, delivered: s.outboxEvents.delivered };
+    await window.__server(false);
+    for (var i = 1; i <= o.n; i++) {
+      p.command('WebChatService.sendMessage', { message: 'queued ' + i + ' of ' + o.n });
+    }
+    await until(function () { return s.outboxEvents.pending - before.pending >= o.n; }, o.timeoutMs, 'messagePending');
+    await new Promise(function (r) { setTimeout(r, o.offlineMs); });
+    var last = new Promise(function (resolve) {
+      s.onDelivered = function () {
+        if (s.outboxEvents.delivered - before.delivered >= o.n) resolve(performance.now());
+      };
+    });
+    var t0 = performance.now();
+    await window.__server(true);
+    var timer;
+    var timeout = new Promise(function (resolve, reject) {
+      timer = setTimeout(function () { reject(new Error('queued messages not delivered within ' + o.timeoutMs + ' ms')); }, o.timeoutMs);
+    });
+    var at = await Promise.race([last, timeout]);
+    clearTimeout(timer);
+    s.onDelivered = null;
+    return at - t0;
+  };
+
   /** Agent message -> messageReceived latency, o = {url, prefix, n, gapMs, timeoutMs}. */
   s.latency = async function (o) {
     function one(text) {
@@ -341,6 +389,39 @@ async function benchLatency({ browser, url, api, transport, runs }) {
   });
 }
 
+/** Messages queued in the outbox while the emulator was offline. */
+const OUTBOX_MESSAGES = 3;
+/** How long the emulator stays offline after the messages are pending, in ms. */
+const OUTBOX_OFFLINE_MS = 2000;
+
+/**
+ * The outbox: connection back (the emulator's offline switch turned off) to the last of
+ * OUTBOX_MESSAGES queued messages delivered, `runs` times in one chat; ms per run.
+ */
+async function benchOutbox({ browser, url, api, transport, runs }) {
+  return inTab(browser, url, async (page) => {
+    await withTimeout(page.evaluate(() => window.__bench.ready), 15000, 'WebChatService.ready');
+    await startChat(page, api, transport, `Outbox ${transport.id} ${Date.now()}`);
+    await page.exposeFunction('__server', (online) => api('PUT', '/emulator/api/faults', { offline: !online }));
+    const out = [];
+    try {
+      for (let run = 0; run < runs; run++) {
+        out.push(
+          await withTimeout(
+            page.evaluate((o) => window.__bench.outbox(o), { n: OUTBOX_MESSAGES, offlineMs: OUTBOX_OFFLINE_MS, timeoutMs: 30000 }),
+            70000,
+            'queued messages delivered',
+          ),
+        );
+      }
+    } finally {
+      await api('PUT', '/emulator/api/faults', { offline: false });
+    }
+    await endChat(page);
+    return out;
+  });
+}
+
 /** Restore runs: ready, ready after reload, restore time, counts. */
 async function benchRestore({ browser, url, api, transport, runs, progress }) {
   const r = {
@@ -420,6 +501,13 @@ export async function benchChat({ browser, server, emulatorUrl, runs, progress }
       if (transport.id === 'gms') throw e;
       r.unavailable = oneLine(e);
       continue;
+    }
+    try {
+      r.outbox = await benchOutbox(args);
+      progress();
+    } catch (e) {
+      if (transport.id === 'gms') throw e;
+      r.outbox = { error: oneLine(e) };
     }
     try {
       r.restore = await benchRestore(args);

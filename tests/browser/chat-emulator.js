@@ -25,6 +25,8 @@ export const EVENTS = [
   'supervisorDisconnected', 'botConnected', 'botDisconnected', 'clientTypingStarted',
   'clientTypingStopped', 'disconnected', 'reconnected', 'chatServerWentOffline',
   'chatServerBackOnline', 'connectionPending', 'connectionRestored',
+  // Ours: the outbox (README "Sending while offline").
+  'messagePending', 'messageDelivered', 'messageFailed',
 ];
 
 const tokens = new Map();

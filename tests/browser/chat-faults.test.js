@@ -74,7 +74,9 @@ test('added latency: requests are slower, nothing is lost or duplicated', async 
 });
 
 test('latency beyond ajaxTimeout rejects with a timeout, and the transcript stays exact', async () => {
-  const p = await openChat(h, emu, { webchat: '{ajaxTimeout: 400, pollExceptionLimit: 50}' });
+  // One attempt, as in the vendor's widgets: the outbox is switched off here (with it on, the
+  // message stays pending instead: outbox-*.test.js).
+  const p = await openChat(h, emu, { webchat: '{ajaxTimeout: 400, pollExceptionLimit: 50, outbox: {enabled: false}}' });
   const id = await startChat(p);
   const agent = emu.agent(id);
   await emu.faults({ latencyMs: 700 });

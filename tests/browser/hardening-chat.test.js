@@ -81,9 +81,11 @@ test('a corrupted or hostile stored session is discarded with restoreFailed, and
 });
 
 test('without AbortSignal.timeout (Safari before 16) startChat and sendMessage still settle, and time out', async () => {
+  // The outbox is off so that the send's own timeout is what settles it (with it on, the message
+  // would wait as pending instead: outbox-*.test.js).
   const p = await openChat(h, emu, {
     beforeScript: 'delete AbortSignal.timeout;',
-    webchat: '{ajaxTimeout: 1500}',
+    webchat: '{ajaxTimeout: 1500, outbox: {enabled: false}}',
   });
   assert.equal(await p.run(() => typeof AbortSignal.timeout), 'undefined');
   await startChat(p);
@@ -145,7 +147,8 @@ test('another website cannot read the emulator token, list transcripts or set fa
 });
 
 test('a page that replaced fetch with one that throws gets a failed command, not a stalled chat', async () => {
-  const p = await openChat(h, emu);
+  // One attempt (outbox off): the failed fetch must reject the command, not hang it.
+  const p = await openChat(h, emu, { webchat: '{outbox: {enabled: false}}' });
   await startChat(p);
   const r = await p.run(async () => {
     const real = window.fetch;

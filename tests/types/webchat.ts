@@ -45,6 +45,14 @@ if (oChat !== false) {
   });
   oChat.subscribe('WebChatService.restored', (e) => console.log(e.data.async === true));
   oChat.subscribe('WebChatService.error', (e) => console.log(e.data.message));
+  // The outbox: pending messages carry a client id that the delivered/failed events repeat.
+  oChat.subscribe('WebChatService.messagePending', (e) => {
+    const id: string = e.data.clientId;
+    const pending: true = e.data.pending;
+    console.log(id, pending, e.data.text);
+  });
+  oChat.subscribe('WebChatService.messageDelivered', (e) => console.log(e.data.clientId));
+  oChat.subscribe('WebChatService.messageFailed', (e) => console.log(e.data.clientId, e.data.reason));
 
   // Everything outside WebChatService keeps the loose signatures.
   oChat.command('MyPlugin.whatever', { any: 'thing' }).done((v: number) => console.log(v));

@@ -4,7 +4,8 @@
 //!   then WebChatService against the chat-server emulator over GMS REST, Genesys Cloud, GMS
 //!   CometD (long-polling and WebSocket) and Engage v3 (agent
 //!   message to customer `messageReceived` latency, script start to `WebChatService.ready`,
-//!   restoring a 2,000-message chat after a reload), then the gzip size of `dist/`. A transport
+//!   restoring a 2,000-message chat after a reload, the connection coming back to the last
+//!   message queued in the outbox delivered), then the gzip size of `dist/`. A transport
 //!   the runtime cannot chat over yet is printed as `cloud: unavailable (<reason>)`, not a
 //!   failure. The browser side is `tests/bench/run.js` (Playwright), with the baseline bus in
 //!   `tests/bench/js-bus.js` and the chat part in `tests/bench/chat.js`.

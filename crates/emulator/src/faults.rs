@@ -1,5 +1,6 @@
-//! Fault injection state: failing the next N protocol requests, added latency, going offline and
-//! refusing new chats. Pure: the request layer asks [`FaultState::judge`] what to do with a request.
+//! Fault injection state: failing the next N protocol requests, added latency, going offline (for
+//! a while or until switched back), refusing new chats, and accepting customer sends while
+//! dropping their answers. Pure: the request layer asks [`FaultState::judge`] what to do with a request.
 
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +33,15 @@ pub struct FaultSettings {
     pub offline_seconds: Option<u64>,
     /// Refuse new chats (GMS 240, Cloud and v3 503).
     pub reject_new_chats: Option<bool>,
+    /// The offline switch: `true` answers every protocol request with 503 (and drops WebSockets)
+    /// until `false` (which also ends an `offlineSeconds` outage).
+    pub offline: Option<bool>,
+    /// Store this many of the next customer messages (GMS `send`, Cloud and Engage v3 message
+    /// posts) but cut the connection instead of answering: the client never learns they arrived.
+    pub drop_send_replies: Option<u32>,
+    /// Reverse the messages of this many of the next poll answers that carry two or more (GMS
+    /// `refresh`, Engage v3 `GET …/messages`): the order a client must not trust.
+    pub reverse_polls: Option<u32>,
 }
 
 /// The live fault state.
@@ -42,7 +52,10 @@ pub struct FaultState {
     fail_status: u16,
     latency_ms: u64,
     offline_until_ms: u64,
+    offline: bool,
     reject_new_chats: bool,
+    drop_send_replies: u32,
+    reverse_polls: u32,
 }
 
 impl Default for FaultState {
@@ -53,7 +66,10 @@ impl Default for FaultState {
             fail_status: 503,
             latency_ms: 0,
             offline_until_ms: 0,
+            offline: false,
             reject_new_chats: false,
+            drop_send_replies: 0,
+            reverse_polls: 0,
         }
     }
 }
@@ -87,6 +103,12 @@ pub struct FaultReport {
     pub offline_remaining_ms: u64,
     /// Whether new chats are refused.
     pub reject_new_chats: bool,
+    /// The offline switch.
+    pub offline: bool,
+    /// Customer sends still to store without an answer.
+    pub drop_send_replies: u32,
+    /// Poll answers still to reverse.
+    pub reverse_polls: u32,
 }
 
 /// Why a fault update was refused.
@@ -127,14 +149,27 @@ impl FaultState {
         if let Some(reject) = settings.reject_new_chats {
             self.reject_new_chats = reject;
         }
+        if let Some(n) = settings.drop_send_replies {
+            self.drop_send_replies = n;
+        }
+        if let Some(n) = settings.reverse_polls {
+            self.reverse_polls = n;
+        }
         let mut went_offline = false;
+        if let Some(offline) = settings.offline {
+            went_offline = offline && !self.offline;
+            self.offline = offline;
+            if !offline {
+                self.offline_until_ms = 0;
+            }
+        }
         if let Some(seconds) = settings.offline_seconds {
             self.offline_until_ms = if seconds == 0 {
                 0
             } else {
                 now_ms.saturating_add(seconds.saturating_mul(1000))
             };
-            went_offline = seconds > 0;
+            went_offline |= seconds > 0;
         }
         Ok(went_offline)
     }
@@ -142,7 +177,7 @@ impl FaultState {
     /// Decides the fate of one protocol request and consumes a pending failure if one applies.
     /// Returns the latency to add first.
     pub fn judge(&mut self, now_ms: u64) -> (u64, Verdict) {
-        let verdict = if now_ms < self.offline_until_ms {
+        let verdict = if self.offline || now_ms < self.offline_until_ms {
             Verdict::Offline
         } else if self.fail_next > 0 {
             self.fail_next -= 1;
@@ -154,6 +189,30 @@ impl FaultState {
             Verdict::Pass
         };
         (self.latency_ms, verdict)
+    }
+
+    /// Whether this customer send is to be stored without an answer (consumes one).
+    pub fn take_send_reply_drop(&mut self) -> bool {
+        let drop = self.drop_send_replies > 0;
+        self.drop_send_replies = self.drop_send_replies.saturating_sub(1);
+        drop
+    }
+
+    /// Whether a send-reply drop or a poll reversal is armed (the request layer only looks at
+    /// bodies then).
+    pub fn drops_send_replies(&self) -> bool {
+        self.drop_send_replies > 0 || self.reverse_polls > 0
+    }
+
+    /// Whether poll answers are to be reversed now (peeks; [`FaultState::take_reverse_poll`]
+    /// consumes once one was).
+    pub fn reverses_polls(&self) -> bool {
+        self.reverse_polls > 0
+    }
+
+    /// One poll answer was reversed.
+    pub fn take_reverse_poll(&mut self) {
+        self.reverse_polls = self.reverse_polls.saturating_sub(1);
     }
 
     /// Whether new chats are refused now.
@@ -170,6 +229,9 @@ impl FaultState {
             latency_ms: self.latency_ms,
             offline_remaining_ms: self.offline_until_ms.saturating_sub(now_ms),
             reject_new_chats: self.reject_new_chats,
+            offline: self.offline,
+            drop_send_replies: self.drop_send_replies,
+            reverse_polls: self.reverse_polls,
         }
     }
 }
@@ -219,6 +281,47 @@ mod tests {
         assert_eq!(s.report(2_000).offline_remaining_ms, 1_000);
         assert_eq!(s.judge(3_000).1, Verdict::FailHttp(503));
         assert_eq!(s.judge(3_001).1, Verdict::Pass);
+    }
+
+    #[test]
+    fn the_offline_switch_holds_until_switched_back_and_ends_a_timed_outage_too() {
+        let mut s = FaultState::default();
+        let on = FaultSettings {
+            offline: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(s.apply(&on, 0), Ok(true));
+        assert_eq!(s.apply(&on, 0), Ok(false), "already offline");
+        assert_eq!(s.judge(u64::MAX).1, Verdict::Offline);
+        let timed = FaultSettings {
+            offline_seconds: Some(60),
+            offline: Some(false),
+            ..Default::default()
+        };
+        s.apply(&timed, 0).unwrap();
+        assert_eq!(s.judge(1).1, Verdict::Offline, "the timed outage runs");
+        let off = FaultSettings {
+            offline: Some(false),
+            ..Default::default()
+        };
+        s.apply(&off, 1).unwrap();
+        assert_eq!(s.judge(2).1, Verdict::Pass);
+        assert!(!s.report(2).offline);
+    }
+
+    #[test]
+    fn send_reply_drops_are_counted_down() {
+        let mut s = FaultState::default();
+        let drop2 = FaultSettings {
+            drop_send_replies: Some(2),
+            ..Default::default()
+        };
+        s.apply(&drop2, 0).unwrap();
+        assert!(s.drops_send_replies());
+        assert!(s.take_send_reply_drop());
+        assert!(s.take_send_reply_drop());
+        assert!(!s.take_send_reply_drop());
+        assert_eq!(s.report(0).drop_send_replies, 0);
     }
 
     #[test]

@@ -161,6 +161,9 @@ async fn inject_faults(State(app): State<Shared>, request: Request, next: Next) 
     }
     let path = request.uri().path().to_owned();
     let failure = match verdict {
+        Verdict::Pass if app.with_faults(|f| f.drops_send_replies()) => {
+            return drop_send_reply(&app, request, next).await;
+        }
         Verdict::Pass => return next.run(request).await,
         Verdict::FailHttp(status) => {
             Some(StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE))
@@ -181,6 +184,89 @@ async fn inject_faults(State(app): State<Shared>, request: Request, next: Next) 
             .unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
             .into_response()
     }
+}
+
+/// The `dropSendReplies` fault: a customer message is stored as usual, but instead of its answer
+/// the client gets a connection cut after the status line (a `fetch` sees a network error).
+async fn drop_send_reply(app: &Shared, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let send = parts.method == Method::POST && is_customer_send(parts.uri.path(), &bytes);
+    let poll = is_poll(&parts.method, parts.uri.path());
+    let request = Request::from_parts(parts, axum::body::Body::from(bytes));
+    if poll && app.with_faults(|f| f.reverses_polls()) {
+        return reverse_poll(app, next.run(request).await).await;
+    }
+    if !send || !app.with_faults(|f| f.take_send_reply_drop()) {
+        return next.run(request).await;
+    }
+    let stored = next.run(request).await;
+    drop(stored);
+    // The status line and a first piece go out, then the connection breaks: a browser does not
+    // silently retry a request that got an answer started (it does when nothing came back).
+    let piece = futures::stream::once(async { Ok(axum::body::Bytes::from_static(b"{\"status")) });
+    let cut = futures::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("reply dropped"))
+    });
+    let mut response = Response::new(axum::body::Body::from_stream(futures::StreamExt::chain(
+        piece, cut,
+    )));
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A poll: GMS `…/refresh`, Engage v3 `GET …/messages`.
+fn is_poll(method: &Method, path: &str) -> bool {
+    (path.starts_with("/genesys/") && path.ends_with("/refresh"))
+        || (*method == Method::GET && path.starts_with("/nexus/") && path.ends_with("/messages"))
+}
+
+/// The `reversePolls` fault: a poll answer with two or more messages comes back with them in
+/// reverse order (GMS `messages`, Engage v3 `data.messages`); one with fewer is left alone and
+/// does not count.
+async fn reverse_poll(app: &Shared, response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 << 20).await else {
+        return StatusCode::BAD_GATEWAY.into_response();
+    };
+    let mut value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(_) => return Response::from_parts(parts, axum::body::Body::from(bytes)),
+    };
+    let list = if value.get("data").is_some() {
+        value.pointer_mut("/data/messages")
+    } else {
+        value.get_mut("messages")
+    };
+    let Some(serde_json::Value::Array(messages)) = list else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    if messages.len() < 2 {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    }
+    messages.reverse();
+    app.with_faults(|f| f.take_reverse_poll());
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(value.to_string()))
+}
+
+/// A customer chat message: GMS `…/send`, a CometD long-polling batch publishing `sendMessage`
+/// (over a WebSocket, `cometd::transport` cuts the socket instead), a Cloud member message, an
+/// Engage v3 `Text` message.
+fn is_customer_send(path: &str, body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body);
+    (path.starts_with(cometd::PATH) && cometd::publishes_send(&text))
+        || (path.starts_with("/genesys/") && path.ends_with("/send"))
+        || (path.starts_with("/api/") && path.ends_with("/messages"))
+        || (path.starts_with("/nexus/")
+            && path.ends_with("/messages")
+            && (text.contains("data%5Btype%5D=Text") || text.contains("data[type]=Text")))
 }
 
 async fn sweep_idle_sessions(app: Shared) {

@@ -146,7 +146,7 @@ async fn deleting_the_faults_resets_everything() {
     let report: Value = response.json().await.unwrap();
     assert_eq!(
         report,
-        json!({"failNext": 0, "failKind": "http", "failStatus": 503, "latencyMs": 0, "offlineRemainingMs": 0, "rejectNewChats": false})
+        json!({"failNext": 0, "failKind": "http", "failStatus": 503, "latencyMs": 0, "offlineRemainingMs": 0, "rejectNewChats": false, "offline": false, "dropSendReplies": 0, "reversePolls": 0})
     );
     let (status, error) = api.put("/faults", json!({"failStatus": 404})).await;
     assert_eq!(status, 400);
@@ -242,5 +242,79 @@ async fn idle_sessions_expire_and_become_unknown() {
         chat.op("refresh", &[]).await.0,
         400,
         "an idle one is forgotten"
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_send_reply_stores_the_message_but_cuts_the_answer() {
+    let server = start(no_auto_agent).await;
+    let api = AgentApi::new(&server);
+    let chat = Gms::start(&server, "Pat").await;
+    let report = api.faults(json!({"dropSendReplies": 1})).await;
+    assert_eq!(report["dropSendReplies"], 1);
+    // Polls pass untouched while the drop is armed.
+    assert_eq!(chat.refresh(1).await["statusCode"], 0);
+    let cut = reqwest::Client::new()
+        .post(format!("{}/{}/send", chat.base, chat.chat_id))
+        .form(&[
+            ("userId", chat.user_id.as_str()),
+            ("secureKey", chat.secure_key.as_str()),
+            ("alias", chat.alias.as_str()),
+            ("message", "kept?"),
+        ])
+        .send()
+        .await;
+    let answered = match cut {
+        Ok(response) => response.bytes().await.is_ok(),
+        Err(_) => false,
+    };
+    assert!(!answered, "no answer arrives");
+    let (_, second) = chat.op("send", &[("message", "next")]).await;
+    assert_eq!(second["statusCode"], 0, "only one reply is dropped");
+    let texts: Vec<Value> = chat.refresh(1).await["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["type"] == "Message")
+        .map(|m| m["text"].clone())
+        .collect();
+    assert_eq!(texts, vec![json!("kept?"), json!("next")]);
+}
+
+#[tokio::test]
+async fn the_offline_switch_refuses_every_protocol_until_switched_back() {
+    let server = start(no_auto_agent).await;
+    let api = AgentApi::new(&server);
+    let chat = Gms::start(&server, "Pat").await;
+    assert_eq!(api.faults(json!({"offline": true})).await["offline"], true);
+    let (status, _) = chat.op("refresh", &[("transcriptPosition", "1")]).await;
+    assert_eq!(status, 503);
+    api.faults(json!({"offline": false})).await;
+    assert_eq!(chat.refresh(1).await["statusCode"], 0);
+}
+
+#[tokio::test]
+async fn reversed_polls_return_the_messages_of_one_answer_backwards() {
+    let server = start(no_auto_agent).await;
+    let api = AgentApi::new(&server);
+    let chat = Gms::start(&server, "Pat").await;
+    for text in ["a", "b"] {
+        chat.op("send", &[("message", text)]).await;
+    }
+    api.faults(json!({"reversePolls": 1})).await;
+    let indexes = |body: &Value| -> Vec<u64> {
+        body["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["index"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(indexes(&chat.refresh(1).await), vec![3, 2, 1]);
+    assert_eq!(api.get("/faults").await.1["reversePolls"], 0);
+    assert_eq!(
+        indexes(&chat.refresh(1).await),
+        vec![1, 2, 3],
+        "only one answer"
     );
 }

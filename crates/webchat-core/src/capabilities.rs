@@ -17,6 +17,9 @@ pub struct Capabilities {
     pub verify_session: bool,
     /// Async mode (restore from customer-held session data, fetchHistory).
     pub async_mode: bool,
+    /// [`crate::Op::Poll`] catches the transcript up on demand (a poll, or CometD's
+    /// `requestNotifications`): the outbox uses it to look for a message whose answer was lost.
+    pub catch_up: bool,
 }
 
 impl Capabilities {
@@ -29,6 +32,7 @@ impl Capabilities {
         update_user_data_in_session: true,
         verify_session: true,
         async_mode: false,
+        catch_up: true,
     };
 
     /// GMS Chat API v2 over CometD: the same API, but pushed.
@@ -47,6 +51,7 @@ impl Capabilities {
         update_user_data_in_session: false,
         verify_session: true,
         async_mode: false,
+        catch_up: false,
     };
 
     /// Engage v3; async mode when `transport.async.enabled`. In async mode the session lives in
@@ -60,6 +65,7 @@ impl Capabilities {
             update_user_data_in_session: true,
             verify_session: !async_mode,
             async_mode,
+            catch_up: true,
         }
     }
 

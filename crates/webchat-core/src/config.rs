@@ -14,6 +14,8 @@ pub const DEFAULT_AJAX_TIMEOUT_MS: u64 = 3000;
 pub const DEFAULT_POLL_EXCEPTION_LIMIT: u32 = 5;
 /// Default `restoreTimeout` in milliseconds.
 pub const DEFAULT_RESTORE_TIMEOUT_MS: u64 = 60_000;
+/// Default `outbox.timeout` in milliseconds: how long a queued message may wait for the server.
+pub const DEFAULT_OUTBOX_TIMEOUT_MS: u64 = 300_000;
 /// Default Genesys Cloud `transport.maxMessagePageSize`.
 pub const DEFAULT_MAX_MESSAGE_PAGE_SIZE: u32 = 100;
 
@@ -35,6 +37,46 @@ pub struct WebChatConfig {
     pub restore_timeout_ms: u64,
     /// Which protocol to speak, and its options.
     pub transport: TransportConfig,
+    /// `outbox`: whether messages sent while the server is unreachable are queued, and for how
+    /// long.
+    pub outbox: OutboxConfig,
+}
+
+/// `webchat.outbox = {enabled, timeout}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxConfig {
+    /// `enabled` (default `true`): `false` rejects a send that cannot reach the server at once,
+    /// as the vendor's widgets do.
+    pub enabled: bool,
+    /// `timeout` in ms: a queued message not delivered by then fails.
+    pub timeout_ms: u64,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            timeout_ms: DEFAULT_OUTBOX_TIMEOUT_MS,
+        }
+    }
+}
+
+fn parse_outbox(obj: &Object) -> Result<OutboxConfig, CoreError> {
+    let o = match obj.get("outbox") {
+        None | Some(Json::Null) => return Ok(OutboxConfig::default()),
+        Some(Json::Object(o)) => o,
+        Some(_) => return Err(wrong("outbox", "an object")),
+    };
+    let enabled = match o.get("enabled") {
+        None | Some(Json::Null) => true,
+        Some(Json::Bool(b)) => *b,
+        Some(_) => return Err(wrong("outbox.enabled", "a boolean")),
+    };
+    let timeout_ms = opt_u64(o, "timeout", "outbox.timeout")?.unwrap_or(DEFAULT_OUTBOX_TIMEOUT_MS);
+    Ok(OutboxConfig {
+        enabled,
+        timeout_ms,
+    })
 }
 
 /// The transport chosen by `transport.type`.
@@ -161,6 +203,7 @@ impl WebChatConfig {
             poll_exception_limit,
             restore_timeout_ms,
             transport,
+            outbox: parse_outbox(obj)?,
         })
     }
 }

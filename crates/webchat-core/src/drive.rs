@@ -57,6 +57,9 @@ pub enum Input {
         /// messages with `restoring: true`).
         quiet: bool,
     },
+    /// The browser went online (`true`) or offline (`false`): the window's `online`/`offline`
+    /// events. Queued messages wait while offline and go as soon as it is online.
+    Online(bool),
 }
 
 /// What a command settles with.

@@ -77,11 +77,18 @@ pub enum Event {
     ConnectionRestored,
     /// The server no longer knows the chat: published after `error`, before `ended`.
     SessionLost,
+    /// *Ours*: a customer message is queued in the outbox (the server is unreachable or the
+    /// browser offline); the payload is the message with `pending: true` and its `clientId`.
+    MessagePending,
+    /// *Ours*: a message that was pending reached the server (`{clientId, text}`).
+    MessageDelivered,
+    /// *Ours*: a message that was pending could not be delivered (`{clientId, text, reason}`).
+    MessageFailed,
 }
 
 impl Event {
     /// Every event, in registration order.
-    pub const ALL: [Event; 31] = [
+    pub const ALL: [Event; 34] = [
         Self::Ready,
         Self::Started,
         Self::Restored,
@@ -113,6 +120,9 @@ impl Event {
         Self::ConnectionPending,
         Self::ConnectionRestored,
         Self::SessionLost,
+        Self::MessagePending,
+        Self::MessageDelivered,
+        Self::MessageFailed,
     ];
 
     /// The published short name (`WebChatService.<name>`).
@@ -149,6 +159,9 @@ impl Event {
             Self::ConnectionPending => "connectionPending",
             Self::ConnectionRestored => "connectionRestored",
             Self::SessionLost => "sessionLost",
+            Self::MessagePending => "messagePending",
+            Self::MessageDelivered => "messageDelivered",
+            Self::MessageFailed => "messageFailed",
         }
     }
 }

@@ -102,6 +102,9 @@ pub struct ResponseBody {
     pub text: String,
     /// The parsed text; `None` when it is not JSON (or empty).
     pub json: Option<Json>,
+    /// The answer's `Retry-After` in whole seconds (an HTTP date reads as `None`), when the
+    /// glue could read it (cross-origin only if the server exposes the header).
+    pub retry_after_s: Option<u64>,
 }
 
 /// What happened to a request, as the glue reports it.
@@ -134,6 +137,10 @@ pub fn ajax_error(outcome: &HttpOutcome) -> Json {
             m.insert("responseText", json!(body.text));
             if let Some(v) = &body.json {
                 m.insert("responseJSON", v.clone());
+            }
+            if let Some(s) = body.retry_after_s {
+                // What the outbox waits for before sending again (429, 503).
+                m.insert("retryAfter", json!(s));
             }
             Json::Object(m)
         }
@@ -274,6 +281,7 @@ mod tests {
             body: ResponseBody {
                 text: text.into(),
                 json: testing::parse(text),
+                retry_after_s: None,
             },
         });
         assert_eq!(v["status"], 400);

@@ -785,6 +785,7 @@ pub(crate) mod testing {
         crate::http::ResponseBody {
             text: text.to_owned(),
             json: parse(text),
+            retry_after_s: None,
         }
     }
 

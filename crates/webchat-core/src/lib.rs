@@ -40,7 +40,7 @@
 //!   "secureKey": "4ee15d7e1c343c8e", "chatId": "00048aAPEQJ8000U",
 //!   "messages": [{"from": {"nickname": "Jonny", "participantId": 1, "type": "Client"}, "index": 1,
 //!   "type": "ParticipantJoined", "utcTime": 1432845088000u64}]});
-//! let body = ResponseBody { text: "(the text the server sent)".into(), json: Some(json) };
+//! let body = ResponseBody { text: "(the text the server sent)".into(), json: Some(json), retry_after_s: None };
 //! let fx = chat.handle(Input::Http { id: *id, outcome: HttpOutcome::Response { status: 200, body } }, 20);
 //! assert!(fx.iter().any(|e| matches!(e, Effect::Publish { event: Event::Started, .. })));
 //! assert!(fx.iter().any(|e| matches!(e, Effect::Publish { event: Event::ClientConnected, .. })));

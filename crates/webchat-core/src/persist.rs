@@ -29,6 +29,9 @@ pub struct PersistedSession {
     pub start_time: u64,
     /// Last activity (ms); restore is refused when older than `restoreTimeout`.
     pub last_activity: u64,
+    /// Customer messages still waiting for the server (the machine's outbox), stored as
+    /// `"outbox": [...]` only when there are some; records without it read as empty.
+    pub outbox: Json,
 }
 
 impl PersistedSession {
@@ -36,7 +39,7 @@ impl PersistedSession {
     pub fn to_storage(&self) -> Json {
         let patterns =
             |list: &[Pattern]| -> Vec<Json> { list.iter().map(pattern_to_json).collect() };
-        json!({
+        let mut value = json!({
             "version": self.version,
             "keys": self.keys,
             "lastIndex": self.last_index,
@@ -44,7 +47,12 @@ impl PersistedSession {
                         "filtered": patterns(&self.filters.filtered)},
             "startTime": self.start_time,
             "lastActivity": self.last_activity,
-        })
+        });
+        let queued = self.outbox.as_array().is_some_and(|a| !a.is_empty());
+        if let (true, Json::Object(m)) = (queued, &mut value) {
+            m.insert("outbox", self.outbox.clone());
+        }
+        value
     }
 
     /// Reads a stored record (as `JSON.parse` read it). Every field must be there with its type;
@@ -73,6 +81,11 @@ impl PersistedSession {
             },
             start_time: whole(value, "startTime")?,
             last_activity: whole(value, "lastActivity")?,
+            outbox: value
+                .get("outbox")
+                .filter(|o| o.is_array())
+                .cloned()
+                .unwrap_or(Json::Array(Vec::new())),
         })
     }
 }
@@ -153,6 +166,7 @@ mod tests {
             },
             start_time: 1,
             last_activity,
+            outbox: Json::Array(Vec::new()),
         }
     }
 
@@ -179,6 +193,22 @@ mod tests {
             decide(text.as_ref(), 61_001, 60_000),
             RestoreDecision::TooOld
         );
+    }
+
+    #[test]
+    fn a_record_keeps_its_outbox_and_an_old_record_without_one_still_reads() {
+        let mut r = record(5);
+        r.outbox = json!([{"clientId": "o1-1", "text": "hi", "queuedAt": 1, "deadline": 9}]);
+        let text = testing::text(&r.to_storage());
+        assert!(text.contains("\"outbox\":[{"));
+        assert_eq!(
+            read(&text).map(|v| PersistedSession::from_storage(&v)),
+            Some(Ok(r))
+        );
+        let old = testing::text(&record(5).to_storage());
+        assert!(!old.contains("outbox"));
+        let back = read(&old).map(|v| PersistedSession::from_storage(&v));
+        assert_eq!(back, Some(Ok(record(5))));
     }
 
     #[test]

@@ -81,6 +81,18 @@ pub const FILE_TOO_LARGE: &str = "File size limit exceeded";
 /// *Ours*: sendFile with a type the server does not allow (sent as error code 203).
 pub const FILE_TYPE_NOT_ALLOWED: &str = "File type not allowed";
 
+/// *Ours*: a queued message (see `machine/outbox.rs`) that could not be delivered within
+/// `webchat.outbox.timeout`: the sendMessage call rejects with it and `messageFailed` carries it.
+pub const OUTBOX_TIMED_OUT: &str =
+    "Message not delivered: the chat server could not be reached within the outbox timeout";
+/// *Ours*: a queued message whose chat ended (or could no longer be restored) before it could be
+/// delivered.
+pub const OUTBOX_CHAT_ENDED: &str =
+    "Message not delivered: the chat ended before the server could be reached";
+
+/// *Ours*: sendMessage while the outbox already holds its maximum of queued messages.
+pub const OUTBOX_FULL: &str = "Message not delivered: too many messages are waiting for the server";
+
 /// registerPreProcessor with something that is not a function; `type_name` is the JS `typeof`.
 pub fn no_preprocessor(type_name: &str) -> String {
     format!("No preprocessor function provided. Type provided was '{type_name}'.")
@@ -218,6 +230,22 @@ mod tests {
         assert_eq!(
             DATA_REFUSED,
             "The command data is nested too deeply or is too large"
+        );
+    }
+
+    #[test]
+    fn outbox_failure_texts_are_stable() {
+        assert_eq!(
+            OUTBOX_TIMED_OUT,
+            "Message not delivered: the chat server could not be reached within the outbox timeout"
+        );
+        assert_eq!(
+            OUTBOX_CHAT_ENDED,
+            "Message not delivered: the chat ended before the server could be reached"
+        );
+        assert_eq!(
+            OUTBOX_FULL,
+            "Message not delivered: too many messages are waiting for the server"
         );
     }
 

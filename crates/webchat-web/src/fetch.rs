@@ -185,11 +185,15 @@ fn read_text(
     signal: Option<AbortSignal>,
     done: Box<dyn FnOnce(HttpOutcome)>,
 ) {
+    let retry_after_s = retry_after(response);
     match response.text() {
         Ok(promise) => settle(&promise, move |text| match text.as_string() {
             Some(text) => done(HttpOutcome::Response {
                 status,
-                body: read_body(text),
+                body: ResponseBody {
+                    retry_after_s,
+                    ..read_body(text)
+                },
             }),
             None => done(failure(&signal)),
         }),
@@ -200,7 +204,28 @@ fn read_text(
 /// An answer's text, with `JSON.parse`'s reading of it when it is JSON.
 fn read_body(text: String) -> ResponseBody {
     let json = convert::parse(&text);
-    ResponseBody { text, json }
+    ResponseBody {
+        text,
+        json,
+        retry_after_s: None,
+    }
+}
+
+/// The `Retry-After` of a 429 or 503 in whole seconds (the outbox waits that long); an HTTP
+/// date, or a header the page cannot read (cross-origin without `Access-Control-Expose-Headers`),
+/// is `None`.
+fn retry_after(response: &Response) -> Option<u64> {
+    if !matches!(response.status(), 429 | 503) {
+        return None;
+    }
+    let value = response.headers().get("retry-after").ok().flatten()?;
+    let digits = value.trim();
+    if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.bytes().try_fold(0u64, |n, b| {
+        n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+    })
 }
 
 /// Sends the request and calls `done` once with the outcome; the answer's text is read whatever

@@ -27,6 +27,7 @@ mod cookie;
 mod error;
 mod fetch;
 mod matcher;
+mod online;
 mod page;
 mod preview;
 mod service;

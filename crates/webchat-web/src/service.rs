@@ -21,6 +21,7 @@ use webchat_core::{COMMAND_NAMES, Command, CommandId, Effect, Event, Input, Repl
 use crate::commands::{Extra, decode};
 use crate::convert::{get, to_js};
 use crate::matcher::{JsMatcher, regexp_array};
+use crate::online::OnlineWatcher;
 use crate::page::{custom_headers, environment};
 use crate::preview::PreviewWatcher;
 use crate::storage::{CallbackError, SessionStore};
@@ -60,6 +61,8 @@ pub struct Service {
     last_error: RefCell<JsValue>,
     preprocessors: RefCell<Vec<Function>>,
     preview: RefCell<Option<PreviewWatcher>>,
+    /// The window's `online`/`offline` listeners (the outbox waits while offline).
+    online: RefCell<Option<OnlineWatcher>>,
     /// `_genesys.widgets`, as `App.ready` delivered it.
     widgets: RefCell<JsValue>,
     /// `App::ajax_headers_version` when the core last got the App's AJAX headers: a change is
@@ -104,6 +107,7 @@ impl Service {
                 last_error: RefCell::new(JsValue::UNDEFINED),
                 preprocessors: RefCell::new(Vec::new()),
                 preview: RefCell::new(None),
+                online: RefCell::new(None),
                 widgets: RefCell::new(JsValue::UNDEFINED),
                 headers_version: Cell::new(0),
                 on_configured: RefCell::new(None),
@@ -114,6 +118,13 @@ impl Service {
         for name in COMMAND_NAMES {
             service.register(name, access(name, false));
         }
+        let weak = service.me.clone();
+        let watcher = OnlineWatcher::new(move |online| {
+            if let Some(s) = weak.upgrade() {
+                s.feed(Input::Online(online));
+            }
+        });
+        *service.online.borrow_mut() = watcher;
         let weak = service.me.clone();
         service.plugin.subscribe("App.ready", move |widgets| {
             if let Some(s) = weak.upgrade() {

@@ -61,6 +61,7 @@ impl Socket {
                     on_event(SocketEvent::Frame(ResponseBody {
                         json: convert::parse(&text),
                         text,
+                        retry_after_s: None,
                     }));
                 }
             })

@@ -33,6 +33,13 @@ use transport::Waited;
 /// The Bayeux endpoint.
 pub const PATH: &str = "/genesys/cometd";
 
+/// Whether a long-polling body (a JSON batch) publishes a chat `sendMessage` (the
+/// `dropSendReplies` fault).
+pub fn publishes_send(body: &str) -> bool {
+    transport::parse_batch(body.as_bytes())
+        .is_some_and(|batch| batch.iter().any(transport::is_send_publish))
+}
+
 /// The live Bayeux clients, behind one lock (never held while a conversation is locked).
 #[derive(Debug)]
 pub struct Clients(Mutex<Registry>);

@@ -212,7 +212,14 @@ pub async fn serve_socket(socket: WebSocket, app: Shared) {
                         if send(&mut sink, bad).await.is_err() { return; }
                         continue;
                     };
+                    let drop_reply = batch.iter().any(is_send_publish)
+                        && app.with_faults(|f| f.take_send_reply_drop());
                     let answered = answer(&app, &batch);
+                    if drop_reply {
+                        // The dropSendReplies fault: stored, but the socket breaks before the
+                        // answer.
+                        return;
+                    }
                     if let Some(id) = handshaken(&answered.replies) {
                         client = Some(id);
                     }
@@ -234,6 +241,15 @@ pub async fn serve_socket(socket: WebSocket, app: Shared) {
             },
         }
     }
+}
+
+/// Whether a Bayeux message publishes a chat `sendMessage`.
+pub fn is_send_publish(message: &Value) -> bool {
+    message
+        .get("channel")
+        .and_then(Value::as_str)
+        .is_some_and(|c| chat::service_of(c).is_some())
+        && message["data"]["operation"] == "sendMessage"
 }
 
 /// The client id a successful handshake in these replies issued.

@@ -121,7 +121,7 @@ proptest! {
                 }
                 Step::Answer(pick, status, body) if !requests.is_empty() => {
                     let id = requests.remove(usize::from(pick) % requests.len());
-                    let body = ResponseBody { text: String::from("x"), json: Some(body) };
+                    let body = ResponseBody { text: String::from("x"), json: Some(body), retry_after_s: None };
                     api.feed(Input::Http { id, outcome: HttpOutcome::Response { status, body } }, now)
                 }
                 Step::Fail(pick) if !requests.is_empty() => {

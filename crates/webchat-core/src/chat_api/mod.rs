@@ -259,7 +259,12 @@ impl<M: TextMatcher> ChatApi<M> {
     }
 
     /// Configures the machine; `false` (and the open failed) when the configuration is refused.
-    fn configure(&mut self, webchat: Json, env: Environment) -> bool {
+    fn configure(&mut self, mut webchat: Json, env: Environment) -> bool {
+        // The API reports an unreachable server as its own error codes (100, 150), so its
+        // machine rejects such sends at once instead of queueing them in the outbox.
+        if let Json::Object(c) = &mut webchat {
+            c.insert("outbox", crate::json!({"enabled": false}));
+        }
         self.run(Command::Configure { webchat, env }, Waiting::Nobody);
         if self.chat.capabilities().is_some() {
             return true;

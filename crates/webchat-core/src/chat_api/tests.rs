@@ -63,6 +63,7 @@ fn answer(
     let body = ResponseBody {
         text: testing::text(&body),
         json: Some(body),
+        retry_after_s: None,
     };
     api.feed(
         Input::Http {

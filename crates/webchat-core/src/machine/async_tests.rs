@@ -2,6 +2,7 @@
 //! session: restore from customer-held session data, `restored {async: true}`, getSessionData's
 //! sink called only when the data changes, lost sessions, and fetchHistory paging.
 
+use super::test_effects::{published, settled};
 use super::*;
 use crate::command::{Command, Environment, PageInfo};
 use crate::drive::{CommandId, Effect, Input, Reply, RequestId};
@@ -122,15 +123,6 @@ fn request(fx: &[Effect]) -> (RequestId, HttpRequest) {
         .unwrap_or_else(|| panic!("no request in {fx:?}"))
 }
 
-fn published(fx: &[Effect], event: Event) -> Vec<Json> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Publish { event: ev, payload } if *ev == event => Some(payload.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn saved(fx: &[Effect]) -> Vec<Json> {
     fx.iter()
         .filter_map(|e| match e {
@@ -157,14 +149,6 @@ fn indexes(fx: &[Effect]) -> Vec<(u64, bool)> {
                 .map(move |m| (m["index"].as_u64().unwrap_or(0), restoring))
         })
         .collect()
-}
-
-fn settled(fx: &[Effect], id: CommandId) -> Option<(bool, Reply)> {
-    fx.iter().find_map(|e| match e {
-        Effect::Resolve { id: i, reply } if *i == id => Some((true, reply.clone())),
-        Effect::Reject { id: i, reply } if *i == id => Some((false, reply.clone())),
-        _ => None,
-    })
 }
 
 #[test]

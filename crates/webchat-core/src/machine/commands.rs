@@ -1,6 +1,7 @@
 //! Bus commands into the machine: validation first (every documented rejection lives in
 //! `validate.rs`), then the command's effect on the phase, the session or the local state.
 
+use super::outbox::Waiter;
 use super::{Purpose, Setup, WebChat};
 use crate::command::{Command, Environment, FiltersArg, PageInfo, PreprocessorArg};
 use crate::config::WebChatConfig;
@@ -41,7 +42,7 @@ impl<M: TextMatcher> WebChat<M> {
             }
             Command::SendMessage(data) => {
                 let text = validate::message_text(&data).unwrap_or_default();
-                self.send_text(text, Purpose::Answer(id));
+                self.send_text(text, Waiter::Answer(id));
             }
             Command::SendCustomNotice(data) => {
                 let text = validate::message_text(&data).unwrap_or_default();
@@ -64,7 +65,7 @@ impl<M: TextMatcher> WebChat<M> {
                 }
                 let text =
                     validate::message_text(&json!({ "message": message })).unwrap_or_default();
-                self.send_text(text, Purpose::AnswerEmpty(id));
+                self.send_text(text, Waiter::Empty(id));
             }
             Command::AddPrefilter(arg) => {
                 let patterns = match arg {
@@ -184,6 +185,16 @@ impl<M: TextMatcher> WebChat<M> {
             RestoreDecision::TooOld => {
                 self.out.push(Effect::ClearSession);
                 self.publish(Event::RestoreTimeout, Json::Null);
+                // Messages still queued in it are reported, not dropped without a word.
+                let queued = env
+                    .stored_session
+                    .as_ref()
+                    .and_then(|v| PersistedSession::from_storage(v).ok());
+                if let Some(rec) = queued {
+                    self.outbox.load(Some(&rec.outbox));
+                    self.outbox.announce_all();
+                    self.fail_outbox(texts::OUTBOX_CHAT_ENDED);
+                }
             }
             RestoreDecision::Restore(rec) => self.begin_restore(*rec, None),
         }
@@ -240,13 +251,13 @@ impl<M: TextMatcher> WebChat<M> {
             .unwrap_or_default()
     }
 
-    fn send_text(&mut self, text: String, purpose: Purpose) {
+    fn send_text(&mut self, text: String, waiter: Waiter) {
         if self.preview_typing {
             self.preview_typing = false;
             self.typing_idle_at = None;
             self.publish(Event::ClientTypingStopped, Json::Null);
         }
-        self.begin(Op::Send { text }, purpose);
+        self.queue_send(text, waiter);
     }
 
     fn update_user_data(&mut self, id: CommandId, data: Json) {
@@ -308,6 +319,7 @@ impl<M: TextMatcher> WebChat<M> {
             filters: Default::default(),
             start_time: self.now,
             last_activity: self.now,
+            outbox: Json::Array(Vec::new()),
         }
     }
 
@@ -321,7 +333,7 @@ impl<M: TextMatcher> WebChat<M> {
         }
     }
 
-    fn begin_restore(&mut self, rec: PersistedSession, cmd: Option<CommandId>) {
+    pub(super) fn begin_restore(&mut self, rec: PersistedSession, cmd: Option<CommandId>) {
         let mut resumed = false;
         self.with_session_mut(|s, _| resumed = s.resume(&rec.keys));
         if !resumed {
@@ -336,6 +348,7 @@ impl<M: TextMatcher> WebChat<M> {
         self.phase = Phase::Restoring;
         self.start_time = Some(rec.start_time);
         self.filters = rec.filters.clone();
+        self.outbox.load(Some(&rec.outbox));
         self.record = Some(rec);
         self.begin(Op::Restore, Purpose::Restore(cmd));
     }

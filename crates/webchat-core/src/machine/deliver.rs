@@ -1,6 +1,7 @@
-//! Messages from the session to the page: de-duplication and filters, then roster and agent
-//! typing, then one messageReceived (the glue applies preprocessors) followed by the per-message
-//! events.
+//! Messages from the session to the page: the reorder buffer (live messages in index order),
+//! de-duplication and filters, then roster and agent typing, then one messageReceived (the glue
+//! applies preprocessors) followed by the per-message events. A customer message may be the
+//! echo of an outbox message whose answer was lost (`sending.rs`).
 
 use super::WebChat;
 use crate::drive::Effect;
@@ -12,7 +13,28 @@ use crate::message::{Message, SenderType, kind};
 use crate::timing::AGENT_TYPING_TIMEOUT_MS;
 
 impl<M: TextMatcher> WebChat<M> {
+    /// Messages from the session. A restore's replay is published as it comes; live messages
+    /// pass the reorder buffer first.
     pub(super) fn deliver(&mut self, messages: Vec<Message>, raw: Vec<Json>, restoring: bool) {
+        if restoring {
+            return self.publish_messages(messages, raw, true);
+        }
+        let highest = self.transcript.highest_index();
+        let ready = self.reorder.admit(messages, raw, highest, self.now);
+        self.publish_messages(ready.messages, ready.raw, false);
+    }
+
+    /// Held messages whose wait is over.
+    pub(super) fn release_held(&mut self) {
+        if !matches!(self.phase, super::Phase::Active | super::Phase::Ending) {
+            return self.reorder.clear();
+        }
+        let highest = self.transcript.highest_index();
+        let ready = self.reorder.expire(highest, self.now);
+        self.publish_messages(ready.messages, ready.raw, false);
+    }
+
+    fn publish_messages(&mut self, messages: Vec<Message>, raw: Vec<Json>, restoring: bool) {
         let mut published = Vec::new();
         let mut events: Vec<(Event, Json)> = Vec::new();
         for msg in messages {
@@ -29,6 +51,12 @@ impl<M: TextMatcher> WebChat<M> {
                 continue;
             };
             let json = msg.to_json();
+            if msg.from.kind == SenderType::Client
+                && msg.kind == kind::MESSAGE
+                && let Some(index) = msg.index
+            {
+                self.outbox_echo(&msg.text, index, &json);
+            }
             if let Some(event) = self.roster.apply(&msg) {
                 events.push((event, self.roster.event_payload(&msg)));
             }

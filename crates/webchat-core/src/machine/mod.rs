@@ -12,9 +12,14 @@
 //! - `deliver.rs`: messages through de-duplication and filters, then roster and typing.
 //! - `typing.rs`: the typing-preview input and the two typing deadlines.
 //! - `takeover.rs`: a following tab taking the chat over from the tab that led.
+//! - `outbox.rs`: customer messages waiting for the server (pure); `sending.rs` drives it.
+//! - `order.rs`: the reorder buffer that publishes live messages in index order (pure).
 
 mod commands;
 mod deliver;
+mod order;
+mod outbox;
+mod sending;
 mod session_events;
 mod takeover;
 mod typing;
@@ -56,6 +61,8 @@ enum Purpose {
     Fire,
     /// The restore of a chat taken over from another tab (`takeover.rs`).
     TakeOver,
+    /// A send or check of the outbox's head (`sending.rs`).
+    Outbox,
 }
 
 /// The WebChatService core. `M` evaluates JavaScript RegExps for the filters.
@@ -84,6 +91,10 @@ pub struct WebChat<M: TextMatcher> {
     start_time: Option<u64>,
     end_time: Option<u64>,
     record: Option<PersistedSession>,
+    /// Customer messages waiting for the server, in typed order.
+    outbox: outbox::Outbox,
+    /// Live messages held back until the index before them arrives.
+    reorder: order::Reorder,
     /// Async mode: the session data last handed to the customer's `getSessionData`.
     async_saved: Option<Json>,
     /// The record is saved once at the end of the current input (many `RecordChanged`s in one
@@ -118,6 +129,8 @@ impl<M: TextMatcher> WebChat<M> {
             start_time: None,
             end_time: None,
             record: None,
+            outbox: outbox::Outbox::default(),
+            reorder: order::Reorder::default(),
             async_saved: None,
             save_due: false,
             taking_over: false,
@@ -173,6 +186,7 @@ impl<M: TextMatcher> WebChat<M> {
                     s.session.handle_socket(event, now_ms);
                 }
             }
+            Input::Online(online) => self.browser_online(online),
         }
         self.end_input()
     }
@@ -201,6 +215,11 @@ impl<M: TextMatcher> WebChat<M> {
     /// Drains the session and saves the record if due: the end of every input.
     fn end_input(&mut self) -> Vec<Effect> {
         self.drain();
+        if !self.outbox.is_idle() {
+            // A message whose catch-up just ended goes now that the catch-up's messages are in.
+            self.pump_outbox();
+            self.drain();
+        }
         if self.phase != Phase::Restoring {
             self.taking_over = false;
         }
@@ -241,6 +260,8 @@ impl<M: TextMatcher> WebChat<M> {
             session,
             self.typing_idle_at,
             self.agent_typing.as_ref().map(|(_, at)| *at),
+            self.outbox.poll_timeout(),
+            self.reorder.poll_timeout(),
         ]
         .into_iter()
         .flatten()
@@ -290,10 +311,16 @@ impl<M: TextMatcher> WebChat<M> {
 
     /// Begins `what` on the session for `purpose`.
     fn begin(&mut self, what: Op, purpose: Purpose) {
+        self.begin_op(what, purpose);
+    }
+
+    /// [`WebChat::begin`], returning the operation's id.
+    fn begin_op(&mut self, what: Op, purpose: Purpose) -> OpId {
         let op = OpId(self.next_op);
         self.next_op = self.next_op.wrapping_add(1);
         self.ops.push((op, purpose));
         self.with_session_mut(|s, now| s.begin(op, what, now));
+        op
     }
 
     /// Moves the session's IO into the effects and handles its events until both are empty.
@@ -342,6 +369,7 @@ impl<M: TextMatcher> WebChat<M> {
             filters: self.filters.clone(),
             start_time: self.start_time.unwrap_or(self.now),
             last_activity: self.now,
+            outbox: self.outbox.to_json(),
         };
         self.out.push(Effect::SaveSession {
             value: rec.to_storage(),
@@ -380,6 +408,8 @@ impl<M: TextMatcher> WebChat<M> {
         self.agent_typing = None;
         self.preview_typing = false;
         self.end_time = Some(self.now);
+        self.reorder.clear();
+        self.fail_outbox(crate::texts::OUTBOX_CHAT_ENDED);
         self.record = None;
         self.async_saved = None;
         self.out.push(Effect::ClearSession);
@@ -393,6 +423,7 @@ impl<M: TextMatcher> WebChat<M> {
 
     fn begin_session(&mut self) {
         self.transcript.clear();
+        self.reorder.clear();
         self.roster.clear();
         self.start_time = Some(self.now);
         self.end_time = None;
@@ -402,4 +433,8 @@ impl<M: TextMatcher> WebChat<M> {
 #[cfg(all(test, feature = "v3"))]
 mod async_tests;
 #[cfg(test)]
+mod outbox_tests;
+#[cfg(test)]
 mod stub_tests;
+#[cfg(test)]
+mod test_effects;

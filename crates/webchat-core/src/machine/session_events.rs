@@ -41,6 +41,7 @@ impl<M: TextMatcher> WebChat<M> {
                 for e in events {
                     self.publish(*e, Json::Null);
                 }
+                self.outbox_link(matches!(link, Link::BackOnline | Link::Reconnected));
             }
             SessionEvent::Polling(on) => self.publish(
                 if on {
@@ -78,6 +79,7 @@ impl<M: TextMatcher> WebChat<M> {
             Purpose::End(cmd) => self.on_ended(cmd, outcome),
             Purpose::Restore(cmd) => self.on_restored(cmd, outcome),
             Purpose::TakeOver => self.on_taken_over(outcome),
+            Purpose::Outbox => self.on_outbox_finished(op, outcome),
             Purpose::Fire => {
                 if let OpOutcome::Failed(error) | OpOutcome::Unreachable(error) = &outcome {
                     self.call_failed(error);
@@ -91,7 +93,7 @@ impl<M: TextMatcher> WebChat<M> {
     /// nothing is a local refusal (no active chat, unsupported, too long), not a server call,
     /// and publishes nothing. Automatic polls never get here: their failures count towards
     /// `pollExceptionLimit` and show as connectionPending/chatServerWentOffline instead.
-    fn call_failed(&mut self, error: &Json) {
+    pub(super) fn call_failed(&mut self, error: &Json) {
         if error.is_object() {
             self.publish(Event::CallFailed, error.clone());
         }
@@ -176,6 +178,8 @@ impl<M: TextMatcher> WebChat<M> {
                 self.filters = Filters::default();
                 self.out.push(crate::drive::Effect::ClearSession);
                 self.publish(Event::RestoreFailed, Json::Null);
+                self.announce_pending();
+                self.fail_outbox(crate::texts::OUTBOX_CHAT_ENDED);
                 self.with_session_mut(|s, _| s.reset());
                 if let Some(c) = cmd {
                     self.reject(c, Reply::Undefined);
@@ -186,5 +190,9 @@ impl<M: TextMatcher> WebChat<M> {
         if let Some(c) = cmd {
             self.resolve(c, Reply::Undefined);
         }
+        // Messages queued before the reload are pending again, and go when they can (one whose
+        // answer was lost waits for the replay first, as after a reconnect).
+        self.announce_pending();
+        self.outbox_link(true);
     }
 }

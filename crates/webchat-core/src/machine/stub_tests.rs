@@ -370,12 +370,14 @@ fn a_failed_call_publishes_error_only_for_a_server_answer_not_a_local_text() {
         outcome: OpOutcome::Failed(json!("Message is too long")),
     }]);
     assert!(events(&fx).is_empty(), "{:?}", events(&fx));
+    // A refusal from the server (an unreachable one keeps the message in the outbox instead,
+    // as pending: outbox_tests.rs).
     let (id, _) = h.user(Command::SendMessage(json!({"message": "x"})));
     let (op, _) = h.last_op();
-    let ajax = json!({"status": 500, "statusText": "error"});
+    let ajax = json!({"status": 400, "statusText": "error"});
     let fx = h.report(vec![SessionEvent::Finished {
         op,
-        outcome: OpOutcome::Unreachable(ajax.clone()),
+        outcome: OpOutcome::Failed(ajax.clone()),
     }]);
     assert_eq!(events(&fx), vec!["error"]);
     assert!(fx.contains(&Effect::Publish {

@@ -46,6 +46,9 @@ impl<M: TextMatcher> WebChat<M> {
         self.phase = Phase::Restoring;
         self.start_time = Some(rec.start_time);
         self.filters = rec.filters.clone();
+        // Messages the tab that led still had queued go out from here; every tab announced them
+        // as pending already, so they are not announced again.
+        self.outbox.load(Some(&rec.outbox));
         self.record = Some(rec);
         self.taking_over = quiet;
         let purpose = if quiet {

@@ -41,5 +41,7 @@ impl<M: TextMatcher> WebChat<M> {
             self.publish(Event::AgentTypingTimeout, msg);
         }
         self.with_session_mut(|s, now| s.handle_timeout(now));
+        self.release_held();
+        self.outbox_tick();
     }
 }

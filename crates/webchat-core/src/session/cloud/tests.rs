@@ -46,6 +46,7 @@ fn chat_config(cloud: &CloudConfig) -> WebChatConfig {
         poll_exception_limit: 5,
         restore_timeout_ms: 60_000,
         transport: TransportConfig::Cloud(cloud.clone()),
+        outbox: Default::default(),
     }
 }
 

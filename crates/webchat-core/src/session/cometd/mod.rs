@@ -243,7 +243,14 @@ impl Session for CometSession {
                     self.drain_rest();
                 }
             }
-            Op::Poll | Op::FetchHistory => self.finish(
+            // Not a command here (no polling); the outbox's catch-up: what the server has from
+            // the first index not seen, as after a reconnect.
+            Op::Poll => {
+                let position = self.seen.first_missing();
+                let preview = String::new();
+                self.submit(op, Call::Refresh { position, preview }, Step::Answer, now);
+            }
+            Op::FetchHistory => self.finish(
                 op,
                 OpOutcome::Failed(json!(texts::UNSUPPORTED_BY_TRANSPORT)),
             ),

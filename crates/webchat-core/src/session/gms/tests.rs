@@ -959,6 +959,7 @@ fn record(last_activity: u64, last_index: u64, prefilters: Vec<Pattern>) -> Stri
         },
         start_time: 5,
         last_activity,
+        outbox: Json::Array(Vec::new()),
     };
     testing::text(&record.to_storage())
 }

@@ -381,6 +381,7 @@ impl GmsWire {
             body: crate::http::ResponseBody {
                 text: String::new(),
                 json: Some(envelope.clone()),
+                retry_after_s: None,
             },
         };
         if refused {

@@ -40,6 +40,7 @@ fn chat_config(v3: &EngageV3Config) -> WebChatConfig {
         poll_exception_limit: 2,
         restore_timeout_ms: 60_000,
         transport: TransportConfig::EngageV3(v3.clone()),
+        outbox: Default::default(),
     }
 }
 

@@ -243,16 +243,23 @@ fn custom_headers_changed_mid_chat_reach_the_next_file_call_and_never_the_bayeux
 }
 
 #[test]
-fn polling_commands_are_not_for_this_transport() {
+fn polling_commands_are_not_for_this_transport_but_a_catch_up_replays_what_was_missed() {
     let mut h = Harness::new(false);
     h.started();
-    h.begin(Op::Poll);
-    let events = h.events();
-    assert!(
-        matches!(&events[0], SessionEvent::Finished { outcome: OpOutcome::Failed(e), .. } if *e == crate::json!(texts::UNSUPPORTED_BY_TRANSPORT))
-    );
     assert!(!h.session.capabilities().polling);
     assert!(h.session.capabilities().push);
+    // The poll command is refused by validation (no `polling`); Op::Poll is the outbox's
+    // catch-up: requestNotifications from the first index not seen.
+    assert!(h.session.capabilities().catch_up);
+    h.begin(Op::Poll);
+    let publish = find(&h.sent(), CHANNEL);
+    assert_eq!(publish.data()["operation"], "requestNotifications");
+    assert!(publish.data()["transcriptPosition"].as_u64().is_some());
+    h.begin(Op::FetchHistory);
+    let events = h.events();
+    assert!(
+        matches!(events.last(), Some(SessionEvent::Finished { outcome: OpOutcome::Failed(e), .. }) if *e == crate::json!(texts::UNSUPPORTED_BY_TRANSPORT))
+    );
 }
 
 #[test]

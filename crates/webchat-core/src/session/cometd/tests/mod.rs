@@ -64,6 +64,7 @@ fn config(websocket: bool) -> (GmsConfig, WebChatConfig) {
         poll_exception_limit: 3,
         restore_timeout_ms: 60_000,
         transport: TransportConfig::Gms(gms.clone()),
+        outbox: Default::default(),
     };
     (gms, chat)
 }

@@ -30,6 +30,10 @@ fn a_failed_server_call_publishes_error_with_the_rejection_and_the_chat_goes_on(
     ];
     for network in [false, true] {
         for command in commands.clone() {
+            if network && matches!(command, Command::SendMessage(_)) {
+                // Unreachable, a message waits in the outbox as pending (outbox tests).
+                continue;
+            }
             let mut h = Harness::started();
             let name = format!("{command:?}");
             let (Reply::Json(rejected), fx) = refused(&mut h, command, network) else {
