@@ -1,6 +1,7 @@
 //! Fault injection state: failing the next N protocol requests, added latency, going offline (for
 //! a while or until switched back), refusing new chats, and accepting customer sends while
-//! dropping their answers. Pure: the request layer asks [`FaultState::judge`] what to do with a request.
+//! dropping their answers, listing poll answers backwards and holding pushed agent messages to send
+//! them backwards. Pure: the request layer asks [`FaultState::judge`] what to do with a request.
 
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +43,9 @@ pub struct FaultSettings {
     /// Reverse the messages of this many of the next poll answers that carry two or more (GMS
     /// `refresh`, Engage v3 `GET …/messages`): the order a client must not trust.
     pub reverse_polls: Option<u32>,
+    /// Hold what is pushed to a customer (GMS CometD, Genesys Cloud WebSocket) until this many
+    /// agent messages are pending, then push it all in reverse order, once.
+    pub reverse_pushes: Option<u32>,
 }
 
 /// The live fault state.
@@ -56,6 +60,7 @@ pub struct FaultState {
     reject_new_chats: bool,
     drop_send_replies: u32,
     reverse_polls: u32,
+    reverse_pushes: u32,
 }
 
 impl Default for FaultState {
@@ -70,6 +75,7 @@ impl Default for FaultState {
             reject_new_chats: false,
             drop_send_replies: 0,
             reverse_polls: 0,
+            reverse_pushes: 0,
         }
     }
 }
@@ -109,6 +115,8 @@ pub struct FaultReport {
     pub drop_send_replies: u32,
     /// Poll answers still to reverse.
     pub reverse_polls: u32,
+    /// Agent messages to hold before pushing them backwards (0 once they went).
+    pub reverse_pushes: u32,
 }
 
 /// Why a fault update was refused.
@@ -154,6 +162,9 @@ impl FaultState {
         }
         if let Some(n) = settings.reverse_polls {
             self.reverse_polls = n;
+        }
+        if let Some(n) = settings.reverse_pushes {
+            self.reverse_pushes = n;
         }
         let mut went_offline = false;
         if let Some(offline) = settings.offline {
@@ -215,6 +226,18 @@ impl FaultState {
         self.reverse_polls = self.reverse_polls.saturating_sub(1);
     }
 
+    /// How many agent messages a push must wait for before going out backwards (0: push as
+    /// usual). Peeks; [`FaultState::take_reverse_pushes`] consumes.
+    pub fn reverse_pushes(&self) -> u32 {
+        self.reverse_pushes
+    }
+
+    /// One held push is going out backwards: disarms the fault. Returns whether it was still armed
+    /// (another customer's push may have taken it meanwhile).
+    pub fn take_reverse_pushes(&mut self) -> bool {
+        std::mem::take(&mut self.reverse_pushes) > 0
+    }
+
     /// Whether new chats are refused now.
     pub fn rejects_new_chats(&self) -> bool {
         self.reject_new_chats
@@ -232,6 +255,7 @@ impl FaultState {
             offline: self.offline,
             drop_send_replies: self.drop_send_replies,
             reverse_polls: self.reverse_polls,
+            reverse_pushes: self.reverse_pushes,
         }
     }
 }
@@ -322,6 +346,18 @@ mod tests {
         assert!(s.take_send_reply_drop());
         assert!(!s.take_send_reply_drop());
         assert_eq!(s.report(0).drop_send_replies, 0);
+    }
+
+    #[test]
+    fn reversed_pushes_are_armed_for_n_messages_and_taken_once() {
+        let mut s = FaultState::default();
+        let settings: FaultSettings = serde_json::from_str(r#"{"reversePushes":3}"#).unwrap();
+        s.apply(&settings, 0).unwrap();
+        assert_eq!(s.reverse_pushes(), 3);
+        assert_eq!(s.report(0).reverse_pushes, 3);
+        assert!(s.take_reverse_pushes());
+        assert!(!s.take_reverse_pushes(), "only once");
+        assert_eq!(s.reverse_pushes(), 0);
     }
 
     #[test]

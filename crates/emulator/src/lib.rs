@@ -30,6 +30,7 @@ mod gms;
 mod ids;
 mod jwt;
 pub mod model;
+mod push_order;
 mod recorder;
 mod server;
 mod state;

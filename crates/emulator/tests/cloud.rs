@@ -401,3 +401,27 @@ async fn oversized_and_malformed_messages_get_cloud_errors() {
         .unwrap();
     assert_eq!(minimal.status(), 200, "memberInfo fields are not required");
 }
+
+#[tokio::test]
+async fn reversed_pushes_send_held_agent_messages_last_first() {
+    let server = start(no_auto_agent).await;
+    let api = AgentApi::new(&server);
+    let guest = Cloud::start(&server, "Pat").await;
+    let mut socket = guest.connect().await;
+    let path = format!("/sessions/{}", guest.id);
+    api.post(&format!("{path}/join"), json!({})).await;
+    api.faults(json!({"reversePushes": 2})).await;
+    for text in ["first", "second"] {
+        api.post(&format!("{path}/messages"), json!({"text": text}))
+            .await;
+    }
+    let frames = frames_until(&mut socket, |f| f["eventBody"]["body"] == "first").await;
+    let bodies: Vec<&str> = frames
+        .iter()
+        .filter(|f| frame_kind(f) == "message")
+        .filter_map(|f| f["eventBody"]["body"].as_str())
+        .filter(|b| ["first", "second"].contains(b))
+        .collect();
+    assert_eq!(bodies, ["second", "first"]);
+    assert_eq!(api.get("/faults").await.1["reversePushes"], 0);
+}

@@ -473,3 +473,57 @@ async fn next(ws: &mut Socket) -> Value {
         }
     }
 }
+
+#[tokio::test]
+async fn reversed_pushes_hold_agent_messages_then_push_them_last_first_once() {
+    let server = start(no_auto_agent).await;
+    let agent = AgentApi::new(&server);
+    let mut b = Bayeux::handshake(&server).await;
+    b.connect().await;
+    let started = request_chat(&mut b).await;
+    let chat_id = started["chatId"].as_str().unwrap().to_owned();
+    join_and_say(&agent, &chat_id, &[]).await;
+    while !pushed_events(&b.connect().await)
+        .iter()
+        .any(|e| e["type"] == "ParticipantJoined")
+    {}
+    agent.faults(json!({"reversePushes": 2})).await;
+    say(&agent, &chat_id, "a").await;
+    let held = tokio::spawn(async move {
+        let replies = b.connect().await;
+        (b, replies)
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert!(!held.is_finished(), "one agent message of two is held");
+    say(&agent, &chat_id, "b").await;
+    let (mut b, replies) = held.await.unwrap();
+    assert_eq!(
+        texts(&pushed_events(&replies)),
+        ["b", "a"],
+        "both in one answer, the last first"
+    );
+    assert_eq!(agent.get("/faults").await.1["reversePushes"], 0);
+    say(&agent, &chat_id, "c").await;
+    say(&agent, &chat_id, "d").await;
+    let mut later = Vec::new();
+    while later.len() < 2 {
+        later.extend(texts(&pushed_events(&b.connect().await)));
+    }
+    assert_eq!(later, ["c", "d"], "only once");
+}
+
+async fn say(agent: &AgentApi, chat_id: &str, text: &str) {
+    agent
+        .post(
+            &format!("/sessions/{chat_id}/messages"),
+            json!({"text": text}),
+        )
+        .await;
+}
+
+fn texts(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| e["text"].as_str().map(String::from))
+        .collect()
+}

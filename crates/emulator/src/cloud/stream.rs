@@ -1,6 +1,7 @@
 //! The Genesys Cloud event stream: one WebSocket per attach, pushing message, typing and
 //! member-change frames as the conversation changes, a heartbeat every `heartbeat_ms`, and `pong`
-//! for a client ping. A fault-API drop closes it abruptly (no close frame), like a lost network.
+//! for a client ping (the `reversePushes` fault holds frames, then sends them backwards: see
+//! [`crate::push_order`]). A fault-API drop closes it abruptly (no close frame), like a lost network.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +12,7 @@ use serde_json::Value;
 
 use super::wire;
 use crate::clock::now_ms;
+use crate::push_order::{self, PushPlan};
 use crate::state::Shared;
 use crate::store::Slot;
 
@@ -24,8 +26,20 @@ pub async fn serve(socket: WebSocket, app: Shared, slot: Arc<Slot>) {
     let period = Duration::from_millis(app.config.heartbeat_ms.max(1));
     let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     loop {
-        let (frames, next) = slot.read(|c| wire::frames_after(c, cursor));
+        let (staff, ended) = slot.read(|c| {
+            let pending = c.events_after_seq(cursor);
+            (push_order::staff_messages(c, pending), c.is_ended())
+        });
+        let plan = push_order::plan(&app, staff, ended || slot.is_removed());
+        let (mut frames, next) = match plan {
+            PushPlan::Hold => (Vec::new(), cursor),
+            _ => slot.read(|c| wire::frames_after(c, cursor)),
+        };
         cursor = next;
+        if plan == PushPlan::Reversed {
+            // The reversePushes fault: the held frames go out last first.
+            frames.reverse();
+        }
         for frame in frames {
             if send(&mut sink, &frame).await.is_err() {
                 return;

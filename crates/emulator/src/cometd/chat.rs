@@ -13,6 +13,7 @@ use super::bayeux::Binding;
 use crate::form::FormFields;
 use crate::gms::{self, GmsError, envelope};
 use crate::model::Protocol;
+use crate::push_order::{self, PushPlan};
 use crate::state::Shared;
 use crate::store::Slot;
 
@@ -95,23 +96,65 @@ pub fn flush(app: &Shared, client_id: &str) -> bool {
     let Some(slot) = followed(app, client_id) else {
         return false;
     };
+    let plan = pending_plan(app, client_id, &slot);
+    if plan == PushPlan::Hold {
+        return false;
+    }
     let Some((events, ended)) = take_pending(app, client_id, &slot) else {
         return false;
     };
-    let mut body = slot.read(|c| envelope::envelope(c, envelope::status::OK, &[]));
-    body["messages"] = events;
-    if ended {
-        body["chatEnded"] = json!(true);
-    }
     let channel = app.comet.with(|r| {
         r.client(client_id)
             .and_then(|c| c.chat.as_ref())
             .map(|b| b.channel.clone())
     });
     let Some(channel) = channel else { return false };
-    app.comet
-        .with(|r| r.deliver(client_id, json!({"channel": channel, "data": body})));
+    let envelope_of = |events: Value, end: bool| {
+        let mut body = slot.read(|c| envelope::envelope(c, envelope::status::OK, &[]));
+        body["messages"] = events;
+        if end {
+            body["chatEnded"] = json!(true);
+        }
+        json!({"channel": channel, "data": body})
+    };
+    let pushes = match (plan, events) {
+        // The reversePushes fault: one envelope per event, the last first, queued together (one
+        // long-poll answer, one WebSocket frame); the end, if it came, still goes last.
+        (PushPlan::Reversed, Value::Array(list)) if !list.is_empty() => {
+            let mut one_each: Vec<Value> = list
+                .into_iter()
+                .enumerate()
+                .map(|(i, e)| envelope_of(json!([e]), ended && i == 0))
+                .collect();
+            one_each.reverse();
+            one_each
+        }
+        (_, events) => vec![envelope_of(events, ended)],
+    };
+    app.comet.with(|r| {
+        for push in pushes {
+            r.deliver(client_id, push);
+        }
+    });
     true
+}
+
+/// Whether the `reversePushes` fault holds, reverses or leaves alone what is pending for client
+/// `client_id`.
+fn pending_plan(app: &Shared, client_id: &str, slot: &Slot) -> PushPlan {
+    let Some(cursor) = app.comet.with(|r| {
+        r.client(client_id)
+            .and_then(|c| c.chat.as_ref().map(|b| b.cursor))
+    }) else {
+        return PushPlan::InOrder;
+    };
+    let (staff, ended) = slot.read(|c| {
+        (
+            push_order::staff_messages(c, c.events_from(cursor)),
+            c.is_ended(),
+        )
+    });
+    push_order::plan(app, staff, ended)
 }
 
 /// The slot of the chat client `client_id` follows.
