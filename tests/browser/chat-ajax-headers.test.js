@@ -105,9 +105,12 @@ test('over CometD the REST file calls carry the header as it is now; Bayeux traf
   await p.run(() => window.__chat.cmd('sendFile', { files: new File(['x'], 'a.txt') }), undefined, { timeout: 10000 });
   const headers = await nextCall(id, 'file/limits');
   assert.equal(headers.authorization, 'Bearer live');
+  // A Bayeux publish for certain in the window (a long-poll held across it records nothing).
+  const sent = await p.run(() => window.__chat.cmd('sendMessage', { message: 'over bayeux' }));
+  assert.equal(sent.state, 'resolved');
   const { requests } = await emu.api('GET', '/emulator/api/requests');
   const bayeux = requests.filter((r) => r.path.startsWith(COMET_PATH));
-  assert.ok(bayeux.length > 0, 'the long-poll went on meanwhile');
+  assert.ok(bayeux.length > 0, 'Bayeux traffic went on meanwhile');
   assert.ok(bayeux.every((r) => r.headers.authorization === undefined), 'no App header on Bayeux messages');
   await slow(p, () => window.__chat.cmd('endChat'));
 });
