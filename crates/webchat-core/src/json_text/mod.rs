@@ -310,10 +310,10 @@ fn key(r: &mut Reader<'_>) -> Result<String, TextError> {
     Ok(key)
 }
 
-/// A container being printed: what is left of it.
+/// A container being printed: what is left of it, and whether an item was printed yet.
 enum Printing<'a> {
-    Array(std::slice::Iter<'a, Json>),
-    Object(std::slice::Iter<'a, (String, Json)>),
+    Array(std::slice::Iter<'a, Json>, bool),
+    Object(std::slice::Iter<'a, (String, Json)>, bool),
 }
 
 /// `value` as `JSON.stringify(value)` prints it (a number that is not finite prints `null`).
@@ -336,25 +336,26 @@ pub fn write(value: &Json, number: &mut dyn FnMut(f64) -> String) -> String {
                 Json::String(s) => write_string(&mut out, s),
                 Json::Array(items) => {
                     out.push('[');
-                    stack.push(Printing::Array(items.iter()));
+                    stack.push(Printing::Array(items.iter(), false));
                 }
                 Json::Object(entries) => {
                     out.push('{');
-                    stack.push(Printing::Object(entries.iter()));
+                    stack.push(Printing::Object(entries.iter(), false));
                 }
             }
         }
         let Some(top) = stack.last_mut() else {
             return out;
         };
-        let first = matches!(out.as_bytes().last(), Some(b'[' | b'{'));
-        let item = match top {
-            Printing::Array(items) => items.next().map(|v| (None, v)),
-            Printing::Object(entries) => entries.next().map(|(k, v)| (Some(k), v)),
+        let (item, printed) = match top {
+            Printing::Array(items, printed) => (items.next().map(|v| (None, v)), printed),
+            Printing::Object(entries, printed) => {
+                (entries.next().map(|(k, v)| (Some(k), v)), printed)
+            }
         };
         match item {
             Some((key, value)) => {
-                if !first {
+                if std::mem::replace(printed, true) {
                     out.push(',');
                 }
                 if let Some(key) = key {
@@ -364,7 +365,7 @@ pub fn write(value: &Json, number: &mut dyn FnMut(f64) -> String) -> String {
                 next = Some(value);
             }
             None => {
-                out.push(if matches!(top, Printing::Array(_)) {
+                out.push(if matches!(top, Printing::Array(..)) {
                     ']'
                 } else {
                     '}'
