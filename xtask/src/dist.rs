@@ -7,6 +7,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 
 use crate::setup::{self, WASM_TARGET};
+use crate::short_names;
 use crate::util::{Res, cargo, cmd, fail, note, rel, root, run, step, target_dir};
 
 /// Issue 13's goal for what a page with no `webchat` configuration downloads: the shim and the
@@ -349,8 +350,26 @@ fn build_bundle(bundle: Bundle, wasm_bindgen: &Path, dist: &Path) -> Res {
         "wasm-opt failed. If it is missing, delete bus-shim/node_modules and run `cargo xtask setup`.",
     )?;
 
+    // Short import and export names in the wasm and its glue (short_names.rs).
+    let out_wasm = dist.join(bundle.wasm_file());
+    let glue_path = gen_dir.join("widgets.js");
+    let glue = match std::fs::read_to_string(&glue_path) {
+        Ok(g) => g,
+        Err(e) => return fail(format!("cannot read {}: {e}", rel(&glue_path))),
+    };
+    let (wasm_bytes, glue) = short_names::shorten(&read(&out_wasm)?, &glue)?;
+    let short_glue = gen_dir.join("widgets.short.js");
+    for (path, bytes) in [
+        (&out_wasm, wasm_bytes.as_slice()),
+        (&short_glue, glue.as_bytes()),
+    ] {
+        if let Err(e) = std::fs::write(path, bytes) {
+            return fail(format!("cannot write {}: {e}", rel(path)));
+        }
+    }
+
     esbuild(
-        &gen_dir.join("widgets.js"),
+        &short_glue,
         "esm",
         &dist.join(bundle.glue_file()),
         "esbuild failed on the wasm-bindgen glue; see its message above.",
