@@ -1,17 +1,19 @@
 //! Short import and export names for a bundle's wasm and its wasm-bindgen glue.
 //!
-//! wasm-bindgen names every import after the JS method and a 16-digit hash
+//! wasm-bindgen names every import after the JS method and a 16-hex-digit hash
 //! (`__wbg_set_onmessage_26abc49cfa5f9ffc`, module `./widgets_bg.js`) and every export after the
 //! Rust item (`runtime_registerCommand`). Both files carry each name in full: the wasm in its
 //! import and export sections, the glue as the keys of its import object and in `wasm.<export>`
-//! calls. The hashes do not compress, so these names cost about 5 KB gzip on a chat bundle.
+//! calls. The hashes do not compress, so these names cost about 5.6 KB gzip on a chat bundle
+//! (docs/size.md).
 //!
 //! [`shorten`] renames them all after `wasm-opt` (module `a`, imports and exports `a`, `b`, …,
-//! `ba`, …) and rewrites the glue to match. Imports from other modules (JS snippets the glue
-//! imports whole) keep their names, which are the snippets' own export names. Nothing else changes: the shim only uses the glue's own
-//! JS exports (`default`, `start`, `DeferredCell`), which keep their names. The glue is checked
-//! after the rewrite: every old name must have been found where it is expected and must be gone,
-//! so a change in wasm-bindgen's glue fails the build instead of shipping a broken pair.
+//! `aa`, …) and rewrites the glue to match. Imports from other modules (JS snippets the glue
+//! imports whole) keep their names, which are the snippets' own export names. Nothing else
+//! changes: the shim only uses the glue's own JS exports (`default`, `start`, `DeferredCell`,
+//! `ChatServiceSession`), which keep their names. The glue is checked after the rewrite: every
+//! old name must have been found where it is expected and must be gone, so a change in
+//! wasm-bindgen's glue fails the build instead of shipping a broken pair.
 
 use crate::util::{Res, fail};
 
