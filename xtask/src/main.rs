@@ -13,6 +13,7 @@ mod bench;
 mod demo;
 mod dist;
 mod setup;
+mod short_names;
 mod test;
 mod util;
 

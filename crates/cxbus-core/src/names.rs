@@ -6,7 +6,7 @@ pub fn qualify(namespace: &str, name: &str) -> String {
     if name.contains('.') {
         name.to_owned()
     } else {
-        format!("{namespace}.{name}")
+        [namespace, ".", name].concat()
     }
 }
 
@@ -18,7 +18,7 @@ pub fn split_command(full: &str) -> Option<(&str, &str)> {
 
 /// The full name of an event a plugin publishes: always `"<Plugin>." + event`.
 pub fn event_name(publisher: &str, event: &str) -> String {
-    format!("{publisher}.{event}")
+    [publisher, ".", event].concat()
 }
 
 /// Whether `event` belongs to `plugin`'s namespace (`"App.ready"` belongs to `App`, not to `A`).
@@ -41,13 +41,13 @@ pub enum DataLabel {
 /// `"<P>.data"`, `"<P>.data.<key>"` and `"<P>.data.<key>:<value>"`.
 pub fn data_event_names(plugin: &str, key: &str, label: &DataLabel) -> [String; 3] {
     let value = match label {
-        DataLabel::Text(text) => format!("'{text}'"),
+        DataLabel::Text(text) => ["'", text, "'"].concat(),
         DataLabel::Other(text) => text.clone(),
     };
     [
-        format!("{plugin}.data"),
-        format!("{plugin}.data.{key}"),
-        format!("{plugin}.data.{key}:{value}"),
+        [plugin, ".data"].concat(),
+        [plugin, ".data.", key].concat(),
+        [plugin, ".data.", key, ":", &value].concat(),
     ]
 }
 

@@ -21,6 +21,47 @@ fn rejection_texts_are_exact() {
         Rejection::PluginNotLoaded.to_string(),
         "Could not load plugin file in given location. Check your plugins path option."
     );
+    let denied = Rejection::AccessDenied {
+        owner: "WebChatService".into(),
+        qualifier: " in Non-Async mode".into(),
+    };
+    assert_eq!(
+        denied.text(),
+        "Access Denied to private command. Only WebChatService is allowed to invoke this command in Non-Async mode."
+    );
+    for r in [
+        Rejection::Cancelled,
+        Rejection::NoSuchCommand,
+        Rejection::PluginNotLoaded,
+        denied,
+    ] {
+        assert_eq!(
+            r.text(),
+            r.to_string(),
+            "the bundle uses text(), Display the same"
+        );
+    }
+}
+
+#[test]
+fn register_error_texts() {
+    use cxbus_core::RegisterError;
+    assert_eq!(
+        RegisterError::NameTaken("A".into()).text(),
+        "plugin name \"A\" is already registered"
+    );
+    assert_eq!(
+        RegisterError::Locked("A".into()).to_string(),
+        "plugin registration is locked; \"A\" was refused"
+    );
+    assert_eq!(
+        RegisterError::EmptyName.text(),
+        "plugin name must not be empty"
+    );
+    assert_eq!(
+        RegisterError::DottedName("A.b".into()).text(),
+        "plugin name \"A.b\" must not contain '.'"
+    );
 }
 
 #[test]

@@ -26,7 +26,12 @@ pub mod text {
         "The options 'name' must be a string and 'extension' must be a function or a URL.";
     /// `App.registerExtension` with a name in use.
     pub fn extension_taken(name: &str) -> String {
-        format!("The Extension name: '{name}', is already taken. Please use another name.")
+        [
+            "The Extension name: '",
+            name,
+            "', is already taken. Please use another name.",
+        ]
+        .concat()
     }
     /// `App.setLanguage` without a language code.
     pub const INVALID_LANGUAGE: &str = "Invalid language specified";
@@ -187,7 +192,7 @@ impl App {
 
     fn get_theme(&self, _: &CommandCall) -> Result<JsValue, JsValue> {
         let theme = self.plugin.data("theme").as_string().unwrap_or_default();
-        Ok(format!("cx-theme-{theme}").into())
+        Ok(["cx-theme-", &theme].concat().into())
     }
 
     fn set_theme(&self, call: &CommandCall) -> Result<JsValue, JsValue> {
@@ -225,7 +230,7 @@ impl App {
         let about = Object::new();
         crate::runtime::set(&about, "name", &"widgets-rs".into());
         crate::runtime::set(&about, "version", &env!("CARGO_PKG_VERSION").into());
-        host::with(|h| h.log(&format!("widgets-rs {}", env!("CARGO_PKG_VERSION"))));
+        host::with(|h| h.log(concat!("widgets-rs ", env!("CARGO_PKG_VERSION"))));
         Ok(about.into())
     }
 
@@ -336,7 +341,7 @@ fn call_extension(extension: &Function, name: &str, args: &ExtensionArgs) {
     if let Err(error) =
         extension.call3(&JsValue::UNDEFINED, &args.dollar, &args.cxbus, &args.common)
     {
-        host::report(&format!("extension '{name}' threw"), &error);
+        host::report(&["extension '", name, "' threw"].concat(), &error);
     }
 }
 
@@ -345,8 +350,8 @@ fn call_extension(extension: &Function, name: &str, args: &ExtensionArgs) {
 fn unreachable_plugin(shared: &Rc<Shared>) -> PluginHandle {
     let mut n = 0u32;
     loop {
-        n += 1;
-        if let Some(plugin) = PluginHandle::register(shared, &format!("App{n}")) {
+        n = n.wrapping_add(1);
+        if let Some(plugin) = PluginHandle::register(shared, &["App", &n.to_string()].concat()) {
             return plugin;
         }
     }

@@ -49,6 +49,12 @@ impl Loader {
 
     /// Injects the script once and calls `done(loaded)` when it has run or failed.
     pub fn load_script(&self, url: &str, done: impl FnOnce(bool) + 'static) {
+        self.load_script_boxed(url, Box::new(done));
+    }
+
+    /// [`Loader::load_script`] without generics: one copy of the JS callback's glue for every
+    /// caller (docs/size.md).
+    fn load_script_boxed(&self, url: &str, done: Box<dyn FnOnce(bool)>) {
         self.files.borrow_mut().push(url.to_owned());
         let Some(promise) = host::with(|h| h.load_script(url)) else {
             return done(false);
@@ -98,11 +104,12 @@ pub fn is_identifier(name: &str) -> bool {
 
 /// Where a plugin's or module's file is by default: `pluginsPath + lower-case name + ".min.js"`.
 pub fn default_file(config: &Config, name: &str) -> String {
-    format!(
-        "{}{}.min.js",
-        config.plugins_path,
-        name.to_ascii_lowercase()
-    )
+    [
+        config.plugins_path.as_str(),
+        &name.to_ascii_lowercase(),
+        ".min.js",
+    ]
+    .concat()
 }
 
 /// The `CXBus.configure` options of the right type, read from the page's object (getters may

@@ -120,7 +120,7 @@ impl Shared {
         let result = self.bus.borrow_mut().register(name);
         match result {
             Ok(id) => {
-                self.debug(|| format!("New Plugin Registered {name}"));
+                self.debug(|| ["New Plugin Registered ", name].concat());
                 host::with(|h| {
                     h.record(
                         &host::name("register"),
@@ -133,7 +133,7 @@ impl Shared {
                 Some(id)
             }
             Err(error) => {
-                self.debug(|| format!("registerPlugin refused: {error}"));
+                self.debug(|| ["registerPlugin refused: ", &error.text()].concat());
                 None
             }
         }
@@ -144,7 +144,7 @@ impl Shared {
         self.bus
             .borrow_mut()
             .register_command(id, name, handler, access);
-        self.debug(|| format!("{} registered the command: {name}", self.name(id)));
+        self.debug(|| [&self.name(id), " registered the command: ", name].concat());
         self.refresh_registry(id);
     }
 
@@ -188,7 +188,7 @@ impl Shared {
     pub fn command(&self, commander: PluginId, name: &str, data: JsValue, reply: DeferredCell) {
         let commander_name = self.name(commander);
         let full = names::qualify(&commander_name, name);
-        self.debug(|| format!("{commander_name} called the command: {full}"));
+        self.debug(|| [&commander_name, " called the command: ", &full].concat());
         if let Some(id) =
             host::with(|h| h.record_command(&host::name(&commander_name), &host::name(&full)))
         {
@@ -298,8 +298,8 @@ impl Shared {
         let full = self.bus.borrow_mut().publish(id, event, data, retain);
         let name = self.name(id);
         match mode {
-            PublishMode::Publish => self.debug(|| format!("{name} published: {full}")),
-            PublishMode::Republish => self.debug(|| format!("{name} republished: {full}")),
+            PublishMode::Publish => self.debug(|| [&name, " published: ", &full].concat()),
+            PublishMode::Republish => self.debug(|| [&name, " republished: ", &full].concat()),
             PublishMode::Direct => {}
         }
         host::with(|h| {
@@ -317,7 +317,7 @@ impl Shared {
     pub fn subscribe(&self, id: PluginId, event: &str, callback: Callback) {
         self.bus.borrow_mut().subscribe(id, event, callback);
         let name = self.name(id);
-        self.debug(|| format!("{name} subscribed to {event}"));
+        self.debug(|| [&name, " subscribed to ", event].concat());
         host::with(|h| {
             h.record(
                 &host::name("subscribe"),
@@ -500,7 +500,7 @@ impl Shared {
                     data,
                     reply,
                 }),
-                Callback::Event(_) => reply.reject(&[Rejection::NoSuchCommand.to_string().into()]),
+                Callback::Event(_) => reply.reject(&[Rejection::NoSuchCommand.text().into()]),
             },
             Task::Builtin {
                 builtin,
@@ -509,7 +509,7 @@ impl Shared {
                 reply,
             } => {
                 if builtin != cxbus_core::Builtin::Load {
-                    let line = format!("{command}: {}", listing.join(", "));
+                    let line = [&command, ": ", &listing.join(", ")].concat();
                     host::with(|h| h.log(&line));
                 }
                 reply.resolve(&[]);
@@ -518,7 +518,7 @@ impl Shared {
                 command: _,
                 reason,
                 reply,
-            } => reply.reject(&[reason.to_string().into()]),
+            } => reply.reject(&[reason.text().into()]),
             Task::Deliver {
                 callback,
                 publisher,

@@ -95,7 +95,12 @@ pub const OUTBOX_FULL: &str = "Message not delivered: too many messages are wait
 
 /// registerPreProcessor with something that is not a function; `type_name` is the JS `typeof`.
 pub fn no_preprocessor(type_name: &str) -> String {
-    format!("No preprocessor function provided. Type provided was '{type_name}'.")
+    [
+        "No preprocessor function provided. Type provided was '",
+        type_name,
+        "'.",
+    ]
+    .concat()
 }
 
 // ----- The Chat Service JS API (seeds 000, 002, 003; transports.md §4) -----------------------

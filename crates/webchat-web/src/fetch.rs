@@ -144,7 +144,9 @@ extern "C" {
 /// rejections are errors). No futures executor is needed in the bundle.
 /// If `then` itself throws, the callback gets that error at once (a failure), so the request
 /// still finishes exactly once.
-fn settle(promise: &Promise, then: impl FnOnce(JsValue) + 'static) {
+/// Not generic (`then` is boxed): one copy of the JS callback's glue for every caller
+/// (docs/size.md).
+fn settle(promise: &Promise, then: Box<dyn FnOnce(JsValue)>) {
     let callback = Closure::once_into_js(then);
     let thenable = promise.unchecked_ref::<Thenable>();
     if let Err(error) = thenable.then_either(&callback, &callback) {
@@ -172,10 +174,13 @@ fn respond(
     let Ok(promise) = global_fetch(&p.url, &p.init) else {
         return done(HttpOutcome::NetworkError);
     };
-    settle(&promise, move |value| match value.dyn_into::<Response>() {
-        Ok(response) => then(response, signal, Box::new(done)),
-        Err(_) => done(failure(&signal)),
-    });
+    settle(
+        &promise,
+        Box::new(move |value| match value.dyn_into::<Response>() {
+            Ok(response) => then(response, signal, Box::new(done)),
+            Err(_) => done(failure(&signal)),
+        }),
+    );
 }
 
 /// Reads the answer's text and calls `done` with `status` and it.
@@ -187,16 +192,19 @@ fn read_text(
 ) {
     let retry_after_s = retry_after(response);
     match response.text() {
-        Ok(promise) => settle(&promise, move |text| match text.as_string() {
-            Some(text) => done(HttpOutcome::Response {
-                status,
-                body: ResponseBody {
-                    retry_after_s,
-                    ..read_body(text)
-                },
+        Ok(promise) => settle(
+            &promise,
+            Box::new(move |text| match text.as_string() {
+                Some(text) => done(HttpOutcome::Response {
+                    status,
+                    body: ResponseBody {
+                        retry_after_s,
+                        ..read_body(text)
+                    },
+                }),
+                None => done(failure(&signal)),
             }),
-            None => done(failure(&signal)),
-        }),
+        ),
         Err(_) => done(failure(&signal)),
     }
 }
@@ -246,16 +254,19 @@ pub fn download(p: Prepared, file_name: String, done: impl FnOnce(HttpOutcome) +
             return read_text(&response, status, signal, done);
         }
         match response.blob() {
-            Ok(promise) => settle(&promise, move |blob| match blob.dyn_into::<Blob>() {
-                Ok(blob) => {
-                    save(&blob, &file_name);
-                    done(HttpOutcome::Response {
-                        status,
-                        body: ResponseBody::default(),
-                    });
-                }
-                Err(_) => done(failure(&signal)),
-            }),
+            Ok(promise) => settle(
+                &promise,
+                Box::new(move |blob| match blob.dyn_into::<Blob>() {
+                    Ok(blob) => {
+                        save(&blob, &file_name);
+                        done(HttpOutcome::Response {
+                            status,
+                            body: ResponseBody::default(),
+                        });
+                    }
+                    Err(_) => done(failure(&signal)),
+                }),
+            ),
             Err(_) => done(failure(&signal)),
         }
     });

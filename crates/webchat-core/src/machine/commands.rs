@@ -164,7 +164,7 @@ impl<M: TextMatcher> WebChat<M> {
         let timeout = match &self.setup {
             Ok(s) => s.config.restore_timeout_ms,
             Err(e) => {
-                let message = e.to_string();
+                let message = e.text();
                 self.publish(Event::Error, json!({ "message": message }));
                 self.resolve(id, Reply::Undefined);
                 return;

@@ -63,7 +63,7 @@ pub fn nickname(form: &StartForm) -> String {
         None => {
             let first = form.first_name.as_deref().unwrap_or_default();
             let last = form.last_name.as_deref().unwrap_or_default();
-            format!("{first} {last}").trim().to_owned()
+            [first, " ", last].concat().trim().to_owned()
         }
     }
 }
@@ -227,7 +227,14 @@ impl GmsWire {
 
     fn session_url(&self, keys: Option<&GmsKeys>, op: &str) -> String {
         let chat_id = keys.map(|k| k.chat_id.as_str()).unwrap_or("");
-        format!("{}/{}/{}", self.data_url, encode_segment(chat_id), op)
+        [
+            self.data_url.as_str(),
+            "/",
+            &encode_segment(chat_id),
+            "/",
+            op,
+        ]
+        .concat()
     }
 }
 
@@ -278,7 +285,7 @@ impl GmsWire {
         };
         match op {
             Call::RequestChat { form, user_data } => self.request(
-                format!("{}/", self.data_url),
+                [self.data_url.as_str(), "/"].concat(),
                 Body::Form(start_fields(form, user_data)),
             ),
             Call::Send { text } => self.request(
@@ -340,7 +347,10 @@ impl GmsWire {
                 self.request(self.session_url(keys, "file"), Body::Multipart(parts))
             }
             Call::DownloadFile { file_id } => self.request(
-                self.session_url(keys, &format!("file/{}/download", encode_segment(file_id))),
+                self.session_url(
+                    keys,
+                    &["file/", &encode_segment(file_id), "/download"].concat(),
+                ),
                 with(vec![]),
             ),
         }
