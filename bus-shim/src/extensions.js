@@ -11,6 +11,7 @@
  * each is called once that has arrived, in the order they were registered.
  */
 
+import { settleDeferred } from './deferred.js';
 import { dollarStandIn } from './standin.js';
 
 const consoleError = console.error.bind(console);
@@ -57,9 +58,9 @@ function lazyModule(base, file, fallback) {
  * The extension arguments for a script at `base`:
  * - `dollar()` resolves with the `$` for the configured extensions (the page's, else ours,
  *   imported once; the small stand-in if ours cannot be loaded);
- * - `runLate(fn, name, cell)` calls a registered extension with `($, CXBus, Common, Cookies,
+ * - `runLate(fn, name, deferred)` calls a registered extension with `($, CXBus, Common, Cookies,
  *   URI)` once they are there, after every extension registered before it, reports a throw on
- *   the console, then resolves the `App.registerExtension` command's `DeferredCell`.
+ *   the console, then resolves the `App.registerExtension` command's deferred.
  */
 export function makeExtensionArgs(base, cxbus, common) {
   const jquery = lazyModule(base, 'jquery.js', { default: dollarStandIn });
@@ -71,7 +72,7 @@ export function makeExtensionArgs(base, cxbus, common) {
   let queue = NativePromise.resolve();
   return {
     dollar,
-    runLate(fn, name, cell) {
+    runLate(fn, name, deferred) {
       const args = NativePromise.all([dollar(), helpers()]);
       queue = queue
         .then(() => args)
@@ -82,7 +83,7 @@ export function makeExtensionArgs(base, cxbus, common) {
             consoleError("[CXBus] extension '" + name + "' threw", err);
           }
         })
-        .then(() => cell.settle(1, [], undefined))
+        .then(() => settleDeferred(deferred, 1, [], undefined))
         .catch(() => {}); // keeps the queue going for the extensions after this one
     },
   };

@@ -4,7 +4,7 @@
  * to be replayed in order and answers what it can answer synchronously.
  */
 
-import { newPromise, cellOf } from './deferred.js';
+import { Deferred } from './deferred.js';
 
 const consoleError = console.error.bind(console);
 const consoleWarn = console.warn.bind(console);
@@ -28,10 +28,17 @@ export function makeBus() {
     return early;
   }
 
+  /**
+   * Sends a command; the runtime settles the deferred, the caller gets its read-only view.
+   * `data = data || {}` is applied here, where it costs no call into the runtime: a payload that
+   * is then not an object (or array) goes as `undefined`, which cancels the command (cxbus.md).
+   */
   function commandFrom(slot, name, data) {
-    const promise = newPromise();
-    run((rt) => rt.command(slot.id, name, data, cellOf(promise)));
-    return promise;
+    const deferred = new Deferred();
+    const payload = data ? data : {};
+    const coerced = typeof payload === 'object' ? payload : undefined;
+    run((rt) => rt.command(slot.id, name, coerced, deferred));
+    return deferred.promise();
   }
 
   function makeInterface(slot, name) {
@@ -115,9 +122,9 @@ export function makeBus() {
 
   function loader(method) {
     return function (arg) {
-      const promise = newPromise();
-      run((rt) => rt[method](arg, cellOf(promise)));
-      return promise;
+      const deferred = new Deferred();
+      run((rt) => rt[method](arg, deferred));
+      return deferred.promise();
     };
   }
 
@@ -131,12 +138,11 @@ export function makeBus() {
     loadFile: loader('loadFile'),
     // A registered module resolves asynchronously: the promise is always pending when returned.
     loadModule(name) {
-      const promise = newPromise();
+      const deferred = new Deferred();
       run((rt) => {
-        const cell = cellOf(promise);
-        nativeQueueMicrotask(() => rt.loadModule(name, cell));
+        nativeQueueMicrotask(() => rt.loadModule(name, deferred));
       });
-      return promise;
+      return deferred.promise();
     },
     registerModule(name, value) {
       return run((rt) => rt.registerModule(name, value), typeof name === 'string');

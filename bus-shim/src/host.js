@@ -5,7 +5,16 @@
  * `Date` later.
  */
 
-import { deferredFor, STATE_NAMES } from './deferred.js';
+import {
+  Deferred,
+  handlerEvent,
+  listenDeferred,
+  settleDeferred,
+  settleDeferredWith,
+  STATE_NAMES,
+  watchDeferred,
+  watchSettlements,
+} from './deferred.js';
 import { recordEvent, recordCommand, recordSettled } from './monitor.js';
 import { redact } from './redact.js';
 
@@ -62,13 +71,24 @@ export function makeHost(getRuntime) {
     drainsInARow = 0;
     drain();
   };
+  // A watched command's outcome, when its deferred settles (here in JS, not in the runtime).
+  watchSettlements((record, state, reason) => {
+    const name = STATE_NAMES[state];
+    // What is logged or kept never holds the session's secrets.
+    if (name === 'rejected') reason = redact(reason);
+    const command = recordSettled(now, record, name, reason);
+    if (name === 'rejected' && getRuntime().debug) {
+      consoleLog('Error (' + command + '): ' + describe(reason));
+    }
+  });
 
   return {
     schedule() {
       drainsInARow += 1;
       try {
         if (drainsInARow < MICROTASK_DRAINS_BEFORE_YIELD) {
-          apply(microtask, window, [drain]);
+          // Called directly (no Reflect.apply and argument list): this runs once per command.
+          microtask(drain);
         } else {
           apply(postMessage, channel.port2, [0]);
         }
@@ -76,15 +96,22 @@ export function makeHost(getRuntime) {
         setTimer(drain, 0);
       }
     },
-    runCommand(handler, commander, command, cell, data) {
-      const e = { time: now(), commander, command, deferred: deferredFor(cell), data };
+    runCommand(handler, deferred, data) {
+      const e = handlerEvent(now(), deferred, data);
       try {
         handler(e);
       } catch (err) {
-        cell.settleOne(2, err);
+        settleDeferredWith(deferred, 2, err);
         reportUncaught(err);
       }
     },
+    /** A command's deferred (the state lives in JS, see deferred.js); the runtime holds it. */
+    newDeferred() {
+      return new Deferred();
+    },
+    settle: settleDeferred,
+    settleOne: settleDeferredWith,
+    listen: listenDeferred,
     deliver(callbacks, publisher, event, data, hasData) {
       for (let i = 0; i < callbacks.length; i++) {
         deliverOne(callbacks[i], publisher, event, data, hasData);
@@ -117,21 +144,12 @@ export function makeHost(getRuntime) {
     record(kind, plugin, name, retained) {
       recordEvent(now, kind, plugin, name, retained);
     },
-    recordCommand(commander, command) {
-      return recordCommand(now, commander, command);
+    recordCommand(commander, command, deferred) {
+      watchDeferred(deferred, commander, command, recordCommand(now, commander, command));
     },
     /** A copy of an event's data without the session's secrets (WebChatService's `error`). */
     redact(value) {
       return redact(value);
-    },
-    recordSettled(id, state, reason) {
-      const name = STATE_NAMES[state];
-      // What is logged or kept never holds the session's secrets.
-      if (name === 'rejected') reason = redact(reason);
-      const command = recordSettled(now, id, name, reason);
-      if (name === 'rejected' && getRuntime().debug) {
-        consoleLog('Error (' + command + '): ' + describe(reason));
-      }
     },
   };
 }

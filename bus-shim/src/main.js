@@ -11,7 +11,6 @@
 
 import { chooseBundle, loadBundle } from './bundle.js';
 import { makeChatService } from './chat-service.js';
-import { enableCells } from './deferred.js';
 import { makeBus } from './facade.js';
 import { makeHost } from './host.js';
 import { busMonitor } from './monitor.js';
@@ -53,7 +52,6 @@ const startDollar = hasExtensions(widgets) ? extensionArgs.dollar() : Promise.re
 const started = Promise.all([loadBundle(bundle, base), startDollar]).then(([glue, $]) => {
   runtime = glue.start(makeHost(() => runtime), bus.registry);
   bus.bind(runtime, () => {
-    enableCells(() => new glue.DeferredCell());
     runtime.boot(widgets, bus.quickBus, $, bus.CXBus, common, extensionArgs.runLate);
   });
   return glue;

@@ -46,26 +46,23 @@ export function recordEvent(now, kind, plugin, name, retained) {
   else emit({ kind, plugin, time: now() });
 }
 
-const open = new Map();
-
-/** Records a command and returns its id; `recordSettled` reports the outcome under that id. */
+/**
+ * Records a command. Returns what `recordSettled` reports the outcome with; the command's
+ * deferred keeps it, so a command that never settles leaves nothing behind here.
+ */
 export function recordCommand(now, commander, command) {
   const id = nextId++;
   const time = now();
-  open.set(id, { command, time });
   emit({ kind: 'command', id, commander, command, time });
-  return id;
+  return { id, command, time };
 }
 
-/** Records a command's outcome; returns the command's name (undefined if unknown). */
-export function recordSettled(now, id, state, reason) {
-  const started = open.get(id);
-  if (!started) return undefined;
-  open.delete(id);
+/** Records the outcome of a command `recordCommand` recorded as `started`; returns its name. */
+export function recordSettled(now, started, state, reason) {
   const end = now();
   emit({
     kind: 'settled',
-    id,
+    id: started.id,
     command: started.command,
     state,
     time: end,

@@ -414,10 +414,13 @@ impl<H: Host> Bus<H> {
         data: H::Value,
         reply: H::Reply,
     ) -> Sent {
-        let target_name = names::split_command(&command)
-            .map_or("", |(plugin, _)| plugin)
-            .to_owned();
-        let target = self.plugin(&target_name);
+        let target_part = names::split_command(&command).map_or("", |(plugin, _)| plugin);
+        let target = self.plugin(target_part);
+        // Owned only off the hot path (a registered target needs no copy of its name).
+        let target_name = match target {
+            Some(_) => String::new(),
+            None => target_part.to_owned(),
+        };
         let commander_name = self.name(commander).to_owned();
         let waiting = Waiting {
             commander: commander_name,

@@ -4,6 +4,10 @@
 //! stored arguments for late listeners, progress only while pending. It never calls anything
 //! itself: each operation hands back the callbacks to run and the arguments to run them with, so
 //! the caller can drop its borrow before calling user code.
+//!
+//! In the browser the same machine runs in JavaScript (`bus-shim/src/deferred.js`), so that a
+//! command's settlement and its callbacks never cross into wasm; this module is its reference,
+//! and its tests pin the rules both follow.
 
 /// Where a deferred stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -131,10 +131,13 @@ impl Runtime {
         }
     }
 
-    /// `command(name, data)`; the outcome settles `cell`.
-    pub fn command(&self, plugin: u32, name: &JsValue, data: JsValue, cell: &DeferredCell) {
-        let name = name.as_string().unwrap_or_default();
-        self.shared.command(id(plugin), &name, data, cell.clone());
+    /// `command(name, data)`; the outcome settles `deferred` (the shim's JS deferred). The shim
+    /// has coerced `data` already (`data || {}`; `undefined` when that is not an object).
+    pub fn command(&self, plugin: u32, name: &JsValue, data: Option<JsValue>, deferred: JsValue) {
+        let text = name.as_string().unwrap_or_default();
+        let reply = DeferredCell::from_js(deferred);
+        self.shared
+            .command_with(id(plugin), &text, Some(name), data, reply);
     }
 
     /// `publish` (mode 0), `republish` (1) or `publishDirect` (2).
@@ -211,19 +214,20 @@ impl Runtime {
 
     /// `loadPlugin(name)`.
     #[wasm_bindgen(js_name = loadPlugin)]
-    pub fn load_plugin(&self, name: &JsValue, cell: &DeferredCell) {
+    pub fn load_plugin(&self, name: &JsValue, deferred: JsValue) {
         let name = name.as_string().unwrap_or_default();
-        self.shared.load_plugin(name, cell.clone());
+        self.shared
+            .load_plugin(name, DeferredCell::from_js(deferred));
     }
 
     /// `loadFile(url)`: runs a script once; a path loaded before rejects with no arguments.
     #[wasm_bindgen(js_name = loadFile)]
-    pub fn load_file(&self, url: &JsValue, cell: &DeferredCell) {
+    pub fn load_file(&self, url: &JsValue, deferred: JsValue) {
         let url = url.as_string().unwrap_or_default();
+        let cell = DeferredCell::from_js(deferred);
         if self.shared.loader.was_requested(&url) {
             return cell.reject(&[]);
         }
-        let cell = cell.clone();
         let text = load_text::file(&url);
         self.shared.loader.load_script(&url, move |loaded| {
             if loaded {
@@ -242,8 +246,9 @@ impl Runtime {
 
     /// `loadModule(name)`: resolves with the module, loading its file first if needed.
     #[wasm_bindgen(js_name = loadModule)]
-    pub fn load_module(&self, name: &JsValue, cell: &DeferredCell) {
+    pub fn load_module(&self, name: &JsValue, deferred: JsValue) {
         let name = name.as_string().unwrap_or_default();
+        let cell = DeferredCell::from_js(deferred);
         if let Some(module) = self.shared.loader.module(&name) {
             return cell.resolve(&[module]);
         }
@@ -251,7 +256,6 @@ impl Runtime {
             return cell.reject(&[load_text::module(&name).into()]);
         }
         let file = loader::default_file(&self.shared.config(), &name);
-        let cell = cell.clone();
         let shared = self.shared.clone();
         self.shared
             .loader

@@ -7,8 +7,6 @@ use std::cell::RefCell;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 
-use crate::deferred::DeferredCell;
-
 #[wasm_bindgen]
 extern "C" {
     /// The helper object the shim passes to `Runtime::start`.
@@ -18,17 +16,36 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn schedule(this: &HostJs);
 
-    /// Calls a command handler with `{time, commander, command, deferred, data}`; a handler
-    /// that throws rejects the deferred with the error.
+    /// Calls a command handler with `{time, commander, command, deferred, data}` (the names
+    /// are those [`HostJs::record_command`] gave the deferred); a handler that throws rejects
+    /// the deferred with the error.
     #[wasm_bindgen(method, js_name = runCommand)]
-    pub fn run_command(
+    pub fn run_command(this: &HostJs, handler: &Function, deferred: &JsValue, data: &JsValue);
+
+    /// A new pending deferred (its state lives in JS: `bus-shim/src/deferred.js`).
+    #[wasm_bindgen(method, js_name = newDeferred)]
+    pub fn new_deferred(this: &HostJs) -> JsValue;
+
+    /// Settles `deferred` (`state` 1 resolved, 2 rejected) with the items of the array-like
+    /// `args`, `context` being `this` for its callbacks; whether this call settled it. Callbacks
+    /// that throw are reported, never propagated.
+    #[wasm_bindgen(method)]
+    pub fn settle(
         this: &HostJs,
-        handler: &Function,
-        commander: &JsValue,
-        command: &JsValue,
-        cell: DeferredCell,
-        data: &JsValue,
-    );
+        deferred: &JsValue,
+        state: u8,
+        args: &JsValue,
+        context: &JsValue,
+    ) -> bool;
+
+    /// Settles `deferred` with exactly one argument.
+    #[wasm_bindgen(method, js_name = settleOne)]
+    pub fn settle_one(this: &HostJs, deferred: &JsValue, state: u8, value: &JsValue) -> bool;
+
+    /// Adds listeners of `kind` (0 done, 1 fail, 2 always, 3 progress) to `deferred`: a function
+    /// or arrays of functions.
+    #[wasm_bindgen(method)]
+    pub fn listen(this: &HostJs, deferred: &JsValue, kind: u8, fns: &JsValue);
 
     /// Calls each of an array of subscribers in order, with a fresh
     /// `{time, publisher, event, data}` each; `data` missing means a fresh `{}` for each
@@ -75,19 +92,20 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn record(this: &HostJs, kind: &JsValue, plugin: &JsValue, name: &JsValue, retained: bool);
 
-    /// A bus-monitor record for a command; returns the record id that
-    /// [`HostJs::record_settled`] reports the outcome under.
+    /// A command was sent: the bus monitor records it and reports `deferred`'s outcome when it
+    /// settles (with the debug line for a rejection), and the deferred keeps the two names for
+    /// the event object of the handler it goes to ([`HostJs::run_command`]).
     #[wasm_bindgen(method, js_name = recordCommand)]
-    pub fn record_command(this: &HostJs, commander: &JsValue, command: &JsValue) -> f64;
+    pub fn record_command(
+        this: &HostJs,
+        commander: &JsValue,
+        command: &JsValue,
+        deferred: &JsValue,
+    );
 
     /// A copy of `value` without the session's secrets (`bus-shim/src/redact.js`).
     #[wasm_bindgen(method, catch, js_name = redact)]
     pub fn redact(this: &HostJs, value: &JsValue) -> Result<JsValue, JsValue>;
-
-    /// The outcome of a recorded command: `state` 1 resolved, 2 rejected; `reason` is the
-    /// first rejection argument. Also writes the debug line for rejections.
-    #[wasm_bindgen(method, js_name = recordSettled)]
-    pub fn record_settled(this: &HostJs, id: f64, state: u8, reason: &JsValue);
 }
 
 /// How many names [`name`] keeps as JS strings.
@@ -98,12 +116,17 @@ thread_local! {
 }
 
 /// A plugin, command or event name as a JS string, decoded from UTF-8 once and then reused:
-/// the same few names cross to JS on every command and delivery.
+/// the same few names cross to JS on every command and delivery. A name found moves to the
+/// front, so the names of a busy exchange are found at once however many others are cached.
 pub fn name(text: &str) -> JsValue {
     NAMES.with(|names| {
         let mut names = names.borrow_mut();
-        if let Some((_, value)) = names.iter().find(|(known, _)| known == text) {
-            return value.clone();
+        if let Some(at) = names.iter().position(|(known, _)| known == text) {
+            if at > 0 {
+                let entry = names.remove(at);
+                names.insert(0, entry);
+            }
+            return names[0].1.clone();
         }
         if names.len() >= NAME_CACHE {
             names.clear();

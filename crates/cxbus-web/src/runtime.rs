@@ -41,6 +41,8 @@ pub struct Shared {
     registry: Object,
     /// Each plugin's live data map, by plugin id (see [`Shared::data_map`]).
     data_maps: RefCell<Vec<(PluginId, Object)>>,
+    /// Each plugin's name as a JS string, by plugin id (see [`Shared::js_name`]).
+    js_names: RefCell<Vec<(PluginId, JsValue)>>,
     scheduled: Cell<bool>,
 }
 
@@ -64,6 +66,7 @@ impl Shared {
             loader: Loader::default(),
             registry,
             data_maps: RefCell::new(Vec::new()),
+            js_names: RefCell::new(Vec::new()),
             scheduled: Cell::new(false),
         });
         let _ = shared.register("CXBus");
@@ -120,6 +123,9 @@ impl Shared {
         let result = self.bus.borrow_mut().register(name);
         match result {
             Ok(id) => {
+                self.js_names
+                    .borrow_mut()
+                    .push((id, JsValue::from_str(name)));
                 self.debug(|| ["New Plugin Registered ", name].concat());
                 host::with(|h| {
                     h.record(
@@ -159,6 +165,17 @@ impl Shared {
         self.bus.borrow().name(id).to_owned()
     }
 
+    /// The plugin's name as a JS string, made once at registration (every command crosses it).
+    fn js_name(&self, id: PluginId) -> JsValue {
+        let known = self
+            .js_names
+            .borrow()
+            .iter()
+            .find(|(owner, _)| *owner == id)
+            .map(|(_, name)| name.clone());
+        known.unwrap_or_else(|| host::name(&self.name(id)))
+    }
+
     /// `ready()`: flushes buffered commands once.
     pub fn ready(&self, id: PluginId) {
         self.bus.borrow_mut().mark_ready(id);
@@ -186,15 +203,30 @@ impl Shared {
     /// Sends a command as `commander`: qualifies the name, coerces the payload, runs the
     /// before-hooks synchronously and routes it. The outcome settles `reply`, always later.
     pub fn command(&self, commander: PluginId, name: &str, data: JsValue, reply: DeferredCell) {
+        self.command_with(commander, name, None, coerce_payload(data), reply);
+    }
+
+    /// [`Shared::command`] with the payload already coerced (`None`: not an object, which
+    /// cancels the command) and, when the caller has it, `name` as a JS string (the shim's
+    /// `command()` passes the caller's own), so no name is decoded again for the handler.
+    pub fn command_with(
+        &self,
+        commander: PluginId,
+        name: &str,
+        name_js: Option<&JsValue>,
+        data: Option<JsValue>,
+        reply: DeferredCell,
+    ) {
         let commander_name = self.name(commander);
+        let qualified = name.contains('.');
         let full = names::qualify(&commander_name, name);
         self.debug(|| [&commander_name, " called the command: ", &full].concat());
-        if let Some(id) =
-            host::with(|h| h.record_command(&host::name(&commander_name), &host::name(&full)))
-        {
-            reply.watch(id);
-        }
-        match self.run_hooks(&full, coerce_payload(data)) {
+        let full_js = match name_js {
+            Some(js) if qualified => js.clone(),
+            _ => host::name(&full),
+        };
+        host::with(|h| h.record_command(&self.js_name(commander), &full_js, reply.as_js()));
+        match self.run_hooks(&full, data) {
             Ok(data) => {
                 let sent = self.bus.borrow_mut().send(commander, full, data, reply);
                 if let Sent::LoadNeeded(plugin) = sent {
@@ -305,7 +337,7 @@ impl Shared {
         host::with(|h| {
             h.record(
                 &host::name("publish"),
-                &host::name(&name),
+                &self.js_name(id),
                 &host::name(&full),
                 retain,
             )
@@ -490,9 +522,9 @@ impl Shared {
                 data,
                 reply,
             } => match handler {
+                // The deferred carries the names for the handler's event (`record_command`).
                 Callback::Js(f) => {
-                    let (commander, command) = (host::name(&commander), host::name(&command));
-                    host::with(|h| h.run_command(&f, &commander, &command, reply, &data));
+                    host::with(|h| h.run_command(&f, reply.as_js(), &data));
                 }
                 Callback::Command(f) => f(CommandCall {
                     commander,
@@ -546,6 +578,7 @@ enum Rejected {
 }
 
 /// `data = data || {}`; a payload that is then not an object (or array) cancels the command.
+/// (The shim's `command()` does the same in JS: `bus-shim/src/facade.js`.)
 fn coerce_payload(data: JsValue) -> Option<JsValue> {
     if !data.is_truthy() {
         Some(Object::new().into())

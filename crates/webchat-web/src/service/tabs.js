@@ -20,7 +20,7 @@
 // `handler(kind, a, b, c)` is the Rust side: 1 lead (a: 0 first leader, 1 takeover, 2 takeover by
 // a tab that never got the leader's log; b: messages seen, c: the record), 2 follow,
 // 3 mirror (a: item kind, b: name, c: data), 4 run (a: name, b: caller, c: data; returns the
-// command's DeferredCell), 5 settle (a: id, b: 1 resolved, 2 rejected, 3 leader gone, 4 answer not
+// command's deferred), 5 settle (a: id, b: 1 resolved, 2 rejected, 3 leader gone, 4 answer not
 // cloneable, c: arguments), 6 tick (run a deadline that is due), 7 key (a: the text of a
 // follower's typing-preview input).
 
@@ -171,15 +171,15 @@ export function openTabs(webchat, handler) {
       if (role != 1 || m.to !== me || typeof m.id != 'number' || !isName(m.n) || !isName(m.c)) return;
       var id = m.id;
       var cell = call(4, m.n, m.c, m.d);
-      if (!cell || typeof cell.listenOne != 'function') return post({ t: 'ans', to: from, id: id, s: 4 });
+      if (!cell || typeof cell.done != 'function') return post({ t: 'ans', to: from, id: id, s: 4 });
       var answer = function (state) {
         return function () {
           var args = Array.prototype.slice.call(arguments);
           if (!post({ t: 'ans', to: from, id: id, s: state, a: args })) post({ t: 'ans', to: from, id: id, s: 4 });
         };
       };
-      cell.listenOne(0, answer(1));
-      cell.listenOne(1, answer(2));
+      cell.done(answer(1));
+      cell.fail(answer(2));
     } else if (t == 'ans') {
       if (role != 2 || m.to !== me || from !== leader || typeof m.id != 'number') return;
       var at = -1;
