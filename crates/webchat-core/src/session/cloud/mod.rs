@@ -80,8 +80,10 @@ impl Pending {
 /// Why history is being walked.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Purpose {
-    /// Messages missed while the socket was down, oldest first.
-    CatchUp,
+    /// Messages missed while the socket was down, oldest first; with an op, the outbox's
+    /// [`crate::Op::Poll`] (is a message whose answer was lost on the server?), which ends
+    /// after the messages the walk found.
+    CatchUp(Option<OpId>),
     /// A restore's replay, newest first.
     Restore(OpId),
 }
@@ -172,7 +174,7 @@ impl CloudSession {
             .filter_map(|(_, p)| p.op())
             .collect();
         if let Some(Walk {
-            purpose: Purpose::Restore(op),
+            purpose: Purpose::Restore(op) | Purpose::CatchUp(Some(op)),
             ..
         }) = self.walk.take()
         {
