@@ -219,7 +219,15 @@ impl CloudSession {
                 }));
                 self.replace_barrier(items);
                 self.release();
+                self.walk_again_if_asked();
             }
+        }
+    }
+
+    /// Starts the catch-up a reconnect asked for while an outbox check was walking.
+    fn walk_again_if_asked(&mut self) {
+        if std::mem::take(&mut self.walk_again) {
+            self.start_walk(Purpose::CatchUp(None));
         }
     }
 
@@ -245,6 +253,7 @@ impl CloudSession {
                 let items = check.map(|op| Held::Finish { op, outcome });
                 self.replace_barrier(items.into_iter().collect());
                 self.release();
+                self.walk_again_if_asked();
             }
         }
     }

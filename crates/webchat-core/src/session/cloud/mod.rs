@@ -130,6 +130,9 @@ pub struct CloudSession {
     directory: Directory,
     held: VecDeque<Held>,
     walk: Option<Walk>,
+    /// A reconnect asked for a catch-up while an outbox check walked: that walk may have asked
+    /// before the socket's gap ended, so another follows it.
+    walk_again: bool,
 }
 
 impl CloudSession {
@@ -146,6 +149,7 @@ impl CloudSession {
             directory: Directory::default(),
             held: VecDeque::new(),
             walk: None,
+            walk_again: false,
         }
     }
 
@@ -194,6 +198,7 @@ impl CloudSession {
             self.out.finish(op, gone());
         }
         self.disconnected = false;
+        self.walk_again = false;
         self.directory = Directory::default();
     }
 

@@ -82,7 +82,12 @@ impl CloudSession {
                     let error = crate::http::ajax_error(&crate::http::HttpOutcome::NetworkError);
                     self.out.finish(op, OpOutcome::Unreachable(error));
                 }
-                Purpose::CatchUp(None) => {}
+                Purpose::CatchUp(None) => {
+                    self.walk_again = matches!(
+                        self.walk.as_ref().map(|w| w.purpose),
+                        Some(Purpose::CatchUp(Some(_)))
+                    );
+                }
             }
             return;
         }

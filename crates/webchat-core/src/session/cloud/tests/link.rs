@@ -232,3 +232,34 @@ fn the_outboxs_poll_is_never_a_walk_that_began_before_it_and_fails_with_its_page
         [SessionEvent::Finished { op: o, outcome: OpOutcome::Unreachable(_) }] if *o == op
     ));
 }
+
+#[test]
+fn a_reconnect_during_the_outboxs_poll_fetches_what_was_missed_after_it() {
+    let mut h = chatting();
+    let op = h.begin(Op::Poll);
+    let (check, _) = h.request();
+    h.socket(SocketEvent::Closed { code: 1006 });
+    h.advance_to(T0 + 2_000);
+    assert_eq!(h.io(), [open_url()]);
+    h.socket(SocketEvent::Opened);
+    assert_eq!(
+        h.events(),
+        [
+            SessionEvent::Link(Link::Disconnected),
+            SessionEvent::Link(Link::Reconnected)
+        ]
+    );
+    assert!(h.io().is_empty(), "one walk at a time");
+    h.answer(check, 200, &page(&[], None));
+    assert!(matches!(
+        h.events().as_slice(),
+        [SessionEvent::Finished { op: o, outcome: OpOutcome::Done(_) }] if *o == op
+    ));
+    // The check may have asked before the socket's gap ended: the catch-up follows it.
+    let (_, request) = h.request();
+    assert!(
+        is_get(&request, "/c1/messages?after=m1&maxResults=100"),
+        "{}",
+        request.url
+    );
+}
