@@ -184,6 +184,8 @@ window.__chat = (function () {
 
 /** The session record key of WebChatService (webchat_core::STORAGE_KEY). */
 export const STORAGE_KEY = '_genesys.widgets.webchat.session';
+/** Engage v3 async mode's outbox key (webchat_core::OUTBOX_KEY). */
+export const OUTBOX_KEY = '_genesys.widgets.webchat.outbox';
 
 // Tests in one file share a browser profile, so a new tab must not restore an earlier test's
 // chat: the first page load in a tab forgets the stored session; reloads and navigations in the
@@ -191,6 +193,7 @@ export const STORAGE_KEY = '_genesys.widgets.webchat.session';
 const FRESH_TAB = `if (!sessionStorage.getItem('__chatTab')) {
   sessionStorage.setItem('__chatTab', '1');
   localStorage.removeItem(${JSON.stringify('_genesys.widgets.webchat.session')});
+  localStorage.removeItem(${JSON.stringify('_genesys.widgets.webchat.outbox')});
 }`;
 
 /**

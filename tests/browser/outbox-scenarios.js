@@ -51,8 +51,21 @@ async function reload(p) {
   await p.page.waitForFunction(() => window.__chat && window.__chat.count('ready') === 1);
 }
 
-function payloads(p, event) {
+/** The data of every `event` the page published, in order. */
+export function payloads(p, event) {
   return p.run((e) => window.__chat.events.filter((x) => x.event === e).map((x) => x.data), event);
+}
+
+/** After a reload: waits for `waitRestore` and checks the `pending` messages are pending again. */
+export async function assertPendingAgain(p, pending, waitRestore) {
+  await slow(p, (e) => window.__chat.waitEvent(e, 1, 15000), waitRestore, 20000);
+  await slow(p, (n) => window.__chat.waitEvent('messagePending', n, 15000), pending.length, 20000);
+  const again = await payloads(p, 'messagePending');
+  assert.deepEqual(
+    again.map((m) => [m.text, m.clientId]),
+    pending.map((m) => [m.text, m.clientId]),
+    'the same messages, with the same client ids',
+  );
 }
 
 /** Registers the scenarios under `test` for one transport. */
@@ -85,14 +98,7 @@ export function scenarios(test, h, emu, { name, open, start, waitRestore = 'rest
 
     // Reloaded while the server is still offline: the messages are pending again.
     await reload(p);
-    await slow(p, (e) => window.__chat.waitEvent(e, 1, 15000), waitRestore, 20000);
-    await slow(p, () => window.__chat.waitEvent('messagePending', 3, 15000), undefined, 20000);
-    const again = await payloads(p, 'messagePending');
-    assert.deepEqual(
-      again.map((m) => [m.text, m.clientId]),
-      pending.map((m) => [m.text, m.clientId]),
-      'the same messages, with the same client ids',
-    );
+    await assertPendingAgain(p, pending, waitRestore);
     assert.deepEqual(await customerTexts(emu, id), [], 'nothing reached the server yet');
 
     await emu.faults({ offline: false });

@@ -1,7 +1,7 @@
 //! Fault injection state: failing the next N protocol requests, added latency, going offline (for
 //! a while or until switched back), refusing new chats, and accepting customer sends while
-//! dropping their answers, listing poll answers backwards and holding pushed agent messages to send
-//! them backwards. Pure: the request layer asks [`FaultState::judge`] what to do with a request.
+//! dropping their answers, listing poll answers backwards, holding pushed agent messages to send
+//! them backwards, and holding every Genesys Cloud frame for a while (a slow push). Pure: the request layer asks [`FaultState::judge`] what to do with a request.
 
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +46,9 @@ pub struct FaultSettings {
     /// Hold what is pushed to a customer (GMS CometD, Genesys Cloud WebSocket) until this many
     /// agent messages are pending, then push it all in reverse order, once.
     pub reverse_pushes: Option<u32>,
+    /// Hold every frame the Genesys Cloud WebSocket would push for this many ms from now, then
+    /// push them in order (an echo that comes late); 0 releases them.
+    pub hold_pushes_ms: Option<u64>,
 }
 
 /// The live fault state.
@@ -61,6 +64,7 @@ pub struct FaultState {
     drop_send_replies: u32,
     reverse_polls: u32,
     reverse_pushes: u32,
+    hold_pushes_until_ms: u64,
 }
 
 impl Default for FaultState {
@@ -76,6 +80,7 @@ impl Default for FaultState {
             drop_send_replies: 0,
             reverse_polls: 0,
             reverse_pushes: 0,
+            hold_pushes_until_ms: 0,
         }
     }
 }
@@ -117,6 +122,8 @@ pub struct FaultReport {
     pub reverse_polls: u32,
     /// Agent messages to hold before pushing them backwards (0 once they went).
     pub reverse_pushes: u32,
+    /// Remaining time Cloud frames are held, in ms.
+    pub hold_pushes_ms: u64,
 }
 
 /// Why a fault update was refused.
@@ -165,6 +172,9 @@ impl FaultState {
         }
         if let Some(n) = settings.reverse_pushes {
             self.reverse_pushes = n;
+        }
+        if let Some(ms) = settings.hold_pushes_ms {
+            self.hold_pushes_until_ms = now_ms.saturating_add(ms);
         }
         let mut went_offline = false;
         if let Some(offline) = settings.offline {
@@ -238,6 +248,11 @@ impl FaultState {
         std::mem::take(&mut self.reverse_pushes) > 0
     }
 
+    /// Until when Cloud frames are held (`None` when they go out as usual).
+    pub fn push_hold_until(&self, now_ms: u64) -> Option<u64> {
+        (now_ms < self.hold_pushes_until_ms).then_some(self.hold_pushes_until_ms)
+    }
+
     /// Whether new chats are refused now.
     pub fn rejects_new_chats(&self) -> bool {
         self.reject_new_chats
@@ -256,6 +271,7 @@ impl FaultState {
             drop_send_replies: self.drop_send_replies,
             reverse_polls: self.reverse_polls,
             reverse_pushes: self.reverse_pushes,
+            hold_pushes_ms: self.hold_pushes_until_ms.saturating_sub(now_ms),
         }
     }
 }

@@ -402,26 +402,54 @@ async fn oversized_and_malformed_messages_get_cloud_errors() {
     assert_eq!(minimal.status(), 200, "memberInfo fields are not required");
 }
 
-#[tokio::test]
-async fn reversed_pushes_send_held_agent_messages_last_first() {
+/// A guest with its socket open and an agent who, under `faults`, says "first" then "second".
+async fn agent_says_two_under(
+    faults: Value,
+) -> (AgentApi, emulator::RunningServer, common::Socket) {
     let server = start(no_auto_agent).await;
     let api = AgentApi::new(&server);
     let guest = Cloud::start(&server, "Pat").await;
-    let mut socket = guest.connect().await;
+    let socket = guest.connect().await;
     let path = format!("/sessions/{}", guest.id);
     api.post(&format!("{path}/join"), json!({})).await;
-    api.faults(json!({"reversePushes": 2})).await;
+    api.faults(faults).await;
     for text in ["first", "second"] {
         api.post(&format!("{path}/messages"), json!({"text": text}))
             .await;
     }
-    let frames = frames_until(&mut socket, |f| f["eventBody"]["body"] == "first").await;
-    let bodies: Vec<&str> = frames
+    (api, server, socket)
+}
+
+/// "first" and "second" among `frames`' message bodies, in frame order.
+fn two_bodies(frames: &[Value]) -> Vec<&str> {
+    frames
         .iter()
         .filter(|f| frame_kind(f) == "message")
         .filter_map(|f| f["eventBody"]["body"].as_str())
         .filter(|b| ["first", "second"].contains(b))
-        .collect();
-    assert_eq!(bodies, ["second", "first"]);
+        .collect()
+}
+
+#[tokio::test]
+async fn reversed_pushes_send_held_agent_messages_last_first() {
+    let (api, _server, mut socket) = agent_says_two_under(json!({"reversePushes": 2})).await;
+    let frames = frames_until(&mut socket, |f| f["eventBody"]["body"] == "first").await;
+    assert_eq!(two_bodies(&frames), ["second", "first"]);
     assert_eq!(api.get("/faults").await.1["reversePushes"], 0);
+}
+
+#[tokio::test]
+async fn held_pushes_wait_then_go_out_in_order() {
+    let (api, _server, mut socket) = agent_says_two_under(json!({"holdPushesMs": 1500})).await;
+    assert!(api.get("/faults").await.1["holdPushesMs"].as_u64() > Some(0));
+    // The stream still answers a ping meanwhile, with nothing held before it.
+    socket
+        .send(Message::Text(r#"{"message":"ping"}"#.into()))
+        .await
+        .unwrap();
+    let before = frames_until(&mut socket, |f| f["eventBody"]["message"] == "pong").await;
+    assert!(two_bodies(&before).is_empty(), "{before:#?}");
+    let frames = frames_until(&mut socket, |f| f["eventBody"]["body"] == "second").await;
+    assert_eq!(two_bodies(&frames), ["first", "second"]);
+    assert_eq!(api.get("/faults").await.1["holdPushesMs"], 0);
 }

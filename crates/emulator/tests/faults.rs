@@ -146,7 +146,7 @@ async fn deleting_the_faults_resets_everything() {
     let report: Value = response.json().await.unwrap();
     assert_eq!(
         report,
-        json!({"failNext": 0, "failKind": "http", "failStatus": 503, "latencyMs": 0, "offlineRemainingMs": 0, "rejectNewChats": false, "offline": false, "dropSendReplies": 0, "reversePolls": 0, "reversePushes": 0})
+        json!({"failNext": 0, "failKind": "http", "failStatus": 503, "latencyMs": 0, "offlineRemainingMs": 0, "rejectNewChats": false, "offline": false, "dropSendReplies": 0, "reversePolls": 0, "reversePushes": 0, "holdPushesMs": 0})
     );
     let (status, error) = api.put("/faults", json!({"failStatus": 404})).await;
     assert_eq!(status, 400);

@@ -17,8 +17,9 @@ pub struct Capabilities {
     pub verify_session: bool,
     /// Async mode (restore from customer-held session data, fetchHistory).
     pub async_mode: bool,
-    /// [`crate::Op::Poll`] catches the transcript up on demand (a poll, or CometD's
-    /// `requestNotifications`): the outbox uses it to look for a message whose answer was lost.
+    /// [`crate::Op::Poll`] catches the transcript up on demand (a poll, CometD's
+    /// `requestNotifications`, Genesys Cloud's `GET …/messages?after=`): the outbox uses it to
+    /// look for a message whose answer was lost before sending it again.
     pub catch_up: bool,
 }
 
@@ -42,7 +43,8 @@ impl Capabilities {
         ..Self::GMS_REST
     };
 
-    /// Genesys Cloud guest chat: no file upload, no custom notice, no poll, no userData updates.
+    /// Genesys Cloud guest chat: no file upload, no custom notice, no poll, no userData updates;
+    /// `GET …/messages?after=` catches the transcript up for the outbox.
     pub const CLOUD: Self = Self {
         polling: false,
         push: true,
@@ -51,7 +53,7 @@ impl Capabilities {
         update_user_data_in_session: false,
         verify_session: true,
         async_mode: false,
-        catch_up: false,
+        catch_up: true,
     };
 
     /// Engage v3; async mode when `transport.async.enabled`. In async mode the session lives in

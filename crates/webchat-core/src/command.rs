@@ -33,6 +33,9 @@ pub struct Environment {
     /// What is stored under [`crate::STORAGE_KEY`], as `JSON.parse` read it: `None` when nothing
     /// (or only whitespace) is stored, [`Json::Null`] when the text is not JSON.
     pub stored_session: Option<Json>,
+    /// Engage v3 async mode: what is stored under [`crate::OUTBOX_KEY`] (the outbox kept apart
+    /// from the site-held session data), read like `stored_session`.
+    pub stored_outbox: Option<Json>,
 }
 
 /// addPrefilter's `filters`, as the glue found it.

@@ -128,6 +128,12 @@ pub enum Effect {
     },
     /// Drop the kept session record.
     ClearSession,
+    /// Engage v3 async mode only: keep the outbox in localStorage under [`crate::OUTBOX_KEY`]
+    /// (`{sessionId, outbox}`), or remove it when `value` is `Null` (`machine/async_outbox.rs`).
+    SaveOutbox {
+        /// What to store, or `Null`.
+        value: Json,
+    },
     /// Publish `WebChatService.<event>`; a `Null` payload means no data.
     Publish {
         /// The event.

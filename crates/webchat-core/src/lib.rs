@@ -86,7 +86,7 @@ pub use http::{Body, HttpOutcome, HttpRequest, Method, Part, ResponseBody};
 pub use json::{Json, Object, ToJson};
 pub use machine::WebChat;
 pub use message::{Message, Sender, SenderType};
-pub use persist::{PersistedSession, STORAGE_KEY};
+pub use persist::{OUTBOX_KEY, PersistedSession, STORAGE_KEY};
 #[cfg(feature = "gms")]
 pub use session::gms::{POLL_ACTIVE_MS, POLL_IDLE_MS};
 pub use session::{

@@ -9,6 +9,8 @@ use crate::json::Json;
 
 /// The storage key the glue reads at configure time and the machine writes to.
 pub const STORAGE_KEY: &str = "_genesys.widgets.webchat.session";
+/// Engage v3 async mode, where the site keeps the session data: the outbox's own key.
+pub const OUTBOX_KEY: &str = "_genesys.widgets.webchat.outbox";
 /// Record format version; a different version is ignored.
 pub const RECORD_VERSION: u32 = 1;
 

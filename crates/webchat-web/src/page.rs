@@ -79,16 +79,18 @@ pub fn page_info(widgets: &JsValue) -> PageInfo {
     }
 }
 
-/// The configure environment: the custom headers ([`custom_headers`]) and what the session sink
-/// holds (`stored_session`).
+/// The configure environment: the custom headers ([`custom_headers`]), what the session sink
+/// holds (`stored_session`) and, in Engage v3 async mode, the outbox kept apart from it.
 pub fn environment(
     widgets: &JsValue,
     ajax: Vec<(String, String)>,
     stored_session: Option<webchat_core::Json>,
+    stored_outbox: Option<webchat_core::Json>,
 ) -> Environment {
     Environment {
         custom_headers: custom_headers(widgets, ajax),
         stored_session,
+        stored_outbox,
     }
 }
 

@@ -24,7 +24,7 @@ use crate::matcher::{JsMatcher, regexp_array};
 use crate::online::OnlineWatcher;
 use crate::page::{custom_headers, environment};
 use crate::preview::PreviewWatcher;
-use crate::storage::{CallbackError, SessionStore};
+use crate::storage::{self, CallbackError, SessionStore};
 use crate::timer_slot::TimerSlot;
 use crate::wire_io::{Feed, WireIo};
 
@@ -196,11 +196,13 @@ impl Service {
         let widgets = self.widgets.borrow().clone();
         let command = if name == "configure" {
             let stored = self.choose_store(data, &widgets);
+            let store = self.store.borrow().clone();
+            let outbox = store.load_outbox();
             self.headers_version.set(self.app.ajax_headers_version());
             Ok(Some((
                 Command::Configure {
                     webchat: crate::convert::to_json(data).unwrap_or_default(),
-                    env: environment(&widgets, self.app.ajax_headers(), stored),
+                    env: environment(&widgets, self.app.ajax_headers(), stored, outbox),
                 },
                 Extra::None,
             )))
@@ -326,6 +328,7 @@ impl Service {
                     self.callback_failed(e);
                 }
             }
+            Effect::SaveOutbox { value } => storage::save_outbox(&value),
             Effect::ClearSession => {
                 self.broadcast(tabs::ITEM_RECORD, "record", &JsValue::NULL);
                 let store = self.store.borrow().clone();

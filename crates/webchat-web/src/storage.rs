@@ -54,6 +54,15 @@ pub fn remove(key: &str) {
     }
 }
 
+/// Keeps Engage v3 async mode's outbox under `webchat_core::OUTBOX_KEY` (`Null`: removes it).
+pub fn save_outbox(value: &Json) {
+    if value.is_null() {
+        remove(webchat_core::OUTBOX_KEY);
+    } else {
+        write(webchat_core::OUTBOX_KEY, value);
+    }
+}
+
 /// The sink the configuration chose for the session record.
 #[derive(Clone)]
 pub enum SessionStore {
@@ -146,6 +155,17 @@ impl SessionStore {
                 c.call("getSessionData", &c.get_session_data, &data)
                     .map(drop)
             }
+        }
+    }
+
+    /// Async mode's outbox, kept in localStorage apart from the site's session data
+    /// (`webchat_core::OUTBOX_KEY`); `None` with `localStorage` as the sink, where the outbox is
+    /// part of the record.
+    pub fn load_outbox(&self) -> Option<Json> {
+        match self {
+            Self::Local => None,
+            #[cfg(feature = "v3")]
+            Self::Callbacks(_) => read(webchat_core::OUTBOX_KEY),
         }
     }
 

@@ -1,7 +1,8 @@
 //! The Genesys Cloud event stream: one WebSocket per attach, pushing message, typing and
 //! member-change frames as the conversation changes, a heartbeat every `heartbeat_ms`, and `pong`
 //! for a client ping (the `reversePushes` fault holds frames, then sends them backwards: see
-//! [`crate::push_order`]). A fault-API drop closes it abruptly (no close frame), like a lost network.
+//! [`crate::push_order`]; `holdPushesMs` holds them for a while, then sends them in order). A
+//! fault-API drop closes it abruptly (no close frame), like a lost network.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,7 +31,11 @@ pub async fn serve(socket: WebSocket, app: Shared, slot: Arc<Slot>) {
             let pending = c.events_after_seq(cursor);
             (push_order::staff_messages(c, pending), c.is_ended())
         });
-        let plan = push_order::plan(&app, staff, ended || slot.is_removed());
+        let held_until = app.with_faults(|f| f.push_hold_until(now_ms()));
+        let plan = match held_until {
+            Some(_) => PushPlan::Hold,
+            None => push_order::plan(&app, staff, ended || slot.is_removed()),
+        };
         let (mut frames, next) = match plan {
             PushPlan::Hold => (Vec::new(), cursor),
             _ => slot.read(|c| wire::frames_after(c, cursor)),
@@ -45,7 +50,11 @@ pub async fn serve(socket: WebSocket, app: Shared, slot: Arc<Slot>) {
                 return;
             }
         }
+        let release = held_until.map_or(Duration::from_secs(3600), |at| {
+            Duration::from_millis(at.saturating_sub(now_ms()))
+        });
         tokio::select! {
+            () = tokio::time::sleep(release), if held_until.is_some() => {}
             changed = changes.changed() => {
                 if changed.is_err() || slot.is_removed() {
                     break;

@@ -31,7 +31,9 @@ impl<M: TextMatcher> ChatApi<M> {
                 Effect::PublishMessages { payload } => self.on_messages(&payload),
                 Effect::Resolve { id, reply } => self.answered(id, true, reply),
                 Effect::Reject { id, reply } => self.answered(id, false, reply),
+                // The JS API has no async mode.
                 Effect::SetData { .. }
+                | Effect::SaveOutbox { .. }
                 | Effect::KeepPreprocessor(_)
                 | Effect::WatchPreviewInput(_) => {}
             }

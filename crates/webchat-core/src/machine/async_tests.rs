@@ -53,6 +53,15 @@ fn batch(from: u64, count: u64) -> String {
 impl Harness {
     /// Configured for async v3, with what setSessionData returned (`stored`).
     fn new(async_enabled: bool, stored: Option<Json>) -> (Self, Vec<Effect>) {
+        let env = Environment {
+            stored_session: stored,
+            ..Default::default()
+        };
+        Self::configured(async_enabled, env)
+    }
+
+    /// Configured for v3 (async or not) with `env`.
+    fn configured(async_enabled: bool, env: Environment) -> (Self, Vec<Effect>) {
         let mut h = Self {
             chat: WebChat::new(SubstringMatcher),
             now: T0,
@@ -61,14 +70,21 @@ impl Harness {
         let webchat = json!({"transport": {"type": "pureengage-v3-rest",
             "dataURL": "https://n/nexus/v3/chat/sessions", "endpoint": "ep",
             "headers": {"x-api-key": "k"}, "async": {"enabled": async_enabled}}});
-        let env = Environment {
-            custom_headers: Vec::new(),
-            stored_session: stored,
-        };
         let fx = h
             .command("WebChatService", Command::Configure { webchat, env })
             .1;
         (h, fx)
+    }
+
+    /// A plugin's startChat, answered with the token: the answer's effects.
+    fn start(&mut self) -> Vec<Effect> {
+        let start = Command::StartChat {
+            data: json!({"form": {"nickname": "Jo"}}),
+            page: PageInfo::default(),
+        };
+        let (_, fx) = self.command("MyPlugin", start);
+        let (id, _) = request(&fx);
+        self.answer(id, 200, &started_answer())
     }
 
     fn command(&mut self, caller: &str, command: Command) -> (CommandId, Vec<Effect>) {
@@ -123,13 +139,19 @@ fn request(fx: &[Effect]) -> (RequestId, HttpRequest) {
         .unwrap_or_else(|| panic!("no request in {fx:?}"))
 }
 
-fn saved(fx: &[Effect]) -> Vec<Json> {
+/// The values of the `SaveSession` effects in `fx` (`outbox`: of the `SaveOutbox` ones).
+fn saved_values(fx: &[Effect], outbox: bool) -> Vec<Json> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::SaveSession { value } => Some(value.clone()),
+            Effect::SaveSession { value } if !outbox => Some(value.clone()),
+            Effect::SaveOutbox { value } if outbox => Some(value.clone()),
             _ => None,
         })
         .collect()
+}
+
+fn saved(fx: &[Effect]) -> Vec<Json> {
+    saved_values(fx, false)
 }
 
 /// The indexes of every messageReceived, and whether the batch was `restoring`.
@@ -190,13 +212,7 @@ fn nothing_from_set_session_data_restores_nothing() {
 #[test]
 fn a_started_async_chat_hands_its_session_data_to_the_sink_once() {
     let (mut h, _) = Harness::new(true, None);
-    let start = Command::StartChat {
-        data: json!({"form": {"nickname": "Jo"}}),
-        page: PageInfo::default(),
-    };
-    let (_, fx) = h.command("MyPlugin", start);
-    let (id, _) = request(&fx);
-    let fx = h.answer(id, 200, &started_answer());
+    let fx = h.start();
     assert_eq!(saved(&fx), [session_data()]);
     let mut later = Vec::new();
     for n in 0..3u64 {
@@ -310,4 +326,158 @@ fn fetch_history_pages_older_messages_once_then_says_no_more() {
         (1..=30).collect::<Vec<_>>(),
         "getTranscript is in index order"
     );
+}
+
+// The outbox in async mode (`async_outbox.rs`): kept in localStorage apart from the site-held
+// session data, taken back by a restore of the same session, reported failed otherwise.
+
+/// A configured async harness with both the site's session data and the stored outbox.
+fn with_outbox(session: Option<Json>, outbox: Json) -> (Harness, Vec<Effect>) {
+    let env = Environment {
+        stored_session: session,
+        stored_outbox: Some(outbox),
+        ..Default::default()
+    };
+    Harness::configured(true, env)
+}
+
+/// The `SaveOutbox` values in `fx`.
+fn outbox_saves(fx: &[Effect]) -> Vec<Json> {
+    saved_values(fx, true)
+}
+
+/// The customer-message POST in `fx` (`data[type]=Text`).
+fn send_request(fx: &[Effect]) -> Option<RequestId> {
+    fx.iter().find_map(|e| match e {
+        Effect::Http { id, request } if format!("{:?}", request.body).contains("Text") => Some(*id),
+        _ => None,
+    })
+}
+
+/// An async chat started, with "one" and "two" queued while the server is unreachable: the
+/// last outbox value written.
+fn queued_offline() -> Json {
+    let (mut h, _) = Harness::new(true, None);
+    h.start();
+    let mut saves = Vec::new();
+    let (_, fx) = h.command("MyPlugin", Command::SendMessage(json!({"message": "one"})));
+    let Some(send) = send_request(&fx) else {
+        panic!("the first message goes at once: {fx:?}")
+    };
+    saves.extend(outbox_saves(&fx));
+    let (_, fx) = h.command("MyPlugin", Command::SendMessage(json!({"message": "two"})));
+    saves.extend(outbox_saves(&fx));
+    let fx = h.chat.handle(
+        Input::Http {
+            id: send,
+            outcome: HttpOutcome::NetworkError,
+        },
+        h.now,
+    );
+    assert_eq!(published(&fx, Event::MessagePending).len(), 2, "{fx:?}");
+    saves.extend(outbox_saves(&fx));
+    let Some(last) = saves.pop() else {
+        panic!("the outbox was written")
+    };
+    assert_eq!(last["sessionId"], "abc123");
+    let texts: Vec<_> = last["outbox"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|q| q["text"].clone())
+        .collect();
+    assert_eq!(texts, [json!("one"), json!("two")]);
+    assert!(
+        !format!("{last:?}").contains(TOKEN),
+        "the token stays with the site"
+    );
+    assert!(saved(&fx).is_empty(), "the site's data is not touched");
+    last
+}
+
+#[test]
+fn an_async_outbox_survives_a_reload_and_is_delivered_once_in_order() {
+    let stored = queued_offline();
+    let ids: Vec<_> = stored["outbox"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|q| q["clientId"].clone())
+        .collect();
+    let (mut h, fx) = with_outbox(Some(session_data()), stored);
+    assert!(
+        outbox_saves(&fx).is_empty(),
+        "kept until the restore decides"
+    );
+    let fx = h.finish_restore(&fx, &batch(1, 2));
+    let pending: Vec<_> = published(&fx, Event::MessagePending)
+        .iter()
+        .map(|m| m["clientId"].clone())
+        .collect();
+    assert_eq!(pending, ids, "pending again, same client ids, in order");
+    // The first one's answer was lost: the poll catches the transcript up before it goes again.
+    let mut delivered = Vec::new();
+    let mut sends = 0;
+    let mut queue: Vec<(RequestId, bool)> = Vec::new();
+    let mut fx = fx;
+    for _ in 0..10 {
+        queue.extend(fx.iter().filter_map(|e| match e {
+            Effect::Http { id, request } => {
+                Some((*id, format!("{:?}", request.body).contains("Text")))
+            }
+            _ => None,
+        }));
+        let Some((id, is_send)) = queue.pop() else {
+            break;
+        };
+        sends += usize::from(is_send);
+        let body = if is_send {
+            r#"{"data":{}}"#
+        } else {
+            r#"{"data":{"messages":[],"chatEnded":false}}"#
+        };
+        fx = h.answer(id, 200, body);
+        delivered.extend(published(&fx, Event::MessageDelivered));
+        if delivered.len() == 2 {
+            break;
+        }
+    }
+    assert_eq!(sends, 2, "each sent once");
+    let texts: Vec<_> = delivered.iter().map(|d| d["text"].clone()).collect();
+    assert_eq!(texts, [json!("one"), json!("two")]);
+    assert_eq!(
+        outbox_saves(&fx),
+        [Json::Null],
+        "the stored queue is removed"
+    );
+}
+
+#[test]
+fn an_async_outbox_that_cannot_be_resumed_fails_with_the_chat_ended_reason() {
+    let reason = json!(texts::OUTBOX_CHAT_ENDED);
+    // The session is lost: the restore fails.
+    let (mut h, fx) = with_outbox(Some(session_data()), queued_offline());
+    let (id, _) = request(&fx);
+    let fx = h.answer(id, 404, r#"{"status":{"code":"INVALID_SESSION"}}"#);
+    let failed = published(&fx, Event::MessageFailed);
+    assert_eq!(failed.len(), 2, "{fx:?}");
+    assert!(failed.iter().all(|f| f["reason"] == reason));
+    assert_eq!(outbox_saves(&fx), [Json::Null]);
+
+    // The site restores another session, or starts a new chat.
+    let other = json!({"sessionId": "another", "outbox": queued_offline()["outbox"].clone()});
+    let (mut h, fx) = with_outbox(Some(session_data()), other);
+    let failed = published(&fx, Event::MessageFailed);
+    let fx = h.finish_restore(&fx, &batch(1, 2));
+    assert_eq!(failed.len(), 2, "{fx:?}");
+    assert!(failed.iter().all(|f| f["reason"] == reason));
+    assert!(
+        send_request(&fx).is_none(),
+        "another session's messages never go"
+    );
+
+    let (mut h, _) = with_outbox(None, queued_offline());
+    let fx = h.start();
+    assert_eq!(published(&fx, Event::MessageFailed).len(), 2, "{fx:?}");
+    assert_eq!(outbox_saves(&fx), [Json::Null]);
 }

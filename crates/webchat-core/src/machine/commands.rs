@@ -172,6 +172,7 @@ impl<M: TextMatcher> WebChat<M> {
         };
         self.resolve(id, Reply::Undefined);
         if self.async_mode() {
+            self.async_outbox = super::async_outbox::AsyncOutbox::stored(env.stored_outbox.clone());
             // What the customer's setSessionData returned: restored whatever its age.
             if let Some(data) = env.stored_session.as_ref().filter(|d| is_session_data(d)) {
                 let rec = self.customer_record(data.clone());
@@ -340,9 +341,11 @@ impl<M: TextMatcher> WebChat<M> {
             // Another transport's record, or one this session cannot use.
             return self.restore_failed(cmd);
         }
+        let mut rec = rec;
         if self.async_mode() {
             // The customer holds this session data already.
             self.async_saved = Some(self.session_data());
+            rec.outbox = self.take_async_outbox();
         }
         self.begin_session();
         self.phase = Phase::Restoring;

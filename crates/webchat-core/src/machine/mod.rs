@@ -14,7 +14,9 @@
 //! - `takeover.rs`: a following tab taking the chat over from the tab that led.
 //! - `outbox.rs`: customer messages waiting for the server (pure); `sending.rs` drives it.
 //! - `order.rs`: the reorder buffer that publishes live messages in index order (pure).
+//! - `async_outbox.rs`: the outbox kept apart from the site's session data in async mode.
 
+mod async_outbox;
 mod commands;
 mod deliver;
 mod order;
@@ -97,6 +99,8 @@ pub struct WebChat<M: TextMatcher> {
     reorder: order::Reorder,
     /// Async mode: the session data last handed to the customer's `getSessionData`.
     async_saved: Option<Json>,
+    /// Async mode: the outbox kept in localStorage apart from the session data.
+    async_outbox: async_outbox::AsyncOutbox,
     /// The record is saved once at the end of the current input (many `RecordChanged`s in one
     /// input make one write).
     save_due: bool,
@@ -132,6 +136,7 @@ impl<M: TextMatcher> WebChat<M> {
             outbox: outbox::Outbox::default(),
             reorder: order::Reorder::default(),
             async_saved: None,
+            async_outbox: Default::default(),
             save_due: false,
             taking_over: false,
             now: 0,
@@ -233,6 +238,7 @@ impl<M: TextMatcher> WebChat<M> {
         {
             self.persist();
         }
+        self.sync_async_outbox();
         std::mem::take(&mut self.out)
     }
 

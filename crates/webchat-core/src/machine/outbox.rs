@@ -6,10 +6,13 @@
 //! - **One in flight.** Only the head is ever sent, so the server sees messages in typed order.
 //! - **Never twice.** An attempt that got no answer (a network error, a timeout, a cut
 //!   connection, a 500/502/504) may have reached the server. Such a head is *maybe delivered*:
-//!   before it is sent again the transcript is caught up (a poll, or CometD's
-//!   `requestNotifications`; on Genesys Cloud the socket's replay after a grace time), and a customer message with the same text
-//!   and a higher index than the transcript had before the first attempt ([`Outbox::echoed`])
-//!   counts as its delivery. Its echo seen while an attempt is in flight counts too.
+//!   before it is sent again the transcript is caught up (a poll, CometD's
+//!   `requestNotifications`, Genesys Cloud's `GET …/messages?after=`), and a customer message
+//!   with the same text and a higher index than the transcript had before the first attempt
+//!   ([`Outbox::echoed`]) counts as its delivery. Its echo seen while an attempt is in flight
+//!   counts too. Only a completed catch-up allows a resend: no timer stands in for it (an echo
+//!   can come late), and a transport that could not catch up would wait for the echo or the
+//!   deadline rather than risk a second copy.
 //! - **Backoff.** 1 s doubling to 10 s between attempts; a `Retry-After` from the server is a
 //!   floor. The link coming back (or the browser going online) retries at once.
 //! - **Deadline.** A message not delivered by `queued_at + outbox.timeout` fails; it is never
@@ -26,9 +29,6 @@ use crate::session::OpId;
 pub const FIRST_BACKOFF_MS: u64 = 1_000;
 /// Longest wait between two attempts (unless the server's `Retry-After` asks for more).
 pub const MAX_BACKOFF_MS: u64 = 10_000;
-/// Without a catch-up (Genesys Cloud), how long a maybe-delivered message waits after a failure or after the
-/// link came back, so that the socket's replay can show it arrived.
-pub const ECHO_GRACE_MS: u64 = 2_000;
 /// At most this many messages are queued; more are refused as if the server had refused them
 /// (storage and memory stay bounded whatever a page does).
 pub const MAX_QUEUED: usize = 200;
@@ -169,13 +169,9 @@ impl Outbox {
             return None;
         }
         if head.maybe_delivered && !head.checked {
-            if polls {
-                return Some(Step::Check);
-            }
-            // Push transports replay over the socket once it is back.
-            if self.link_down {
-                return None;
-            }
+            // Never sent again on a guess: without a catch-up only its echo or its deadline
+            // settles it.
+            return polls.then_some(Step::Check);
         }
         Some(Step::Send(head.text.clone()))
     }
@@ -230,15 +226,14 @@ impl Outbox {
 
     /// The head's attempt or check `op` got no usable answer. `reached`: the request may have
     /// got to the server (anything but a refusal such as 429); `retry_after_ms`: the server's
-    /// `Retry-After`; `push`: the transport replays over a socket. Returns whether the head and
-    /// those behind it must now be announced as pending.
+    /// `Retry-After`. Returns whether the head and those behind it must now be announced as
+    /// pending.
     pub fn unreachable(
         &mut self,
         op: OpId,
         reached: bool,
         retry_after_ms: Option<u64>,
         now: u64,
-        push: bool,
     ) -> bool {
         let Some(state) = self.owns(op) else {
             return false;
@@ -251,13 +246,10 @@ impl Outbox {
             head.maybe_delivered = true;
             head.checked = false;
         }
-        let mut wait = FIRST_BACKOFF_MS
+        let wait = FIRST_BACKOFF_MS
             .checked_shl(self.failures.min(5))
             .unwrap_or(MAX_BACKOFF_MS)
             .min(MAX_BACKOFF_MS);
-        if push && head.maybe_delivered {
-            wait = wait.max(ECHO_GRACE_MS);
-        }
         self.failures = self.failures.saturating_add(1);
         self.retry_at = now.saturating_add(wait);
         if let Some(ms) = retry_after_ms {
@@ -346,16 +338,10 @@ impl Outbox {
         self.link_down = true;
     }
 
-    /// The session's link is back: retry at once (a maybe-delivered head on a push transport
-    /// first gives the replay [`ECHO_GRACE_MS`]).
-    pub fn link_back(&mut self, now: u64, push: bool) {
+    /// The session's link is back: retry at once (a maybe-delivered head is checked first).
+    pub fn link_back(&mut self, now: u64) {
         self.link_down = false;
-        let grace = push && self.queue.first().is_some_and(|q| q.maybe_delivered);
-        self.retry_at = if grace {
-            now.saturating_add(ECHO_GRACE_MS)
-        } else {
-            now
-        };
+        self.retry_at = now;
         self.failures = 0;
     }
 

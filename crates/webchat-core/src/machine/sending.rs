@@ -101,7 +101,6 @@ impl<M: TextMatcher> WebChat<M> {
 
     /// An outbox operation ended.
     pub(super) fn on_outbox_finished(&mut self, op: OpId, outcome: OpOutcome) {
-        let push = self.capabilities().is_some_and(|c| !c.catch_up);
         let sending = matches!(self.outbox.owns(op), Some(SendState::Sending(_)));
         let echo = self.outbox.head_echo().cloned();
         if let (true, Some(echo), false) = (sending, echo, matches!(outcome, OpOutcome::Done(_))) {
@@ -150,7 +149,7 @@ impl<M: TextMatcher> WebChat<M> {
                 // No answer at all, or a gateway's: the server may have the message.
                 let reached = sending && matches!(status_of(&error), 0 | 500 | 502 | 504);
                 let wait = retry_after_ms(&error);
-                if self.outbox.unreachable(op, reached, wait, self.now, push) {
+                if self.outbox.unreachable(op, reached, wait, self.now) {
                     self.announce_pending();
                 }
             }
@@ -192,8 +191,7 @@ impl<M: TextMatcher> WebChat<M> {
     /// The session's link went down (`false`) or came back.
     pub(super) fn outbox_link(&mut self, up: bool) {
         if up {
-            let push = self.capabilities().is_some_and(|c| !c.catch_up);
-            self.outbox.link_back(self.now, push);
+            self.outbox.link_back(self.now);
             self.pump_outbox();
         } else {
             self.outbox.link_lost();

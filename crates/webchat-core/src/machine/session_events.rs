@@ -107,6 +107,9 @@ impl<M: TextMatcher> WebChat<M> {
             OpOutcome::Done(body) => {
                 self.begin_session();
                 self.phase = Phase::Active;
+                if self.async_mode() {
+                    self.forget_async_outbox();
+                }
                 self.pending_user_data.clear();
                 self.publish(Event::Started, body.clone());
                 self.set_session_active(true);

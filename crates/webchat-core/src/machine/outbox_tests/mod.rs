@@ -36,13 +36,16 @@ struct Server {
     polling: bool,
     /// Push transports: the socket is up, so what is stored is pushed at once.
     socket_up: bool,
+    /// Push transports whose frames come late: only `Step::Push` pushes (an echo may arrive
+    /// long after its send's answer was lost).
+    late_pushes: bool,
 }
 
 impl Server {
     fn store(&mut self, text: &str, customer: bool) {
         let index = self.transcript.len() as u64 + 1;
         self.transcript.push((index, text.to_owned(), customer));
-        if !self.polling && self.socket_up {
+        if !self.polling && self.socket_up && !self.late_pushes {
             self.push_unpushed();
         }
     }
@@ -210,9 +213,15 @@ fn config() -> WebChatConfig {
 
 impl World {
     fn new(polling: bool) -> Self {
+        Self::with_pushes(polling, false)
+    }
+
+    /// A world whose push transport pushes only on `Step::Push` (`late_pushes`).
+    fn with_pushes(polling: bool, late_pushes: bool) -> Self {
         let server = Rc::new(RefCell::new(Server {
             polling,
             socket_up: true,
+            late_pushes,
             ..Server::default()
         }));
         let chat = WebChat::with_session(SubstringMatcher, config(), Box::new(Sim(server.clone())));

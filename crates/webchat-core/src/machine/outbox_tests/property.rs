@@ -4,7 +4,10 @@
 use super::*;
 
 fn check(polling: bool, steps: Vec<Step>) {
-    let mut w = World::new(polling);
+    check_in(World::new(polling), steps);
+}
+
+fn check_in(mut w: World, steps: Vec<Step>) {
     for s in steps {
         w.run(s);
     }
@@ -55,5 +58,14 @@ proptest! {
         steps in prop::collection::vec(step(), 0..60)
     ) {
         check(false, steps);
+    }
+
+    /// Echoes that come long after a lost answer (Genesys Cloud's socket is no proof of
+    /// absence): the catch-up decides, never a timer.
+    #[test]
+    fn a_push_transport_with_late_echoes_never_loses_duplicates_or_reorders(
+        steps in prop::collection::vec(step(), 0..60)
+    ) {
+        check_in(World::with_pushes(false, true), steps);
     }
 }

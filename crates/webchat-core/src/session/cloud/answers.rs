@@ -203,8 +203,8 @@ impl CloudSession {
                     self.send(request, Pending::Members { op, bodies });
                 }
             }
-            Purpose::CatchUp => {
-                let mut items = Vec::with_capacity(walk.bodies.len());
+            Purpose::CatchUp(check) => {
+                let mut items = Vec::with_capacity(walk.bodies.len().saturating_add(1));
                 for body in walk.bodies {
                     self.lookup(super::held::sender_id(&body));
                     items.push(Held::Wire {
@@ -212,9 +212,22 @@ impl CloudSession {
                         typing: false,
                     });
                 }
+                // The check ends after what it found is published.
+                items.extend(check.map(|op| Held::Finish {
+                    op,
+                    outcome: OpOutcome::Done(Json::Null),
+                }));
                 self.replace_barrier(items);
                 self.release();
+                self.walk_again_if_asked();
             }
+        }
+    }
+
+    /// Starts the catch-up a reconnect asked for while an outbox check was walking.
+    fn walk_again_if_asked(&mut self) {
+        if std::mem::take(&mut self.walk_again) {
+            self.start_walk(Purpose::CatchUp(None));
         }
     }
 
@@ -234,9 +247,13 @@ impl CloudSession {
                 }
             }
             // Missed messages that could not be fetched stay missed; what came since goes on.
-            Purpose::CatchUp => {
-                self.replace_barrier(Vec::new());
+            // An outbox check fails with the answer and is tried again.
+            Purpose::CatchUp(check) => {
+                let outcome = answer.outcome();
+                let items = check.map(|op| Held::Finish { op, outcome });
+                self.replace_barrier(items.into_iter().collect());
                 self.release();
+                self.walk_again_if_asked();
             }
         }
     }

@@ -64,7 +64,7 @@ impl CloudSession {
         } else if self.disconnected {
             self.disconnected = false;
             self.out.event(SessionEvent::Link(Link::Reconnected));
-            self.start_walk(Purpose::CatchUp);
+            self.start_walk(Purpose::CatchUp(None));
         }
     }
 

@@ -80,8 +80,10 @@ impl Pending {
 /// Why history is being walked.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Purpose {
-    /// Messages missed while the socket was down, oldest first.
-    CatchUp,
+    /// Messages missed while the socket was down, oldest first; with an op, the outbox's
+    /// [`crate::Op::Poll`] (is a message whose answer was lost on the server?), which ends
+    /// after the messages the walk found.
+    CatchUp(Option<OpId>),
     /// A restore's replay, newest first.
     Restore(OpId),
 }
@@ -128,6 +130,9 @@ pub struct CloudSession {
     directory: Directory,
     held: VecDeque<Held>,
     walk: Option<Walk>,
+    /// A reconnect asked for a catch-up while an outbox check walked: that walk may have asked
+    /// before the socket's gap ended, so another follows it.
+    walk_again: bool,
 }
 
 impl CloudSession {
@@ -144,6 +149,7 @@ impl CloudSession {
             directory: Directory::default(),
             held: VecDeque::new(),
             walk: None,
+            walk_again: false,
         }
     }
 
@@ -172,7 +178,7 @@ impl CloudSession {
             .filter_map(|(_, p)| p.op())
             .collect();
         if let Some(Walk {
-            purpose: Purpose::Restore(op),
+            purpose: Purpose::Restore(op) | Purpose::CatchUp(Some(op)),
             ..
         }) = self.walk.take()
         {
@@ -192,6 +198,7 @@ impl CloudSession {
             self.out.finish(op, gone());
         }
         self.disconnected = false;
+        self.walk_again = false;
         self.directory = Directory::default();
     }
 

@@ -29,12 +29,13 @@ impl CloudSession {
             }
             Op::CustomNotice { .. }
             | Op::UpdateData { .. }
-            | Op::Poll
             | Op::SendFiles { .. }
             | Op::Download { .. }
             | Op::FetchHistory
             | Op::UserData(_) => self.out.finish(op, failed(texts::UNSUPPORTED_BY_TRANSPORT)),
             _ if self.chat.is_none() => self.out.finish(op, failed(texts::NO_ACTIVE_SESSION)),
+            // Only the outbox polls here (the poll command needs a polling transport).
+            Op::Poll => self.start_walk(Purpose::CatchUp(Some(op))),
             Op::Send { text } => {
                 let body = json!({"body": text, "bodyType": "standard"});
                 let request = self.own_member_call(Method::Post, "/messages", Body::Json(body));
@@ -67,12 +68,26 @@ impl CloudSession {
     }
 
     /// Starts walking history for `purpose`, holding later frames behind it. A walk already
-    /// under way covers a catch-up; a restore cannot share it and fails.
+    /// under way covers a reconnect's catch-up; a restore cannot share it and fails; the outbox's
+    /// check cannot either (that walk may have asked before the message was stored), so it ends
+    /// unreachable and is tried again.
     pub(super) fn start_walk(&mut self, purpose: Purpose) {
         if self.walk.is_some() {
-            if let Purpose::Restore(op) = purpose {
-                let outcome = OpOutcome::Failed(json!(texts::ALREADY_RESTORING));
-                self.out.finish(op, outcome);
+            match purpose {
+                Purpose::Restore(op) => {
+                    let outcome = OpOutcome::Failed(json!(texts::ALREADY_RESTORING));
+                    self.out.finish(op, outcome);
+                }
+                Purpose::CatchUp(Some(op)) => {
+                    let error = crate::http::ajax_error(&crate::http::HttpOutcome::NetworkError);
+                    self.out.finish(op, OpOutcome::Unreachable(error));
+                }
+                Purpose::CatchUp(None) => {
+                    self.walk_again = matches!(
+                        self.walk.as_ref().map(|w| w.purpose),
+                        Some(Purpose::CatchUp(Some(_)))
+                    );
+                }
             }
             return;
         }
@@ -89,10 +104,10 @@ impl CloudSession {
                     &number_text(f64::from(size)),
                 ])
             }
-            (Purpose::CatchUp, Some(last)) => {
+            (Purpose::CatchUp(_), Some(last)) => {
                 crate::http::concat(&["?after=", &last, "&maxResults=100"])
             }
-            (Purpose::CatchUp, None) => "?sortOrder=ascending&maxResults=100".to_owned(),
+            (Purpose::CatchUp(_), None) => "?sortOrder=ascending&maxResults=100".to_owned(),
         };
         let Some(request) = self.get(&["/messages", &query]) else {
             return;

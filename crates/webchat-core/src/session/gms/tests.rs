@@ -51,6 +51,7 @@ impl Harness {
             stored_session: stored
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| testing::parse(&t).unwrap_or(Json::Null)),
+            ..Default::default()
         };
         let fx = h.cmd(SELF_NAME_, Command::Configure { webchat, env }).1;
         (h, fx)

@@ -1,7 +1,8 @@
-//! The heartbeat watchdog, reopening a dead socket, and fetching what was missed.
+//! The heartbeat watchdog, reopening a dead socket, fetching what was missed, and the outbox's
+//! catch-up on demand (`Op::Poll`).
 
 use super::*;
-use crate::session::Link;
+use crate::session::{Link, OpOutcome};
 
 fn open_url() -> Io {
     Io::Socket(SocketAction::Open { url: STREAM.into() })
@@ -176,4 +177,89 @@ fn opened_without_a_pending_open_is_ignored() {
     let mut h = chatting();
     h.socket(SocketEvent::Opened);
     assert!(h.events().is_empty() && h.io().is_empty());
+}
+
+#[test]
+fn the_outboxs_poll_fetches_what_came_after_the_last_message_and_ends_after_it() {
+    let mut h = chatting();
+    let op = h.begin(Op::Poll);
+    let (id, request) = h.request();
+    assert!(
+        is_get(&request, "/c1/messages?after=m1&maxResults=100"),
+        "{}",
+        request.url
+    );
+    // The customer's message whose answer was lost is on the server: it is reported first,
+    // then the check ends, so the outbox sees the echo before deciding.
+    h.answer(
+        id,
+        200,
+        &page(&[entity("m2", "me", "lost answer", "standard", 1)], None),
+    );
+    let events = h.events();
+    assert_eq!(ids(&events), ["m2"]);
+    assert!(
+        matches!(
+            events.last(),
+            Some(SessionEvent::Finished { op: o, outcome: OpOutcome::Done(_) }) if *o == op
+        ),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn the_outboxs_poll_is_never_a_walk_that_began_before_it_and_fails_with_its_page() {
+    let mut h = chatting();
+    h.socket(SocketEvent::Closed { code: 1006 });
+    h.advance_to(T0 + 2_000);
+    assert_eq!(h.io(), [open_url()]);
+    h.socket(SocketEvent::Opened);
+    h.events();
+    let (walk, _) = h.request();
+    // The reconnect's walk may have asked before the message was stored: not good enough.
+    let op = h.begin(Op::Poll);
+    assert!(matches!(
+        h.events().as_slice(),
+        [SessionEvent::Finished { op: o, outcome: OpOutcome::Unreachable(_) }] if *o == op
+    ));
+    h.answer(walk, 200, &page(&[], None));
+    h.events();
+    let op = h.begin(Op::Poll);
+    let (id, _) = h.request();
+    h.fail(id, HttpOutcome::NetworkError);
+    assert!(matches!(
+        h.events().as_slice(),
+        [SessionEvent::Finished { op: o, outcome: OpOutcome::Unreachable(_) }] if *o == op
+    ));
+}
+
+#[test]
+fn a_reconnect_during_the_outboxs_poll_fetches_what_was_missed_after_it() {
+    let mut h = chatting();
+    let op = h.begin(Op::Poll);
+    let (check, _) = h.request();
+    h.socket(SocketEvent::Closed { code: 1006 });
+    h.advance_to(T0 + 2_000);
+    assert_eq!(h.io(), [open_url()]);
+    h.socket(SocketEvent::Opened);
+    assert_eq!(
+        h.events(),
+        [
+            SessionEvent::Link(Link::Disconnected),
+            SessionEvent::Link(Link::Reconnected)
+        ]
+    );
+    assert!(h.io().is_empty(), "one walk at a time");
+    h.answer(check, 200, &page(&[], None));
+    assert!(matches!(
+        h.events().as_slice(),
+        [SessionEvent::Finished { op: o, outcome: OpOutcome::Done(_) }] if *o == op
+    ));
+    // The check may have asked before the socket's gap ended: the catch-up follows it.
+    let (_, request) = h.request();
+    assert!(
+        is_get(&request, "/c1/messages?after=m1&maxResults=100"),
+        "{}",
+        request.url
+    );
 }

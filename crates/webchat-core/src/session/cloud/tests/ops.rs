@@ -319,7 +319,6 @@ fn operations_cloud_has_no_call_for_are_refused_as_unsupported() {
         Op::UpdateData {
             user_data: Object::new(),
         },
-        Op::Poll,
         Op::SendFiles {
             command: crate::drive::CommandId(1),
             files: vec![],
