@@ -53,17 +53,13 @@ impl Reorder {
 
     /// Takes a batch that came while a restore ran: nothing is released and no deadline runs
     /// until [`Reorder::admit`] is called once the restore is over (what then follows the
-    /// restored transcript goes at once, the rest waits as any gap does). Bounded like `admit`:
-    /// past [`MAX_HELD`], the oldest go (a server flooding a restore that never ends).
+    /// restored transcript goes at once, the rest waits as any gap does). Bounded: past
+    /// [`MAX_HELD`] more are not kept (a server flooding a restore that does not end).
     pub fn hold(&mut self, messages: Vec<Message>, raw: Vec<Json>) {
         self.held.extend(messages);
         self.raw.extend(raw);
-        if let Some(over) = self.held.len().checked_sub(MAX_HELD) {
-            self.held.drain(..over);
-        }
-        if let Some(over) = self.raw.len().checked_sub(MAX_HELD) {
-            self.raw.drain(..over);
-        }
+        self.held.truncate(MAX_HELD);
+        self.raw.truncate(MAX_HELD);
     }
 
     /// Whether nothing is held.
