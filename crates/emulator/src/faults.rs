@@ -1,7 +1,9 @@
 //! Fault injection state: failing the next N protocol requests, added latency, going offline (for
 //! a while or until switched back), refusing new chats, and accepting customer sends while
 //! dropping their answers, listing poll answers backwards, holding pushed agent messages to send
-//! them backwards, and holding every Genesys Cloud frame for a while (a slow push). Pure: the request layer asks [`FaultState::judge`] what to do with a request.
+//! them backwards, holding every Genesys Cloud frame for a while (a slow push), and slowing or
+//! holding GMS CometD chat operations over long-polling. Pure: the request layer asks
+//! [`FaultState::judge`] what to do with a request.
 
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +51,12 @@ pub struct FaultSettings {
     /// Hold every frame the Genesys Cloud WebSocket would push for this many ms from now, then
     /// push them in order (an echo that comes late); 0 releases them.
     pub hold_pushes_ms: Option<u64>,
+    /// GMS CometD over long-polling: a request that publishes a chat operation waits this many ms
+    /// before the operation runs (the client's connects go on meanwhile); 0 turns it off.
+    pub slow_publish_ms: Option<u64>,
+    /// GMS CometD over long-polling: chat operations run at once, but the answers to their
+    /// requests are held until this is switched back to `false` (pushes go on meanwhile).
+    pub hold_publish_answers: Option<bool>,
 }
 
 /// The live fault state.
@@ -65,6 +73,9 @@ pub struct FaultState {
     reverse_polls: u32,
     reverse_pushes: u32,
     hold_pushes_until_ms: u64,
+    slow_publish_ms: u64,
+    hold_publish_answers: bool,
+    held_publish_answers: u32,
 }
 
 impl Default for FaultState {
@@ -81,6 +92,9 @@ impl Default for FaultState {
             reverse_polls: 0,
             reverse_pushes: 0,
             hold_pushes_until_ms: 0,
+            slow_publish_ms: 0,
+            hold_publish_answers: false,
+            held_publish_answers: 0,
         }
     }
 }
@@ -124,6 +138,12 @@ pub struct FaultReport {
     pub reverse_pushes: u32,
     /// Remaining time Cloud frames are held, in ms.
     pub hold_pushes_ms: u64,
+    /// Added wait before a CometD chat operation runs, in ms.
+    pub slow_publish_ms: u64,
+    /// Whether CometD chat operations' answers are held.
+    pub hold_publish_answers: bool,
+    /// How many CometD chat operations ran and wait for their answer to be let go.
+    pub held_publish_answers: u32,
 }
 
 /// Why a fault update was refused.
@@ -175,6 +195,12 @@ impl FaultState {
         }
         if let Some(ms) = settings.hold_pushes_ms {
             self.hold_pushes_until_ms = now_ms.saturating_add(ms);
+        }
+        if let Some(ms) = settings.slow_publish_ms {
+            self.slow_publish_ms = ms;
+        }
+        if let Some(hold) = settings.hold_publish_answers {
+            self.hold_publish_answers = hold;
         }
         let mut went_offline = false;
         if let Some(offline) = settings.offline {
@@ -253,6 +279,25 @@ impl FaultState {
         (now_ms < self.hold_pushes_until_ms).then_some(self.hold_pushes_until_ms)
     }
 
+    /// How long a CometD chat operation waits before it runs (ms; 0: not at all).
+    pub fn slow_publish_ms(&self) -> u64 {
+        self.slow_publish_ms
+    }
+
+    /// Whether the answers of CometD chat operations are held now.
+    pub fn holds_publish_answers(&self) -> bool {
+        self.hold_publish_answers
+    }
+
+    /// One answer more (`true`) or less is held (for the report).
+    pub fn count_held_publish_answer(&mut self, held: bool) {
+        self.held_publish_answers = if held {
+            self.held_publish_answers.saturating_add(1)
+        } else {
+            self.held_publish_answers.saturating_sub(1)
+        };
+    }
+
     /// Whether new chats are refused now.
     pub fn rejects_new_chats(&self) -> bool {
         self.reject_new_chats
@@ -272,6 +317,9 @@ impl FaultState {
             reverse_polls: self.reverse_polls,
             reverse_pushes: self.reverse_pushes,
             hold_pushes_ms: self.hold_pushes_until_ms.saturating_sub(now_ms),
+            slow_publish_ms: self.slow_publish_ms,
+            hold_publish_answers: self.hold_publish_answers,
+            held_publish_answers: self.held_publish_answers,
         }
     }
 }
@@ -374,6 +422,27 @@ mod tests {
         assert!(s.take_reverse_pushes());
         assert!(!s.take_reverse_pushes(), "only once");
         assert_eq!(s.reverse_pushes(), 0);
+    }
+
+    #[test]
+    fn cometd_publishes_are_slowed_or_their_answers_held_until_let_go() {
+        let mut s = FaultState::default();
+        let settings: FaultSettings =
+            serde_json::from_str(r#"{"slowPublishMs":1500,"holdPublishAnswers":true}"#).unwrap();
+        s.apply(&settings, 0).unwrap();
+        assert_eq!(s.slow_publish_ms(), 1500);
+        assert!(s.holds_publish_answers());
+        s.count_held_publish_answer(true);
+        assert_eq!(s.report(0).held_publish_answers, 1);
+        let off: FaultSettings = serde_json::from_str(r#"{"holdPublishAnswers":false}"#).unwrap();
+        s.apply(&off, 0).unwrap();
+        s.count_held_publish_answer(false);
+        let report = s.report(0);
+        assert!(!report.hold_publish_answers);
+        assert_eq!(
+            (report.held_publish_answers, report.slow_publish_ms),
+            (0, 1500)
+        );
     }
 
     #[test]

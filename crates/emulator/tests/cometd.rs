@@ -54,6 +54,16 @@ impl Bayeux {
         response.json().await.expect("json array")
     }
 
+    /// Another connection of the same client (a request sent while one of this is held).
+    fn same_client(&self) -> Bayeux {
+        Bayeux {
+            http: self.http.clone(),
+            url: self.url.clone(),
+            client_id: self.client_id.clone(),
+            next_id: self.next_id + 1_000,
+        }
+    }
+
     fn id(&mut self) -> String {
         self.next_id += 1;
         self.next_id.to_string()
@@ -298,6 +308,51 @@ async fn request_notifications_replays_from_a_transcript_position_on_a_new_clien
         ))
         .await;
     assert_eq!(too_long["errors"][0]["code"], 204);
+}
+
+/// A reload: the new client's connect can be held before its `requestNotifications` reattaches
+/// it to the chat (the restore's publish travels on its own request). That held connect still
+/// carries the next push, at once, and only what the restore's answer did not.
+#[tokio::test]
+async fn a_connect_held_before_the_client_reattaches_carries_the_next_push() {
+    let server = start(|c| {
+        no_auto_agent(c);
+        // A held connect not woken by the push is answered empty at this timeout.
+        c.comet_timeout_ms = 5_000;
+    })
+    .await;
+    let agent = AgentApi::new(&server);
+    let mut before = Bayeux::handshake(&server).await;
+    let started = request_chat(&mut before).await;
+    let chat_id = started["chatId"].as_str().unwrap().to_owned();
+    join_and_say(&agent, &chat_id, &["one", "two"]).await;
+
+    let mut fresh = Bayeux::handshake(&server).await;
+    fresh.subscribe(CHANNEL).await;
+    fresh.connect().await;
+    let mut restore = fresh.same_client();
+    let held = tokio::spawn(async move { fresh.connect().await });
+    // The connect is held (unbound client) before the restore's publish arrives.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!held.is_finished(), "nothing to push yet: held");
+    let replay = restore
+        .operate(with(
+            keys(&started),
+            json!({"operation": "requestNotifications", "transcriptPosition": 1}),
+        ))
+        .await;
+    assert_eq!(
+        texts(replay["messages"].as_array().unwrap()),
+        ["one", "two"],
+        "the restore's answer holds the transcript"
+    );
+    say(&agent, &chat_id, "after restore").await;
+    let replies = held.await.unwrap();
+    assert_eq!(
+        texts(&pushed_events(&replies)),
+        ["after restore"],
+        "the push, and nothing the restore's answer had"
+    );
 }
 
 #[tokio::test]

@@ -136,8 +136,11 @@ async fn offline_for_t_seconds_refuses_every_protocol_and_drops_sockets_then_rec
 async fn deleting_the_faults_resets_everything() {
     let server = start(no_auto_agent).await;
     let api = AgentApi::new(&server);
-    api.faults(json!({"failNext": 5, "latencyMs": 10, "rejectNewChats": true}))
-        .await;
+    api.faults(
+        json!({"failNext": 5, "latencyMs": 10, "rejectNewChats": true,
+        "slowPublishMs": 100, "holdPublishAnswers": true}),
+    )
+    .await;
     let response = api
         .request(reqwest::Method::DELETE, "/faults")
         .send()
@@ -146,7 +149,7 @@ async fn deleting_the_faults_resets_everything() {
     let report: Value = response.json().await.unwrap();
     assert_eq!(
         report,
-        json!({"failNext": 0, "failKind": "http", "failStatus": 503, "latencyMs": 0, "offlineRemainingMs": 0, "rejectNewChats": false, "offline": false, "dropSendReplies": 0, "reversePolls": 0, "reversePushes": 0, "holdPushesMs": 0})
+        json!({"failNext": 0, "failKind": "http", "failStatus": 503, "latencyMs": 0, "offlineRemainingMs": 0, "rejectNewChats": false, "offline": false, "dropSendReplies": 0, "reversePolls": 0, "reversePushes": 0, "holdPushesMs": 0, "slowPublishMs": 0, "holdPublishAnswers": false, "heldPublishAnswers": 0})
     );
     let (status, error) = api.put("/faults", json!({"failStatus": 404})).await;
     assert_eq!(status, 400);

@@ -218,6 +218,14 @@ impl Registry {
         }
     }
 
+    /// Wakes client `id`'s held connect so that it looks again at what it follows (a chat it
+    /// was just attached to).
+    pub fn wake(&mut self, id: &str) {
+        if let Some(client) = self.clients.get_mut(id) {
+            client.wake.send_modify(|v| *v = v.wrapping_add(1));
+        }
+    }
+
     /// Queues `data` on `channel` for every other client subscribed to it; returns how many.
     pub fn broadcast(&mut self, from: &str, channel: &str, data: &Value) -> usize {
         let targets: Vec<String> = self

@@ -40,6 +40,10 @@ pub fn operate(
         Ok(body) => body,
         Err(e) => error_body(&e),
     };
+    // The operation may have attached the client to a chat (requestChat, requestNotifications
+    // after a reload). A connect of its held since before then watches no conversation: woken
+    // now, it follows the chat and carries the next push.
+    app.comet.with(|r| r.wake(client_id));
     let mut message = json!({"channel": channel, "data": body});
     if let Some(id) = id {
         message["id"] = id.clone();
@@ -54,9 +58,7 @@ fn run(app: &Shared, client_id: &str, channel: &str, data: &Value) -> Result<Val
         let service = service_of(channel).unwrap_or_default().to_owned();
         let (_, slot) = gms::start_chat(app, service, &fields)?;
         slot.update(|c| c.protocol = Protocol::Cometd);
-        let chat_id = slot.read(|c| c.id.clone());
-        bind(app, client_id, channel, &chat_id, 1);
-        return Ok(answer(app, client_id, &slot, None));
+        return Ok(attach(app, client_id, channel, &slot, 1, None));
     }
     let chat_id = fields.text("chatId").to_owned();
     let slot = gms::authorize(app, &chat_id, &fields)?;
@@ -68,12 +70,47 @@ fn run(app: &Shared, client_id: &str, channel: &str, data: &Value) -> Result<Val
     let rendered = gms::run_operation(app, &slot, rest_op, &fields)?;
     if operation == "requestNotifications" {
         let from = fields.number("transcriptPosition").unwrap_or(1).max(1);
-        bind(app, client_id, channel, &chat_id, from);
-    } else {
-        let next = slot.read(|c| c.next_position());
-        bind_if_unbound(app, client_id, channel, &chat_id, next);
+        return Ok(attach(app, client_id, channel, &slot, from, Some(rendered)));
     }
+    let next = slot.read(|c| c.next_position());
+    bind_if_unbound(app, client_id, channel, &chat_id, next);
     Ok(answer(app, client_id, &slot, Some(rendered)))
+}
+
+/// Attaches client `client_id` to the chat in `slot` and answers with the events from `from` on
+/// (`rendered`, or a plain envelope, with them as `messages`). The events are read first and the
+/// client attached past them, in one step as far as its connects see: a connect flushing
+/// meanwhile pushes none of them, they go in this answer only.
+fn attach(
+    app: &Shared,
+    client_id: &str,
+    channel: &str,
+    slot: &Slot,
+    from: u64,
+    rendered: Option<Value>,
+) -> Value {
+    let (chat_id, events, next, ended) = slot.read(|c| {
+        let events: Vec<Value> = c
+            .events_from(from)
+            .iter()
+            .map(|e| envelope::event(c, e))
+            .collect();
+        (c.id.clone(), events, c.next_position(), c.is_ended())
+    });
+    app.comet.with(|r| {
+        if let Some(c) = r.client_mut(client_id) {
+            c.chat = Some(Binding {
+                chat_id,
+                channel: channel.to_owned(),
+                cursor: next,
+                ended_sent: ended,
+            });
+        }
+    });
+    let mut body =
+        rendered.unwrap_or_else(|| slot.read(|c| envelope::envelope(c, envelope::status::OK, &[])));
+    body["messages"] = Value::Array(events);
+    body
 }
 
 /// The envelope answering an operation: the REST answer's status with the events from the

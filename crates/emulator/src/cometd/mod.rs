@@ -90,7 +90,16 @@ async fn long_poll(State(app): State<Shared>, body: Bytes) -> Response {
 
 /// Answers a batch, holding its connect; `None` when a fault dropped the connection.
 async fn respond(app: &Shared, batch: &[Value]) -> Option<Vec<Value>> {
+    let publishes = batch.iter().any(transport::is_chat_publish);
+    let slow_ms = app.with_faults(|f| f.slow_publish_ms());
+    if publishes && slow_ms > 0 {
+        // The slowPublishMs fault: the operation runs late, the client's connects go on.
+        tokio::time::sleep(std::time::Duration::from_millis(slow_ms.min(60_000))).await;
+    }
     let mut answered = transport::answer(app, batch);
+    if publishes && app.with_faults(|f| f.holds_publish_answers()) {
+        hold_answer(app).await;
+    }
     if let Some(held) = answered.connect.take() {
         match transport::wait(app, &held).await {
             Waited::Answer(messages) => {
@@ -101,6 +110,19 @@ async fn respond(app: &Shared, batch: &[Value]) -> Option<Vec<Value>> {
         }
     }
     Some(answered.replies)
+}
+
+/// The holdPublishAnswers fault: an operation ran, its answer waits until the fault is switched
+/// off (checked every 20 ms; at most a minute).
+async fn hold_answer(app: &Shared) {
+    app.with_faults(|f| f.count_held_publish_answer(true));
+    for _ in 0..3_000 {
+        if !app.with_faults(|f| f.holds_publish_answers()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    app.with_faults(|f| f.count_held_publish_answer(false));
 }
 
 #[derive(Debug, Deserialize)]

@@ -245,11 +245,15 @@ pub async fn serve_socket(socket: WebSocket, app: Shared) {
 
 /// Whether a Bayeux message publishes a chat `sendMessage`.
 pub fn is_send_publish(message: &Value) -> bool {
+    is_chat_publish(message) && message["data"]["operation"] == "sendMessage"
+}
+
+/// Whether a Bayeux message publishes a chat operation (on `/service/chatV2/{service}`).
+pub fn is_chat_publish(message: &Value) -> bool {
     message
         .get("channel")
         .and_then(Value::as_str)
         .is_some_and(|c| chat::service_of(c).is_some())
-        && message["data"]["operation"] == "sendMessage"
 }
 
 /// The client id a successful handshake in these replies issued.

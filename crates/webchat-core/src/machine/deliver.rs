@@ -1,7 +1,8 @@
 //! Messages from the session to the page: the reorder buffer (live messages in index order),
 //! de-duplication and filters, then roster and agent typing, then one messageReceived (the glue
 //! applies preprocessors) followed by the per-message events. A customer message may be the
-//! echo of an outbox message whose answer was lost (`sending.rs`).
+//! echo of an outbox message whose answer was lost (`sending.rs`). Live messages that come while
+//! a restore runs wait in the reorder buffer until the restore's transcript is in.
 
 use super::WebChat;
 use crate::drive::Effect;
@@ -11,27 +12,54 @@ use crate::json;
 use crate::json::Json;
 use crate::message::{Message, SenderType, kind};
 use crate::timing::AGENT_TYPING_TIMEOUT_MS;
+use crate::validate::Phase;
 
 impl<M: TextMatcher> WebChat<M> {
     /// Messages from the session. A restore's replay is published as it comes; live messages
-    /// pass the reorder buffer first.
+    /// pass the reorder buffer first. A replay may fill the gap that live messages wait behind
+    /// (pushes held while the restore ran, or that came before a late replay): they go right
+    /// after it, and those the replay already brought are dropped as seen.
     pub(super) fn deliver(&mut self, messages: Vec<Message>, raw: Vec<Json>, restoring: bool) {
         if restoring {
-            return self.publish_messages(messages, raw, true);
+            self.publish_messages(messages, raw, true);
+            return self.release_in_order();
         }
         let highest = self.transcript.highest_index();
         let ready = self.reorder.admit(messages, raw, highest, self.now);
         self.publish_messages(ready.messages, ready.raw, false);
     }
 
-    /// Held messages whose wait is over.
-    pub(super) fn release_held(&mut self) {
-        if !matches!(self.phase, super::Phase::Active | super::Phase::Ending) {
-            return self.reorder.clear();
+    /// Live messages that came while a restore ran: held, unpublished, until the restore is over
+    /// (`WebChat::end_input` releases them once the phase is Active again, after the replay that
+    /// came with the restore's answer).
+    pub(super) fn hold_while_restoring(&mut self, messages: Vec<Message>, raw: Vec<Json>) {
+        self.reorder.hold(messages, raw);
+    }
+
+    /// Publishes the held messages that follow the transcript without a gap (a chat running).
+    pub(super) fn release_in_order(&mut self) {
+        if self.reorder.is_empty() || !matches!(self.phase, Phase::Active | Phase::Ending) {
+            return;
         }
         let highest = self.transcript.highest_index();
-        let ready = self.reorder.expire(highest, self.now);
+        let ready = self
+            .reorder
+            .admit(Vec::new(), Vec::new(), highest, self.now);
         self.publish_messages(ready.messages, ready.raw, false);
+    }
+
+    /// Held messages whose wait is over. While a restore runs they wait for it instead; with no
+    /// chat left they are dropped.
+    pub(super) fn release_held(&mut self) {
+        match self.phase {
+            Phase::Active | Phase::Ending => {
+                let highest = self.transcript.highest_index();
+                let ready = self.reorder.expire(highest, self.now);
+                self.publish_messages(ready.messages, ready.raw, false);
+            }
+            Phase::Restoring => {}
+            Phase::Idle | Phase::Starting => self.reorder.clear(),
+        }
     }
 
     fn publish_messages(&mut self, messages: Vec<Message>, raw: Vec<Json>, restoring: bool) {

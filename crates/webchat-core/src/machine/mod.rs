@@ -13,7 +13,8 @@
 //! - `typing.rs`: the typing-preview input and the two typing deadlines.
 //! - `takeover.rs`: a following tab taking the chat over from the tab that led.
 //! - `outbox.rs`: customer messages waiting for the server (pure); `sending.rs` drives it.
-//! - `order.rs`: the reorder buffer that publishes live messages in index order (pure).
+//! - `order.rs`: the reorder buffer that publishes live messages in index order (pure); it also
+//!   holds pushes that overtake a restore's answer until the restore is over.
 //! - `async_outbox.rs`: the outbox kept apart from the site's session data in async mode.
 
 mod async_outbox;
@@ -220,6 +221,9 @@ impl<M: TextMatcher> WebChat<M> {
     /// Drains the session and saves the record if due: the end of every input.
     fn end_input(&mut self) -> Vec<Effect> {
         self.drain();
+        // Pushes held while a restore ran go once it is over, after the replay its answer
+        // brought (which came in this same drain).
+        self.release_in_order();
         if !self.outbox.is_idle() {
             // A message whose catch-up just ended goes now that the catch-up's messages are in.
             self.pump_outbox();

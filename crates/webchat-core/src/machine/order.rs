@@ -51,6 +51,22 @@ impl Reorder {
         self.release(highest, now, all)
     }
 
+    /// Takes a batch that came while a restore ran: nothing is released and no deadline runs
+    /// until [`Reorder::admit`] is called once the restore is over (what then follows the
+    /// restored transcript goes at once, the rest waits as any gap does). Bounded: past
+    /// [`MAX_HELD`] more are not kept (a server flooding a restore that does not end).
+    pub fn hold(&mut self, messages: Vec<Message>, raw: Vec<Json>) {
+        self.held.extend(messages);
+        self.raw.extend(raw);
+        self.held.truncate(MAX_HELD);
+        self.raw.truncate(MAX_HELD);
+    }
+
+    /// Whether nothing is held.
+    pub fn is_empty(&self) -> bool {
+        self.held.is_empty()
+    }
+
     /// The release deadline passed: everything held goes, gaps or not.
     pub fn expire(&mut self, highest: u64, now: u64) -> Ready {
         if self.release_at.is_some_and(|at| at <= now) {

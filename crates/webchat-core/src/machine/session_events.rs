@@ -17,12 +17,18 @@ impl<M: TextMatcher> WebChat<M> {
                 messages,
                 raw,
                 restoring,
-            } => {
-                if matches!(self.phase, Phase::Active | Phase::Ending) {
+            } => match self.phase {
+                Phase::Active | Phase::Ending => {
                     let restoring = self.restoring_flag(restoring);
                     self.deliver(messages, raw, restoring);
                 }
-            }
+                // A push that overtook the restore's answer (CometD: the long-poll came back
+                // before the restore's publish did). Dropping it loses it for good: the session
+                // counts it as seen and no replay asks for it again. It waits until the restore's
+                // transcript is in and goes then, de-duplicated against it (`deliver.rs`).
+                Phase::Restoring => self.hold_while_restoring(messages, raw),
+                Phase::Idle | Phase::Starting => {}
+            },
             SessionEvent::Ended => self.finish_session(),
             SessionEvent::Lost { error } => {
                 if self.phase != Phase::Idle {
@@ -178,6 +184,7 @@ impl<M: TextMatcher> WebChat<M> {
                 }
                 self.phase = Phase::Idle;
                 self.record = None;
+                self.reorder.clear();
                 self.filters = Filters::default();
                 self.out.push(crate::drive::Effect::ClearSession);
                 self.publish(Event::RestoreFailed, Json::Null);

@@ -574,3 +574,7 @@ fn a_tab_that_never_saw_the_chat_takes_it_over_as_a_page_load_restores_it() {
     };
     assert_eq!(payload["restoring"], json!(true));
 }
+
+// ----- pushes that overtake a restore's answer (restoring.rs) ------------------------------------
+
+mod restoring;
