@@ -57,11 +57,11 @@ export function makeBus() {
       },
       subscribe(event, callback) {
         if (typeof event !== 'string' || typeof callback !== 'function') return false;
-        run((rt) => rt.subscribe(slot.id, event, callback));
+        run((rt) => rt.attach(0, slot.id, event, callback));
         return event;
       },
       unsubscribe(event, callback) {
-        return run((rt) => rt.unsubscribe(slot.id, event, callback), false);
+        return run((rt) => rt.attach(1, slot.id, event, callback), false);
       },
       command(command, data) {
         return commandFrom(slot, command, data);
@@ -70,31 +70,31 @@ export function makeBus() {
         if (typeof command !== 'string' || command === '' || typeof hook !== 'function') {
           return false;
         }
-        run((rt) => rt.before(slot.id, command, hook));
+        run((rt) => rt.attach(2, slot.id, command, hook));
         return true;
       },
       registerCommand(command, handler, options) {
         if (typeof command !== 'string' || typeof handler !== 'function') return false;
-        run((rt) => rt.registerCommand(slot.id, command, handler, options));
+        run((rt) => rt.attach(3, slot.id, command, handler, options));
         return true;
       },
       registerEvents(names) {
-        run((rt) => rt.registerEvents(slot.id, names));
+        run((rt) => rt.call(2, slot.id, names));
       },
       namespace() {
         return name;
       },
       subscribers() {
-        return run((rt) => rt.subscribers(slot.id), {});
+        return run((rt) => rt.call(1, slot.id), {});
       },
       data(key, value) {
-        return run((rt) => rt.data(slot.id, key, value), value == null ? undefined : value);
+        return run((rt) => rt.call(3, slot.id, key, value), value == null ? undefined : value);
       },
       registry() {
         return registry;
       },
       ready() {
-        run((rt) => rt.ready(slot.id));
+        run((rt) => rt.call(0, slot.id));
       },
     };
     interfaces.set(name, iface);
@@ -105,14 +105,14 @@ export function makeBus() {
     // Also refused by the runtime; checked here too so a call queued before it is ready agrees.
     if (typeof name !== 'string' || name === '' || name.indexOf('.') >= 0) return false;
     if (runtime) {
-      const id = runtime.register(name);
+      const id = runtime.plugin(true, name);
       return id < 0 ? false : makeInterface({ id }, name);
     }
     if (pendingNames.has(name)) return false;
     pendingNames.add(name);
     const slot = { id: -1 };
     queue.push((rt) => {
-      slot.id = rt.register(name);
+      slot.id = rt.plugin(true, name);
     });
     return makeInterface(slot, name);
   }
@@ -120,10 +120,11 @@ export function makeBus() {
   const cxbusSlot = { id: -1 };
   const quickSlot = { id: -1 };
 
-  function loader(method) {
+  /** `loadPlugin` (kind 0) and `loadFile` (1): the runtime's one `load` export settles them. */
+  function loader(kind) {
     return function (arg) {
       const deferred = new Deferred();
-      run((rt) => rt[method](arg, deferred));
+      run((rt) => rt.load(kind, arg, deferred));
       return deferred.promise();
     };
   }
@@ -134,21 +135,21 @@ export function makeBus() {
       // The App claims the master at start, so page code always gets undefined.
       return undefined;
     },
-    loadPlugin: loader('loadPlugin'),
-    loadFile: loader('loadFile'),
+    loadPlugin: loader(0),
+    loadFile: loader(1),
     // A registered module resolves asynchronously: the promise is always pending when returned.
     loadModule(name) {
       const deferred = new Deferred();
       run((rt) => {
-        nativeQueueMicrotask(() => rt.loadModule(name, deferred));
+        nativeQueueMicrotask(() => rt.load(2, name, deferred));
       });
       return deferred.promise();
     },
     registerModule(name, value) {
-      return run((rt) => rt.registerModule(name, value), typeof name === 'string');
+      return run((rt) => rt.call(5, 0, name, value), typeof name === 'string');
     },
     configure(options) {
-      run((rt) => rt.configure(options));
+      run((rt) => rt.call(4, 0, options));
       let unlocked;
       try {
         unlocked = options && options.unlocked;
@@ -169,18 +170,18 @@ export function makeBus() {
     },
     subscribe(event, callback) {
       if (typeof event !== 'string' || typeof callback !== 'function') return false;
-      run((rt) => rt.subscribe(cxbusSlot.id, event, callback));
+      run((rt) => rt.attach(0, cxbusSlot.id, event, callback));
       return event;
     },
     data(key, value) {
-      return run((rt) => rt.data(cxbusSlot.id, key, value), value == null ? undefined : value);
+      return run((rt) => rt.call(3, cxbusSlot.id, key, value), value == null ? undefined : value);
     },
   };
 
   /** The interface `registerPlugin` returned for `name` (a built-in gets one), `false` if none. */
   function getPluginInterface(name) {
     if (interfaces.has(name)) return interfaces.get(name);
-    const id = runtime ? runtime.pluginId(String(name)) : -1;
+    const id = runtime ? runtime.plugin(false, String(name)) : -1;
     return id < 0 ? false : makeInterface({ id }, String(name));
   }
 
@@ -196,8 +197,8 @@ export function makeBus() {
      * throws (as it would have thrown to its caller) is reported and drops nothing after it.
      */
     bind(rt, beforeReplay) {
-      cxbusSlot.id = rt.pluginId('CXBus');
-      quickSlot.id = rt.pluginId('QuickBus');
+      cxbusSlot.id = rt.plugin(false, 'CXBus');
+      quickSlot.id = rt.plugin(false, 'QuickBus');
       runtime = rt;
       beforeReplay();
       const queued = queue;

@@ -2,6 +2,10 @@
 //! `window.CXBus` object and every plugin interface. Plugins are named by their numeric id; the
 //! shim keeps the customer-facing objects (with exactly the documented keys) and checks the
 //! JavaScript types of arguments it must answer synchronously.
+//!
+//! The hot paths (`command`, `publish`) have an export each; the other calls share a few
+//! exports that take a small `kind` number (`plugin`, `attach`, `call`, `load`), because every
+//! wasm-bindgen export carries a wrapper in the wasm and in the glue (docs/size.md).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -53,35 +57,35 @@ impl Runtime {
     pub fn app(&self) -> &Rc<App> {
         &self.app
     }
-}
 
-fn id(raw: u32) -> PluginId {
-    PluginId::from_raw(raw)
-}
-
-#[wasm_bindgen]
-impl Runtime {
-    /// `registerPlugin(name)`: the new plugin's id, or -1 for `false`.
-    pub fn register(&self, name: &JsValue) -> i32 {
-        let Some(name) = name.as_string() else {
-            return -1;
-        };
-        self.shared
-            .register(&name)
-            .map_or(-1, |id| i32::try_from(id.raw()).unwrap_or(-1))
+    /// `subscribe(event, fn)`; the shim has checked both types.
+    fn subscribe(&self, plugin: u32, event: &JsValue, callback: &JsValue) -> bool {
+        if let (Some(event), Some(callback)) = (event.as_string(), js_callback(callback)) {
+            self.shared.subscribe(id(plugin), &event, callback);
+        }
+        true
     }
 
-    /// The id of the plugin registered under exactly `name`, or -1.
-    #[wasm_bindgen(js_name = pluginId)]
-    pub fn plugin_id(&self, name: &str) -> i32 {
+    /// `unsubscribe(event[, fn])`.
+    fn unsubscribe(&self, plugin: u32, event: &JsValue, callback: &JsValue) -> bool {
+        let Some(event) = event.as_string() else {
+            return false;
+        };
+        let callback = js_callback(callback);
         self.shared
-            .plugin(name)
-            .map_or(-1, |id| i32::try_from(id.raw()).unwrap_or(-1))
+            .unsubscribe(id(plugin), &event, callback.as_ref())
+    }
+
+    /// `before(name, fn)`: `true`, or `false` for an empty name or missing function.
+    fn before(&self, name: &JsValue, hook: &JsValue) -> bool {
+        match (name.as_string(), js_callback(hook)) {
+            (Some(name), Some(hook)) => self.shared.before(&name, hook),
+            _ => false,
+        }
     }
 
     /// `registerCommand(name, fn, {private})`: `true`, or `false` for a missing name or function.
-    #[wasm_bindgen(js_name = registerCommand)]
-    pub fn register_command(
+    fn register_command(
         &self,
         plugin: u32,
         name: &JsValue,
@@ -108,8 +112,7 @@ impl Runtime {
     }
 
     /// `registerEvents(name | [names])`.
-    #[wasm_bindgen(js_name = registerEvents)]
-    pub fn register_events(&self, plugin: u32, names: &JsValue) {
+    fn register_events(&self, plugin: u32, names: &JsValue) {
         let names = if let Some(name) = names.as_string() {
             vec![name]
         } else if safe::is_array(names) {
@@ -123,14 +126,84 @@ impl Runtime {
         self.shared.register_events(id(plugin), names);
     }
 
-    /// `before(name, fn)`: `true`, or `false` for an empty name or missing function.
-    pub fn before(&self, _plugin: u32, name: &JsValue, hook: &JsValue) -> bool {
-        match (name.as_string(), js_callback(hook)) {
-            (Some(name), Some(hook)) => self.shared.before(&name, hook),
-            _ => false,
-        }
+    /// `subscribers()`.
+    fn subscribers(&self, plugin: u32) -> Object {
+        self.shared.subscribers(id(plugin))
     }
 
+    /// `data(key, value)`: writes when `value` is neither undefined nor null and returns it;
+    /// otherwise reads (the whole own map when `key` is undefined).
+    fn data(&self, plugin: u32, key: &JsValue, value: &JsValue) -> JsValue {
+        let key_text = key.as_string();
+        if !value.is_undefined() && !value.is_null() {
+            if let Some(key) = &key_text {
+                self.shared.set_data(id(plugin), key, value.clone());
+            }
+            return value.clone();
+        }
+        if key.is_undefined() || key.is_null() {
+            return self.shared.get_data(id(plugin), None);
+        }
+        key_text.map_or(JsValue::UNDEFINED, |key| {
+            self.shared.get_data(id(plugin), Some(&key))
+        })
+    }
+
+    /// `ready()`.
+    fn ready(&self, plugin: u32) {
+        self.shared.ready(id(plugin));
+    }
+
+    /// `CXBus.configure(options)`.
+    fn configure(&self, options: &JsValue) {
+        self.shared.configure(options);
+    }
+
+    /// `registerModule(name, value)`.
+    fn register_module(&self, name: &JsValue, value: &JsValue) -> bool {
+        self.shared.loader.register_module(name, value.clone())
+    }
+
+    /// `loadFile(url)`: runs a script once; a path loaded before rejects with no arguments.
+    fn load_file(&self, url: &str, cell: DeferredCell) {
+        if self.shared.loader.was_requested(url) {
+            return cell.reject(&[]);
+        }
+        let text = load_text::file(url);
+        self.shared.loader.load_script(url, move |loaded| {
+            if loaded {
+                cell.resolve(&[]);
+            } else {
+                cell.reject(&[text.into()]);
+            }
+        });
+    }
+
+    /// `loadModule(name)`: resolves with the module, loading its file first if needed.
+    fn load_module(&self, name: String, cell: DeferredCell) {
+        if let Some(module) = self.shared.loader.module(&name) {
+            return cell.resolve(&[module]);
+        }
+        if !loader::is_identifier(&name) {
+            return cell.reject(&[load_text::module(&name).into()]);
+        }
+        let file = loader::default_file(&self.shared.config(), &name);
+        let shared = self.shared.clone();
+        self.shared
+            .loader
+            .load_script(&file, move |_| match shared.loader.module(&name) {
+                Some(module) => cell.resolve(&[module]),
+                None => cell.reject(&[load_text::module(&name).into()]),
+            });
+    }
+}
+
+fn id(raw: u32) -> PluginId {
+    PluginId::from_raw(raw)
+}
+
+#[wasm_bindgen]
+impl Runtime {
     /// `command(name, data)`; the outcome settles `deferred` (the shim's JS deferred). The shim
     /// has coerced `data` already (`data || {}`; `undefined` when that is not an object).
     pub fn command(&self, plugin: u32, name: &JsValue, data: Option<JsValue>, deferred: JsValue) {
@@ -151,59 +224,60 @@ impl Runtime {
         self.shared.publish(id(plugin), &event, data, mode);
     }
 
-    /// `subscribe(event, fn)`; the shim has checked both types.
-    pub fn subscribe(&self, plugin: u32, event: &str, callback: &JsValue) {
-        if let Some(callback) = js_callback(callback) {
-            self.shared.subscribe(id(plugin), event, callback);
-        }
-    }
-
-    /// `unsubscribe(event[, fn])`.
-    pub fn unsubscribe(&self, plugin: u32, event: &JsValue, callback: &JsValue) -> bool {
-        let Some(event) = event.as_string() else {
-            return false;
+    /// `registerPlugin(name)` (`create`): the new plugin's id, or -1 for `false`; else the id of
+    /// the plugin registered under exactly `name`, or -1. One export for both (each export
+    /// carries a wrapper in the wasm and the glue; docs/size.md).
+    pub fn plugin(&self, create: bool, name: &JsValue) -> i32 {
+        let Some(name) = name.as_string() else {
+            return -1;
         };
-        let callback = js_callback(callback);
-        self.shared
-            .unsubscribe(id(plugin), &event, callback.as_ref())
+        let id = if create {
+            self.shared.register(&name)
+        } else {
+            self.shared.plugin(&name)
+        };
+        id.map_or(-1, |id| i32::try_from(id.raw()).unwrap_or(-1))
     }
 
-    /// `subscribers()`.
-    pub fn subscribers(&self, plugin: u32) -> Object {
-        self.shared.subscribers(id(plugin))
-    }
-
-    /// `data(key, value)`: writes when `value` is neither undefined nor null and returns it;
-    /// otherwise reads (the whole own map when `key` is undefined).
-    pub fn data(&self, plugin: u32, key: &JsValue, value: JsValue) -> JsValue {
-        let key_text = key.as_string();
-        if !value.is_undefined() && !value.is_null() {
-            if let Some(key) = &key_text {
-                self.shared.set_data(id(plugin), key, value.clone());
-            }
-            return value;
+    /// The calls on a plugin's interface that hand over plain values: `ready()` (`kind` 0),
+    /// `subscribers()` (1), `registerEvents(a)` (2), `data(a, b)` (3), and the bus-wide
+    /// `CXBus.configure(a)` (4) and `CXBus.registerModule(a, b)` (5). Answers what the call
+    /// returns (`undefined` for none). One export for these (docs/size.md).
+    pub fn call(&self, kind: u8, plugin: u32, a: &JsValue, b: &JsValue) -> JsValue {
+        match kind {
+            0 => self.ready(plugin),
+            1 => return self.subscribers(plugin).into(),
+            2 => self.register_events(plugin, a),
+            3 => return self.data(plugin, a, b),
+            4 => self.configure(a),
+            _ => return self.register_module(a, b).into(),
         }
-        if key.is_undefined() || key.is_null() {
-            return self.shared.get_data(id(plugin), None);
-        }
-        key_text.map_or(JsValue::UNDEFINED, |key| {
-            self.shared.get_data(id(plugin), Some(&key))
-        })
+        JsValue::UNDEFINED
     }
 
-    /// `ready()`.
-    pub fn ready(&self, plugin: u32) {
-        self.shared.ready(id(plugin));
+    /// A function handed to the bus for `plugin`: `subscribe(event, fn)` (`kind` 0),
+    /// `unsubscribe(event[, fn])` (1), `before(name, fn)` (2) or `registerCommand(name, fn,
+    /// options)` (3). One export for the four (each export carries a wrapper in the wasm and the
+    /// glue; docs/size.md).
+    pub fn attach(
+        &self,
+        kind: u8,
+        plugin: u32,
+        name: &JsValue,
+        callback: &JsValue,
+        options: &JsValue,
+    ) -> bool {
+        match kind {
+            0 => self.subscribe(plugin, name, callback),
+            1 => self.unsubscribe(plugin, name, callback),
+            2 => self.before(name, callback),
+            _ => self.register_command(plugin, name, callback, options),
+        }
     }
 
     /// Runs queued work; the shim calls it from its scheduler.
     pub fn drain(&self) {
         self.shared.drain();
-    }
-
-    /// `CXBus.configure(options)`.
-    pub fn configure(&self, options: &JsValue) {
-        self.shared.configure(options);
     }
 
     /// Whether debug logging is on.
@@ -212,59 +286,18 @@ impl Runtime {
         self.shared.debug_on()
     }
 
-    /// `loadPlugin(name)`.
-    #[wasm_bindgen(js_name = loadPlugin)]
-    pub fn load_plugin(&self, name: &JsValue, deferred: JsValue) {
-        let name = name.as_string().unwrap_or_default();
-        self.shared
-            .load_plugin(name, DeferredCell::from_js(deferred));
-    }
-
-    /// `loadFile(url)`: runs a script once; a path loaded before rejects with no arguments.
-    #[wasm_bindgen(js_name = loadFile)]
-    pub fn load_file(&self, url: &JsValue, deferred: JsValue) {
-        let url = url.as_string().unwrap_or_default();
-        let cell = DeferredCell::from_js(deferred);
-        if self.shared.loader.was_requested(&url) {
-            return cell.reject(&[]);
-        }
-        let text = load_text::file(&url);
-        self.shared.loader.load_script(&url, move |loaded| {
-            if loaded {
-                cell.resolve(&[]);
-            } else {
-                cell.reject(&[text.into()]);
-            }
-        });
-    }
-
-    /// `registerModule(name, value)`.
-    #[wasm_bindgen(js_name = registerModule)]
-    pub fn register_module(&self, name: &JsValue, value: JsValue) -> bool {
-        self.shared.loader.register_module(name, value)
-    }
-
-    /// `loadModule(name)`: resolves with the module, loading its file first if needed.
-    #[wasm_bindgen(js_name = loadModule)]
-    pub fn load_module(&self, name: &JsValue, deferred: JsValue) {
+    /// `loadPlugin(name)` (`kind` 0), `loadFile(url)` (1) or `loadModule(name)` (2); the outcome
+    /// settles `deferred`. One export for the three (each export carries a wrapper in the wasm
+    /// and the glue; docs/size.md).
+    pub fn load(&self, kind: u8, name: &JsValue, deferred: JsValue) {
         let name = name.as_string().unwrap_or_default();
         let cell = DeferredCell::from_js(deferred);
-        if let Some(module) = self.shared.loader.module(&name) {
-            return cell.resolve(&[module]);
+        match kind {
+            0 => self.shared.load_plugin(name, cell),
+            1 => self.load_file(&name, cell),
+            _ => self.load_module(name, cell),
         }
-        if !loader::is_identifier(&name) {
-            return cell.reject(&[load_text::module(&name).into()]);
-        }
-        let file = loader::default_file(&self.shared.config(), &name);
-        let shared = self.shared.clone();
-        self.shared
-            .loader
-            .load_script(&file, move |_| match shared.loader.module(&name) {
-                Some(module) => cell.resolve(&[module]),
-                None => cell.reject(&[load_text::module(&name).into()]),
-            });
     }
-
     /// The widgets bootstrap: extensions, `App.ready`, `App.data('ready')`, `onReady`.
     /// `run_late(fn, name, cell)` calls an extension registered later through
     /// `App.registerExtension` once its arguments are there (the shim's `extensions.js`).

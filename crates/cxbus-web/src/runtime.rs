@@ -541,7 +541,16 @@ impl Shared {
                 reply,
             } => {
                 if builtin != cxbus_core::Builtin::Load {
-                    let line = [&command, ": ", &listing.join(", ")].concat();
+                    // A loop rather than `listing.join(", ")`: `join` over `String`s is a copy
+                    // of std's join code of its own (docs/size.md).
+                    let mut line = command;
+                    line.push_str(": ");
+                    for (n, item) in listing.iter().enumerate() {
+                        if n > 0 {
+                            line.push_str(", ");
+                        }
+                        line.push_str(item);
+                    }
                     host::with(|h| h.log(&line));
                 }
                 reply.resolve(&[]);
