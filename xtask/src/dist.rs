@@ -144,8 +144,10 @@ impl Bundle {
         // export names (short_names.rs), no formatting on runtime paths, two JS-callback helpers
         // made non-generic and two more wasm-opt rounds.
         match self {
-            // 38.2 KB (41.3 KB before the size pass; 38.6 KB at the split into bundles).
-            Bundle::Bus => (kb(39) + 256, BUS_GOAL_GZIP_BYTES),
+            // 35.8 KB (41.3 KB before the size pass; 38.6 KB at the split into bundles; 36.5 KB
+            // before the runtime's exports were merged into a few with a `kind` argument). The
+            // goal is met, so the budget is the goal.
+            Bundle::Bus => (BUS_GOAL_GZIP_BYTES, BUS_GOAL_GZIP_BYTES),
             // 98.6 KB (106.4 KB before the size pass).
             Bundle::Gms => (kb(99) + 512, ONE_TRANSPORT_GOAL_GZIP_BYTES),
             // 106.8 KB: the CometD session carries a GMS REST session for file calls.
