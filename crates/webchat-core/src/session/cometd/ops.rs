@@ -11,6 +11,12 @@ use crate::json::{Json, Object};
 use crate::session::gms::{Answer, Call, GmsKeys, Reply, nickname};
 use crate::session::{OpId, OpOutcome, SessionEvent};
 
+/// The call a push is read as (an envelope like a refresh's answer).
+const REFRESH: Call = Call::Refresh {
+    position: 0,
+    preview: String::new(),
+};
+
 /// What the answer to a publish is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -309,16 +315,21 @@ impl CometSession {
         }
     }
 
-    /// An envelope pushed without an id: what happened in the chat.
+    /// An envelope pushed without an id: what happened in the chat. One that comes while
+    /// requestChat waits for its answer (the server attached this client when the operation
+    /// ran, and a connect came back first) is the chat being started: its messages are
+    /// delivered and counted as seen (the machine holds them until the start completes); its
+    /// keys and an end wait for the answer.
     fn pushed(&mut self, data: &Json) {
         if self.keys.is_none() {
+            if self.pending.iter().any(|p| p.step == Step::Start)
+                && let Reply::Done(a) = self.wire.parse_pushed(&REFRESH, None, data)
+            {
+                self.deliver(*a, false);
+            }
             return;
         }
-        let call = Call::Refresh {
-            position: 0,
-            preview: String::new(),
-        };
-        match self.wire.parse_pushed(&call, self.keys.as_ref(), data) {
+        match self.wire.parse_pushed(&REFRESH, self.keys.as_ref(), data) {
             Reply::Done(a) => {
                 self.take_keys(&a);
                 let ended = a.chat_ended == Some(true);

@@ -310,3 +310,70 @@ fn a_restore_the_server_does_not_know_fails() {
     );
     assert!(h.session.record().is_none());
 }
+
+/// A push that comes back on a connect before requestChat is answered (the server attached the
+/// client when the operation ran; its answer is still on the way): it is the chat being started,
+/// so it is delivered, not dropped for want of keys, and counted as seen. The machine holds it
+/// until the start completes (`machine/stub_tests/starting.rs`).
+#[test]
+fn a_push_before_the_request_chat_answer_is_delivered_and_counted_as_seen() {
+    let mut h = Harness::new(false);
+    let op = h.start();
+    let hs = h.sent().remove(0);
+    h.answer(hs.rid(), &frame("handshake", &[("1", &hs.id())]));
+    let sent = h.sent();
+    let publish = find(&sent, CHANNEL);
+    let connect = find(&sent, "/meta/connect");
+    h.answer(
+        connect.rid(),
+        &frame("connect_first", &[("2", &connect.id())]),
+    );
+    let held = find(&h.sent(), "/meta/connect");
+    h.answer(held.rid(), &frame("connect_push", &[("5", &held.id())]));
+    let events = h.events();
+    assert_eq!(texts(&events), ["ParticipantJoined:"], "{events:?}");
+    assert!(
+        !events.contains(&SessionEvent::RecordChanged),
+        "no record before the start is answered"
+    );
+    h.answer(
+        publish.rid(),
+        &frame("request_chat", &[("4", &publish.id())]),
+    );
+    let events = h.events();
+    assert!(
+        matches!(&events[0], SessionEvent::Finished { op: o, outcome: OpOutcome::Done(_) } if *o == op),
+        "{events:?}"
+    );
+    assert_eq!(texts(&events), ["ParticipantJoined:"]);
+    // Both indexes are seen: a replay after a reconnect asks from 3 on.
+    assert_eq!(h.session.seen.first_missing(), 3);
+}
+
+#[test]
+fn a_push_with_no_start_under_way_is_ignored() {
+    let mut h = Harness::new(false);
+    let op = h.start();
+    let hs = h.sent().remove(0);
+    h.answer(hs.rid(), &frame("handshake", &[("1", &hs.id())]));
+    let sent = h.sent();
+    let publish = find(&sent, CHANNEL);
+    let connect = find(&sent, "/meta/connect");
+    // The start fails: what the link still brings afterwards is nobody's.
+    h.answer(
+        publish.rid(),
+        r#"[{"channel":"/service/chatV2/customer-support","data":{"statusCode":2,"errors":[{"code":102,"advice":"x"}]},"id":"__ID__"}]"#
+            .replace("__ID__", &publish.id())
+            .as_str(),
+    );
+    let events = h.events();
+    assert!(
+        matches!(&events[0], SessionEvent::Finished { op: o, outcome: OpOutcome::Failed(_) } if *o == op),
+        "{events:?}"
+    );
+    h.answer(
+        connect.rid(),
+        &frame("connect_push", &[("5", &connect.id())]),
+    );
+    assert!(texts(&h.events()).is_empty());
+}
