@@ -392,6 +392,48 @@ async fn the_chat_works_over_websocket_with_pushes_as_they_happen() {
     assert!(!matches!(end, Some(Ok(Message::Close(Some(_))))), "{end:?}");
 }
 
+/// An agent message that comes while the WebSocket loop is pushing the one before (between its
+/// flush and its next wait) still wakes it: the last of a burst is pushed as it happens, not at
+/// the held connect's deadline (30 s here, past every frame's 5 s wait). The server runs on
+/// several threads, as the emulator binary does, so the two really race.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn over_websocket_the_last_message_of_a_burst_is_pushed_at_once() {
+    let server = start(no_auto_agent).await;
+    let agent = AgentApi::new(&server);
+    let url = format!("ws://{}/genesys/cometd", server.addr());
+    let (mut ws, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .expect("upgrade");
+    send(
+        &mut ws,
+        json!([{"channel": "/meta/handshake", "version": "1.0", "id": "1",
+        "supportedConnectionTypes": ["websocket"]}]),
+    )
+    .await;
+    let hs = next(&mut ws).await;
+    let client_id = hs[0]["clientId"].as_str().unwrap().to_owned();
+    send(&mut ws, json!([{"channel": "/meta/subscribe", "clientId": client_id, "subscription": CHANNEL, "id": "2"},
+        {"channel": CHANNEL, "clientId": client_id, "id": "3", "data": {"operation": "requestChat", "nickname": "Wes"}}])).await;
+    let replies = next(&mut ws).await;
+    let started = find(&replies, |m| m["id"] == "3" && m["data"].is_object())["data"].clone();
+    let chat_id = started["chatId"].as_str().unwrap().to_owned();
+    send(&mut ws, json!([{"channel": "/meta/connect", "clientId": client_id, "connectionType": "websocket", "id": "4"}])).await;
+    join_and_say(&agent, &chat_id, &[]).await;
+    let mut pushed = Vec::new();
+    for round in 0..40 {
+        let (first, last) = (format!("a{round}"), format!("b{round}"));
+        say(&agent, &chat_id, &first).await;
+        say(&agent, &chat_id, &last).await;
+        while !pushed.contains(&last) {
+            pushed.extend(texts(&pushed_events(&next(&mut ws).await)));
+        }
+    }
+    let said: Vec<String> = (0..40)
+        .flat_map(|r| [format!("a{r}"), format!("b{r}")])
+        .collect();
+    assert_eq!(pushed, said, "each once, in order");
+}
+
 #[tokio::test]
 async fn a_drop_cuts_a_held_long_poll_and_failures_answer_with_a_bayeux_error() {
     let server = start(no_auto_agent).await;
