@@ -312,13 +312,53 @@ fn a_restore_the_server_does_not_know_fails() {
 }
 
 /// A push that comes back on a connect before requestChat is answered (the server attached the
-/// client when the operation ran; its answer is still on the way): it is the chat being started,
-/// so it is delivered, not dropped for want of keys, and counted as seen. The machine holds it
-/// until the start completes (`machine/stub_tests/starting.rs`).
+/// client when the operation ran; its answer is still on the way): it is not dropped for want of
+/// keys but waits for the answer, then goes right after it, counted as seen. The machine publishes
+/// it after `started` (`machine/stub_tests/starting.rs`).
 #[test]
-fn a_push_before_the_request_chat_answer_is_delivered_and_counted_as_seen() {
+fn a_push_before_the_request_chat_answer_is_delivered_right_after_it() {
     let mut h = Harness::new(false);
     let op = h.start();
+    let publish = pushed_before_the_answer(&mut h, &frame("connect_push", &[]));
+    h.answer(
+        publish.rid(),
+        &frame("request_chat", &[("4", &publish.id())]),
+    );
+    let events = h.events();
+    assert!(
+        matches!(&events[0], SessionEvent::Finished { op: o, outcome: OpOutcome::Done(_) } if *o == op),
+        "{events:?}"
+    );
+    assert_eq!(
+        texts(&events),
+        ["ParticipantJoined:", "ParticipantJoined:"],
+        "the customer's join from the answer, then the agent's pushed before it"
+    );
+    // Both indexes are seen: a replay after a reconnect asks from 3 on.
+    assert_eq!(h.session.seen.first_missing(), 3);
+}
+
+#[test]
+fn a_push_of_another_chat_before_the_request_chat_answer_is_dropped() {
+    let mut h = Harness::new(false);
+    h.start();
+    let stale = frame("connect_push", &[]).replace("0004mgqrkhjhLRTH", "0004earlierchat0");
+    let publish = pushed_before_the_answer(&mut h, &stale);
+    h.answer(
+        publish.rid(),
+        &frame("request_chat", &[("4", &publish.id())]),
+    );
+    assert_eq!(
+        texts(&h.events()),
+        ["ParticipantJoined:"],
+        "the answer's only"
+    );
+}
+
+/// Handshakes for the start begun, answers the first connect, then the held one with `push`
+/// (a recorded connect answer) while requestChat is unanswered: nothing is delivered yet.
+/// Returns the requestChat publish.
+fn pushed_before_the_answer(h: &mut Harness, push: &str) -> Sent {
     let hs = h.sent().remove(0);
     h.answer(hs.rid(), &frame("handshake", &[("1", &hs.id())]));
     let sent = h.sent();
@@ -329,25 +369,18 @@ fn a_push_before_the_request_chat_answer_is_delivered_and_counted_as_seen() {
         &frame("connect_first", &[("2", &connect.id())]),
     );
     let held = find(&h.sent(), "/meta/connect");
-    h.answer(held.rid(), &frame("connect_push", &[("5", &held.id())]));
+    let push = push.replace(
+        r#""id":"5""#,
+        &crate::http::concat(&[r#""id":""#, &held.id(), r#"""#]),
+    );
+    h.answer(held.rid(), &push);
     let events = h.events();
-    assert_eq!(texts(&events), ["ParticipantJoined:"], "{events:?}");
+    assert!(texts(&events).is_empty(), "{events:?}");
     assert!(
         !events.contains(&SessionEvent::RecordChanged),
         "no record before the start is answered"
     );
-    h.answer(
-        publish.rid(),
-        &frame("request_chat", &[("4", &publish.id())]),
-    );
-    let events = h.events();
-    assert!(
-        matches!(&events[0], SessionEvent::Finished { op: o, outcome: OpOutcome::Done(_) } if *o == op),
-        "{events:?}"
-    );
-    assert_eq!(texts(&events), ["ParticipantJoined:"]);
-    // Both indexes are seen: a replay after a reconnect asks from 3 on.
-    assert_eq!(h.session.seen.first_missing(), 3);
+    publish
 }
 
 #[test]
