@@ -27,10 +27,10 @@ impl<M: TextMatcher> WebChat<M> {
                 // counts it as seen and no replay asks for it again. It waits until the restore's
                 // transcript is in and goes then, de-duplicated against it (`deliver.rs`).
                 //
-                // The same for a push that overtook the start's answer (CometD: the server
-                // attached the client when requestChat ran, and a connect came back first;
-                // Cloud: a frame while the start's member lookup runs). It goes right after
-                // `started`, with what the answer brings (`deliver.rs`).
+                // The same for a message reported before the start is answered (Cloud: a frame
+                // while the start's member lookup runs; the CometD session keeps a push that beat
+                // requestChat's answer itself, until the answer names the chat). It goes right
+                // after `started`, with what the answer brings (`deliver.rs`).
                 Phase::Restoring | Phase::Starting => self.hold_until_answered(messages, raw),
                 Phase::Idle => {}
             },

@@ -1,8 +1,8 @@
-//! Live messages the session reports while a start waits for its answer (a CometD push, such as
-//! the agent's join or an auto-agent greeting, that came back on the long-poll before the
-//! requestChat publish was answered; a Cloud frame that came while the start's member lookup
-//! ran): each is published exactly once, right after `started` and in index order, together
-//! with what the start's answer itself brings; none survives a start that failed.
+//! Live messages the session reports while a start waits for its answer (a Cloud frame that came
+//! while the start's member lookup ran; the agent's join or an auto-agent greeting pushed before
+//! the answer, which the CometD session itself keeps until the answer names the chat): each is
+//! published exactly once, right after `started` and in index order, together with what the
+//! start's answer itself brings; none survives a start that failed.
 
 use super::restoring::{done, live, published, said};
 use super::*;
