@@ -359,26 +359,7 @@ async fn a_connect_held_before_the_client_reattaches_carries_the_next_push() {
 async fn the_chat_works_over_websocket_with_pushes_as_they_happen() {
     let server = start(no_auto_agent).await;
     let agent = AgentApi::new(&server);
-    let url = format!("ws://{}/genesys/cometd", server.addr());
-    let (mut ws, _) = tokio_tungstenite::connect_async(url)
-        .await
-        .expect("upgrade");
-    send(
-        &mut ws,
-        json!([{"channel": "/meta/handshake", "version": "1.0", "id": "1",
-        "supportedConnectionTypes": ["websocket"]}]),
-    )
-    .await;
-    let hs = next(&mut ws).await;
-    let client_id = hs[0]["clientId"].as_str().unwrap().to_owned();
-    send(&mut ws, json!([{"channel": "/meta/connect", "clientId": client_id, "connectionType": "websocket", "id": "2"}])).await;
-    assert_eq!(next(&mut ws).await[0]["channel"], "/meta/connect");
-    send(&mut ws, json!([{"channel": "/meta/subscribe", "clientId": client_id, "subscription": CHANNEL, "id": "3"},
-        {"channel": CHANNEL, "clientId": client_id, "id": "4", "data": {"operation": "requestChat", "nickname": "Wes"}}])).await;
-    let replies = next(&mut ws).await;
-    let started = find(&replies, |m| m["id"] == "4" && m["data"].is_object())["data"].clone();
-    let chat_id = started["chatId"].as_str().unwrap().to_owned();
-    send(&mut ws, json!([{"channel": "/meta/connect", "clientId": client_id, "connectionType": "websocket", "id": "5"}])).await;
+    let (mut ws, chat_id) = websocket_chat(&server).await;
     join_and_say(&agent, &chat_id, &["pushed"]).await;
     let mut events = Vec::new();
     while !events.iter().any(|e: &Value| e["text"] == "pushed") {
@@ -390,6 +371,31 @@ async fn the_chat_works_over_websocket_with_pushes_as_they_happen() {
         .await
         .expect("closed");
     assert!(!matches!(end, Some(Ok(Message::Close(Some(_))))), "{end:?}");
+}
+
+/// An agent message that comes while the WebSocket loop is pushing the one before (between its
+/// flush and its next wait) still wakes it: the last of a burst is pushed as it happens, not at
+/// the held connect's deadline (30 s here, past every frame's 5 s wait). The server runs on
+/// several threads, as the emulator binary does, so the two really race.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn over_websocket_the_last_message_of_a_burst_is_pushed_at_once() {
+    let server = start(no_auto_agent).await;
+    let agent = AgentApi::new(&server);
+    let (mut ws, chat_id) = websocket_chat(&server).await;
+    join_and_say(&agent, &chat_id, &[]).await;
+    let mut pushed = Vec::new();
+    for round in 0..40 {
+        let (first, last) = (format!("a{round}"), format!("b{round}"));
+        say(&agent, &chat_id, &first).await;
+        say(&agent, &chat_id, &last).await;
+        while !pushed.contains(&last) {
+            pushed.extend(texts(&pushed_events(&next(&mut ws).await)));
+        }
+    }
+    let said: Vec<String> = (0..40)
+        .flat_map(|r| [format!("a{r}"), format!("b{r}")])
+        .collect();
+    assert_eq!(pushed, said, "each once, in order");
 }
 
 #[tokio::test]
@@ -493,6 +499,32 @@ async fn malformed_batches_get_bayeux_errors_not_crashes() {
     assert_eq!(replies[1]["error"], "400::Bad message");
     assert_eq!(replies[2]["error"], "400::Unknown meta channel");
     assert_eq!(replies[3]["error"], "402::Unknown client");
+}
+
+/// A WebSocket client that handshook, connected once, subscribed and started a chat, with a
+/// connect held for pushes; returns the socket and the chat id.
+async fn websocket_chat(server: &RunningServer) -> (Socket, String) {
+    let url = format!("ws://{}/genesys/cometd", server.addr());
+    let (mut ws, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .expect("upgrade");
+    send(
+        &mut ws,
+        json!([{"channel": "/meta/handshake", "version": "1.0", "id": "1",
+        "supportedConnectionTypes": ["websocket"]}]),
+    )
+    .await;
+    let hs = next(&mut ws).await;
+    let client_id = hs[0]["clientId"].as_str().unwrap().to_owned();
+    send(&mut ws, json!([{"channel": "/meta/connect", "clientId": client_id, "connectionType": "websocket", "id": "2"}])).await;
+    assert_eq!(next(&mut ws).await[0]["channel"], "/meta/connect");
+    send(&mut ws, json!([{"channel": "/meta/subscribe", "clientId": client_id, "subscription": CHANNEL, "id": "3"},
+        {"channel": CHANNEL, "clientId": client_id, "id": "4", "data": {"operation": "requestChat", "nickname": "Wes"}}])).await;
+    let replies = next(&mut ws).await;
+    let started = find(&replies, |m| m["id"] == "4" && m["data"].is_object())["data"].clone();
+    let chat_id = started["chatId"].as_str().unwrap().to_owned();
+    send(&mut ws, json!([{"channel": "/meta/connect", "clientId": client_id, "connectionType": "websocket", "id": "5"}])).await;
+    (ws, chat_id)
 }
 
 /// An agent joins chat `chat_id` and says `texts`.

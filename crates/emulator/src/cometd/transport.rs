@@ -166,13 +166,10 @@ pub async fn serve_socket(socket: WebSocket, app: Shared) {
     let mut held: Option<Held> = None;
     let mut client: Option<String> = None;
     loop {
-        if let Some(id) = &client {
-            chat::flush(&app, id);
-            let queued = app.comet.with(|r| r.drain(id));
-            if !queued.is_empty() && send(&mut sink, queued).await.is_err() {
-                return;
-            }
-        }
+        // Watch first, then flush: a change that lands while this pushes (or between the flush
+        // and the wait) then wakes the wait below. The other order lost it, and the last agent
+        // message of a burst sat until the held connect's deadline (as `wait` does for
+        // long-polling).
         let mut wake = client
             .as_deref()
             .and_then(|id| app.comet.with(|r| r.watch(id)));
@@ -180,6 +177,13 @@ pub async fn serve_socket(socket: WebSocket, app: Shared) {
             .as_deref()
             .and_then(|id| chat::followed(&app, id))
             .map(|slot| slot.subscribe());
+        if let Some(id) = &client {
+            chat::flush(&app, id);
+            let queued = app.comet.with(|r| r.drain(id));
+            if !queued.is_empty() && send(&mut sink, queued).await.is_err() {
+                return;
+            }
+        }
         let deadline = held.as_ref().map(|h| h.deadline);
         tokio::select! {
             _ = drops.changed() => return,

@@ -2,7 +2,7 @@
 //! de-duplication and filters, then roster and agent typing, then one messageReceived (the glue
 //! applies preprocessors) followed by the per-message events. A customer message may be the
 //! echo of an outbox message whose answer was lost (`sending.rs`). Live messages that come while
-//! a restore runs wait in the reorder buffer until the restore's transcript is in.
+//! a restore or a start runs wait in the reorder buffer until its answer is in.
 
 use super::WebChat;
 use crate::drive::Effect;
@@ -29,11 +29,17 @@ impl<M: TextMatcher> WebChat<M> {
         self.publish_messages(ready.messages, ready.raw, false);
     }
 
-    /// Live messages that came while a restore ran: held, unpublished, until the restore is over
-    /// (`WebChat::end_input` releases them once the phase is Active again, after the replay that
-    /// came with the restore's answer).
-    pub(super) fn hold_while_restoring(&mut self, messages: Vec<Message>, raw: Vec<Json>) {
+    /// Live messages that came while a restore or a start waited for its answer: held,
+    /// unpublished, until it is answered (`WebChat::end_input` releases them once the phase is
+    /// Active, after what the answer brought: a restore's replay, a start's first messages; the
+    /// transcript drops the copies it already has). A start or restore that fails drops them.
+    pub(super) fn hold_until_answered(&mut self, messages: Vec<Message>, raw: Vec<Json>) {
         self.reorder.hold(messages, raw);
+    }
+
+    /// What is held, leaving the buffer empty (kept across `begin_session`).
+    pub(super) fn take_held(&mut self) -> super::order::Reorder {
+        std::mem::take(&mut self.reorder)
     }
 
     /// Publishes the held messages that follow the transcript without a gap (a chat running).
@@ -57,8 +63,8 @@ impl<M: TextMatcher> WebChat<M> {
                 let ready = self.reorder.expire(highest, self.now);
                 self.publish_messages(ready.messages, ready.raw, false);
             }
-            Phase::Restoring => {}
-            Phase::Idle | Phase::Starting => self.reorder.clear(),
+            Phase::Restoring | Phase::Starting => {}
+            Phase::Idle => self.reorder.clear(),
         }
     }
 

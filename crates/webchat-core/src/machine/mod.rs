@@ -14,7 +14,7 @@
 //! - `takeover.rs`: a following tab taking the chat over from the tab that led.
 //! - `outbox.rs`: customer messages waiting for the server (pure); `sending.rs` drives it.
 //! - `order.rs`: the reorder buffer that publishes live messages in index order (pure); it also
-//!   holds pushes that overtake a restore's answer until the restore is over.
+//!   holds pushes that overtake a restore's or a start's answer until it is in.
 //! - `async_outbox.rs`: the outbox kept apart from the site's session data in async mode.
 
 mod async_outbox;

@@ -26,8 +26,13 @@ impl<M: TextMatcher> WebChat<M> {
                 // before the restore's publish did). Dropping it loses it for good: the session
                 // counts it as seen and no replay asks for it again. It waits until the restore's
                 // transcript is in and goes then, de-duplicated against it (`deliver.rs`).
-                Phase::Restoring => self.hold_while_restoring(messages, raw),
-                Phase::Idle | Phase::Starting => {}
+                //
+                // The same for a message reported before the start is answered (Cloud: a frame
+                // while the start's member lookup runs; the CometD session keeps a push that beat
+                // requestChat's answer itself, until the answer names the chat). It goes right
+                // after `started`, with what the answer brings (`deliver.rs`).
+                Phase::Restoring | Phase::Starting => self.hold_until_answered(messages, raw),
+                Phase::Idle => {}
             },
             SessionEvent::Ended => self.finish_session(),
             SessionEvent::Lost { error } => {
@@ -111,7 +116,11 @@ impl<M: TextMatcher> WebChat<M> {
         }
         match outcome {
             OpOutcome::Done(body) => {
+                // Pushes held while the start ran belong to this chat: kept across the new
+                // session's clean slate, released at the end of this input (`end_input`).
+                let held = self.take_held();
                 self.begin_session();
+                self.reorder = held;
                 self.phase = Phase::Active;
                 if self.async_mode() {
                     self.forget_async_outbox();
@@ -124,6 +133,7 @@ impl<M: TextMatcher> WebChat<M> {
             }
             OpOutcome::Failed(error) | OpOutcome::Unreachable(error) => {
                 self.phase = Phase::Idle;
+                self.reorder.clear();
                 self.publish(Event::Error, error.clone());
                 self.reject(cmd, Reply::Json(error));
             }

@@ -578,3 +578,7 @@ fn a_tab_that_never_saw_the_chat_takes_it_over_as_a_page_load_restores_it() {
 // ----- pushes that overtake a restore's answer (restoring.rs) ------------------------------------
 
 mod restoring;
+
+// ----- pushes that overtake a start's answer (starting.rs) --------------------------------------
+
+mod starting;

@@ -20,7 +20,7 @@ fn restoring() -> (Harness, OpId) {
     (h, op)
 }
 
-fn live(messages: Vec<Message>) -> SessionEvent {
+pub(super) fn live(messages: Vec<Message>) -> SessionEvent {
     SessionEvent::Messages {
         messages,
         raw: vec![],
@@ -36,7 +36,7 @@ fn replay(messages: Vec<Message>) -> SessionEvent {
     }
 }
 
-fn done(op: OpId) -> SessionEvent {
+pub(super) fn done(op: OpId) -> SessionEvent {
     SessionEvent::Finished {
         op,
         outcome: OpOutcome::Done(json!({})),
@@ -53,7 +53,7 @@ fn transcript() -> Vec<Message> {
 }
 
 /// Every messageReceived in `fx`: `(index, text, restoring)` per message.
-fn published(fx: &[Effect]) -> Vec<(u64, String, bool)> {
+pub(super) fn published(fx: &[Effect]) -> Vec<(u64, String, bool)> {
     let mut out = Vec::new();
     for e in fx {
         if let Effect::PublishMessages { payload } = e {
@@ -86,7 +86,7 @@ fn replay_then_push() -> Vec<(u64, String, bool)> {
     ])
 }
 
-fn said(list: &[(u64, &str, bool)]) -> Vec<(u64, String, bool)> {
+pub(super) fn said(list: &[(u64, &str, bool)]) -> Vec<(u64, String, bool)> {
     list.iter()
         .map(|(i, t, r)| (*i, (*t).to_owned(), *r))
         .collect()

@@ -99,6 +99,9 @@ pub struct CometSession {
     queued: Vec<Pending>,
     /// A restore is replaying: the next replay delivers with `restoring: true`.
     replaying: bool,
+    /// Envelopes pushed while requestChat waited for its answer (bounded): delivered once the
+    /// answer names the chat, if they are of it ([`ops`]).
+    early_pushes: Vec<Json>,
     /// What each long-polling request carried.
     sent: Vec<(RequestId, Carried)>,
     next_message: u64,
@@ -136,6 +139,7 @@ impl CometSession {
             pending: Vec::new(),
             queued: Vec::new(),
             replaying: false,
+            early_pushes: Vec::new(),
             sent: Vec::new(),
             next_message: 0,
             out: Outbox::ids_after(OWN_IDS),
@@ -171,6 +175,7 @@ impl CometSession {
         self.keys = None;
         self.seen = Seen::default();
         self.replaying = false;
+        self.early_pushes.clear();
         self.link.replay_due = false;
         self.rest.reset();
     }

@@ -11,6 +11,16 @@ use crate::json::{Json, Object};
 use crate::session::gms::{Answer, Call, GmsKeys, Reply, nickname};
 use crate::session::{OpId, OpOutcome, SessionEvent};
 
+/// At most this many pushes wait for requestChat's answer (a bounded buffer whatever a server
+/// sends).
+const MAX_EARLY_PUSHES: usize = 100;
+
+/// The call a push is read as (an envelope like a refresh's answer).
+const REFRESH: Call = Call::Refresh {
+    position: 0,
+    preview: String::new(),
+};
+
 /// What the answer to a publish is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -231,6 +241,7 @@ impl CometSession {
                 }
                 self.finish(p.op, OpOutcome::Done(public(a.body.clone())));
                 self.deliver(*a, false);
+                self.deliver_early_pushes();
             }
             (Step::Start, Reply::Done(a)) => {
                 let error = json!({"status": 200, "statusText": "error", "responseJSON": a.body});
@@ -309,16 +320,21 @@ impl CometSession {
         }
     }
 
-    /// An envelope pushed without an id: what happened in the chat.
+    /// An envelope pushed without an id: what happened in the chat. One that comes while
+    /// requestChat waits for its answer (the server attached this client when the operation
+    /// ran, and a connect came back first) waits for that answer: it is delivered right after
+    /// it if it is of the chat the answer names (not a late push of an earlier chat), and the
+    /// machine publishes it after `started`.
     fn pushed(&mut self, data: &Json) {
         if self.keys.is_none() {
+            if self.pending.iter().any(|p| p.step == Step::Start)
+                && self.early_pushes.len() < MAX_EARLY_PUSHES
+            {
+                self.early_pushes.push(data.clone());
+            }
             return;
         }
-        let call = Call::Refresh {
-            position: 0,
-            preview: String::new(),
-        };
-        match self.wire.parse_pushed(&call, self.keys.as_ref(), data) {
+        match self.wire.parse_pushed(&REFRESH, self.keys.as_ref(), data) {
             Reply::Done(a) => {
                 self.take_keys(&a);
                 let ended = a.chat_ended == Some(true);
@@ -334,6 +350,21 @@ impl CometSession {
                 chat_ended: true, ..
             } => self.ended(),
             Reply::Failed { .. } | Reply::Transient(_) => {}
+        }
+    }
+
+    /// The pushes that came before requestChat's answer, now that it named the chat: those of
+    /// it go as if pushed now, others (an earlier chat's) are dropped.
+    fn deliver_early_pushes(&mut self) {
+        let chat_id = self.keys.as_ref().map(|k| k.chat_id.clone());
+        for data in std::mem::take(&mut self.early_pushes) {
+            let of_this_chat = match data.get("chatId") {
+                Some(id) => Some(crate::http::scalar_text(id)) == chat_id,
+                None => true,
+            };
+            if of_this_chat {
+                self.pushed(&data);
+            }
         }
     }
 

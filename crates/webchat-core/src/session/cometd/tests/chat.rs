@@ -310,3 +310,103 @@ fn a_restore_the_server_does_not_know_fails() {
     );
     assert!(h.session.record().is_none());
 }
+
+/// A push that comes back on a connect before requestChat is answered (the server attached the
+/// client when the operation ran; its answer is still on the way): it is not dropped for want of
+/// keys but waits for the answer, then goes right after it, counted as seen. The machine publishes
+/// it after `started` (`machine/stub_tests/starting.rs`).
+#[test]
+fn a_push_before_the_request_chat_answer_is_delivered_right_after_it() {
+    let mut h = Harness::new(false);
+    let op = h.start();
+    let publish = pushed_before_the_answer(&mut h, &frame("connect_push", &[]));
+    h.answer(
+        publish.rid(),
+        &frame("request_chat", &[("4", &publish.id())]),
+    );
+    let events = h.events();
+    assert!(
+        matches!(&events[0], SessionEvent::Finished { op: o, outcome: OpOutcome::Done(_) } if *o == op),
+        "{events:?}"
+    );
+    assert_eq!(
+        texts(&events),
+        ["ParticipantJoined:", "ParticipantJoined:"],
+        "the customer's join from the answer, then the agent's pushed before it"
+    );
+    // Both indexes are seen: a replay after a reconnect asks from 3 on.
+    assert_eq!(h.session.seen.first_missing(), 3);
+}
+
+#[test]
+fn a_push_of_another_chat_before_the_request_chat_answer_is_dropped() {
+    let mut h = Harness::new(false);
+    h.start();
+    let stale = frame("connect_push", &[]).replace("0004mgqrkhjhLRTH", "0004earlierchat0");
+    let publish = pushed_before_the_answer(&mut h, &stale);
+    h.answer(
+        publish.rid(),
+        &frame("request_chat", &[("4", &publish.id())]),
+    );
+    assert_eq!(
+        texts(&h.events()),
+        ["ParticipantJoined:"],
+        "the answer's only"
+    );
+}
+
+/// Handshakes for the start begun, answers the first connect, then the held one with `push`
+/// (a recorded connect answer) while requestChat is unanswered: nothing is delivered yet.
+/// Returns the requestChat publish.
+fn pushed_before_the_answer(h: &mut Harness, push: &str) -> Sent {
+    let hs = h.sent().remove(0);
+    h.answer(hs.rid(), &frame("handshake", &[("1", &hs.id())]));
+    let sent = h.sent();
+    let publish = find(&sent, CHANNEL);
+    let connect = find(&sent, "/meta/connect");
+    h.answer(
+        connect.rid(),
+        &frame("connect_first", &[("2", &connect.id())]),
+    );
+    let held = find(&h.sent(), "/meta/connect");
+    let push = push.replace(
+        r#""id":"5""#,
+        &crate::http::concat(&[r#""id":""#, &held.id(), r#"""#]),
+    );
+    h.answer(held.rid(), &push);
+    let events = h.events();
+    assert!(texts(&events).is_empty(), "{events:?}");
+    assert!(
+        !events.contains(&SessionEvent::RecordChanged),
+        "no record before the start is answered"
+    );
+    publish
+}
+
+#[test]
+fn a_push_with_no_start_under_way_is_ignored() {
+    let mut h = Harness::new(false);
+    let op = h.start();
+    let hs = h.sent().remove(0);
+    h.answer(hs.rid(), &frame("handshake", &[("1", &hs.id())]));
+    let sent = h.sent();
+    let publish = find(&sent, CHANNEL);
+    let connect = find(&sent, "/meta/connect");
+    // The start fails: what the link still brings afterwards is nobody's.
+    h.answer(
+        publish.rid(),
+        r#"[{"channel":"/service/chatV2/customer-support","data":{"statusCode":2,"errors":[{"code":102,"advice":"x"}]},"id":"__ID__"}]"#
+            .replace("__ID__", &publish.id())
+            .as_str(),
+    );
+    let events = h.events();
+    assert!(
+        matches!(&events[0], SessionEvent::Finished { op: o, outcome: OpOutcome::Failed(_) } if *o == op),
+        "{events:?}"
+    );
+    h.answer(
+        connect.rid(),
+        &frame("connect_push", &[("5", &connect.id())]),
+    );
+    assert!(texts(&h.events()).is_empty());
+}
