@@ -489,7 +489,9 @@ export async function benchChat({ browser, server, emulatorUrl, runs, progress }
   const api = agentApi(emulatorUrl);
   await api('GET', '/emulator/api/health');
   const out = {};
-  for (const transport of TRANSPORTS) {
+  // BENCH_TRANSPORTS=cometd-ws,cloud runs only those (ids as in TRANSPORTS); default: all.
+  const only = (process.env.BENCH_TRANSPORTS || '').split(',').filter(Boolean);
+  for (const transport of TRANSPORTS.filter((t) => !only.length || only.includes(t.id))) {
     const url = server.addPage(chatPage(transport.webchat(emulatorUrl)));
     const args = { browser, url, api, emulatorUrl, transport, runs, progress };
     const r = (out[transport.id] = { label: transport.label });

@@ -319,8 +319,8 @@ function printChat(c) {
         '    after one warm-up).',
   );
   console.log(
-    '    restore: the rest of "script start to last published" is start-up and waiting for the server (a debug\n' +
-      '    build of the emulator serialising the whole transcript); what the runtime itself does is the\n' +
+    '    restore: the rest of "script start to last published" is start-up and waiting for the server (the\n' +
+      '    release-built emulator serialising the whole transcript); what the runtime itself does is the\n' +
       '    "last server answer in" row, against the floor of parsing that answer.',
   );
   if (c.gms && !c.gms.unavailable) {
