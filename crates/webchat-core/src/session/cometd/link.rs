@@ -1,7 +1,8 @@
 //! The Bayeux connection: handshake, subscribe, the connect loop, and what happens when it
 //! breaks. Over long-polling every batch is an `Io::Http` `POST` (a connect may be held up to
 //! the advised `timeout`); over a WebSocket every batch is a frame and a watchdog notices a
-//! silent socket. A failed connect reports `disconnected` once (and `connectionPending`,
+//! silent socket (the connect's, or `ajaxTimeout` for a handshake: what waits for it then ends
+//! `Unreachable`). A failed connect reports `disconnected` once (and `connectionPending`,
 //! `chatServerWentOffline` after `pollExceptionLimit` failures in a row) and retries every
 //! [`RETRY_MS`] with the same client id; a `402` makes a fresh handshake. The first connect that
 //! succeeds after trouble reports `reconnected` (and `chatServerBackOnline`) and replays with
@@ -74,6 +75,10 @@ pub struct Link {
     generation: u64,
     /// When a connect was sent, while it is outstanding.
     connect_since: Option<u64>,
+    /// Over a WebSocket, when an unanswered handshake is given up (`ajaxTimeout` after it was
+    /// sent): a socket that stays open but silent must not hold the operations queued behind
+    /// the handshake forever (over long-polling the request's own timeout does this).
+    handshake_until: Option<u64>,
     /// When to send the next connect (the advised `interval` after the last).
     next_connect: Option<u64>,
     /// The next connect is the first since a handshake or a reconnect: it asks the server to
@@ -103,6 +108,7 @@ impl Link {
             socket_ever_opened: false,
             generation: 0,
             connect_since: None,
+            handshake_until: None,
             next_connect: None,
             fresh: true,
             failures: 0,
@@ -132,7 +138,7 @@ impl Link {
             ),
             _ => None,
         };
-        [waiting, watchdog, self.next_connect]
+        [waiting, watchdog, self.handshake_until, self.next_connect]
             .into_iter()
             .flatten()
             .min()
@@ -165,21 +171,25 @@ impl CometSession {
     }
 
     /// Starts a fresh handshake (forgetting the client id).
-    pub(super) fn start_handshake(&mut self, _now: u64) {
+    pub(super) fn start_handshake(&mut self, now: u64) {
         self.link.generation = self.link.generation.wrapping_add(1);
         self.link.fresh = true;
         self.link.client_id = None;
         self.link.connect_since = None;
+        self.link.handshake_until = None;
         self.link.next_connect = None;
         self.link.state = State::Handshaking;
         match (self.link.carrier, self.link.socket) {
             (Carrier::WebSocket, Socket::Closed) => self.open_socket(),
             (Carrier::WebSocket, Socket::Opening) => {}
-            _ => self.send_handshake(),
+            _ => self.send_handshake(now),
         }
     }
 
-    fn send_handshake(&mut self) {
+    fn send_handshake(&mut self, now: u64) {
+        if self.link.carrier == Carrier::WebSocket {
+            self.link.handshake_until = Some(now.saturating_add(self.ajax_timeout_ms));
+        }
         let id = self.next_id();
         let message = bayeux::handshake(&id, self.link.carrier);
         self.transmit(vec![message], Carried::Handshake(self.link.generation));
@@ -300,6 +310,7 @@ impl CometSession {
 
     /// The handshake succeeded: subscribe, send what waited (and a due replay), start connecting.
     fn handshaken(&mut self, client: String, now: u64) {
+        self.link.handshake_until = None;
         self.link.client_id = Some(client.clone());
         self.link.state = State::Open;
         let id = self.next_id();
@@ -357,6 +368,7 @@ impl CometSession {
             return;
         }
         self.link.connect_since = None;
+        self.link.handshake_until = None;
         self.link.next_connect = None;
         if self.link.carrier == Carrier::WebSocket {
             // Whatever was published on the socket will not be answered.
@@ -391,6 +403,10 @@ impl CometSession {
     pub(super) fn timeout(&mut self, now: u64) {
         match self.link.state {
             State::Waiting { until } if until <= now => self.retry(now),
+            State::Handshaking if self.link.handshake_until.is_some_and(|at| at <= now) => {
+                let error = ajax_error(&HttpOutcome::Timeout);
+                self.link_failed(&error, now);
+            }
             State::Open => {
                 if self.link.next_connect.is_some_and(|at| at <= now) {
                     self.send_connect(now);
@@ -428,7 +444,7 @@ impl CometSession {
                 self.link.socket = Socket::Open { heard: now };
                 self.link.socket_ever_opened = true;
                 match self.link.state {
-                    State::Handshaking => self.send_handshake(),
+                    State::Handshaking => self.send_handshake(now),
                     State::Open => self.send_connect(now),
                     _ => {}
                 }

@@ -257,3 +257,59 @@ fn a_websocket_that_never_opens_falls_back_to_long_polling() {
     );
     assert!(h.events().is_empty());
 }
+
+/// Over a WebSocket that stays open but goes silent while a handshake is under way (here the
+/// rehandshake after a `402`), the operations queued behind it end `Unreachable` once
+/// `ajaxTimeout` has passed, so the outbox announces its messages pending, instead of waiting
+/// for an answer or a close that never come (no connect is out, so the connect watchdog does not
+/// run).
+#[test]
+fn a_websocket_silent_during_a_handshake_fails_what_waits_for_it() {
+    let mut h = Harness::new(true);
+    h.start();
+    h.session.handle_socket(SocketEvent::Opened, h.now);
+    let hs = h.sent().remove(0);
+    h.frame(&frame("handshake", &[("1", &hs.id())]));
+    let sent = h.sent();
+    let publish = find(&sent, CHANNEL);
+    let connect = find(&sent, "/meta/connect");
+    h.frame(&frame("request_chat", &[("4", &publish.id())]));
+    h.frame(&frame("connect_first", &[("2", &connect.id())]));
+    h.events();
+    let connect = find(&h.sent(), "/meta/connect");
+
+    // The server forgot the client: a fresh handshake on the same socket, never answered.
+    h.frame(&frame("connect_402", &[("9", &connect.id())]));
+    let rehandshake = h.sent();
+    assert_eq!(
+        rehandshake[0].channel(),
+        "/meta/handshake",
+        "{rehandshake:?}"
+    );
+    let send = h.begin(Op::Send {
+        text: "behind the handshake".into(),
+    });
+    assert!(h.sent().is_empty(), "queued until handshaken");
+    assert!(h.events().is_empty());
+    h.sockets.clear();
+
+    h.advance_to_deadline();
+    let events = h.events();
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            SessionEvent::Finished {
+                op,
+                outcome: OpOutcome::Unreachable(_),
+            } if *op == send
+        )),
+        "{events:?}"
+    );
+    assert_eq!(links(&events), [Link::Disconnected]);
+    h.sent();
+    assert!(h.sockets.contains(&SocketAction::Close));
+    // The link comes back on a new socket with a new handshake.
+    h.advance_to_deadline();
+    h.sent();
+    assert!(matches!(h.sockets.last(), Some(SocketAction::Open { .. })));
+}
