@@ -224,7 +224,7 @@ impl FaultState {
     /// Decides the fate of one protocol request and consumes a pending failure if one applies.
     /// Returns the latency to add first.
     pub fn judge(&mut self, now_ms: u64) -> (u64, Verdict) {
-        let verdict = if self.offline || now_ms < self.offline_until_ms {
+        let verdict = if self.is_offline(now_ms) {
             Verdict::Offline
         } else if self.fail_next > 0 {
             self.fail_next -= 1;
@@ -236,6 +236,12 @@ impl FaultState {
             Verdict::Pass
         };
         (self.latency_ms, verdict)
+    }
+
+    /// Whether the server is down (`offline`, or within `offlineSeconds`): nothing it is sent
+    /// is answered or stored, on any carrier.
+    pub fn is_offline(&self, now_ms: u64) -> bool {
+        self.offline || now_ms < self.offline_until_ms
     }
 
     /// Whether this customer send is to be stored without an answer (consumes one).

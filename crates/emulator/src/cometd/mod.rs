@@ -137,7 +137,10 @@ async fn socket_or_jsonp(
     Query(query): Query<Jsonp>,
 ) -> Response {
     if let Ok(upgrade) = upgrade {
-        return upgrade.on_upgrade(move |socket| transport::serve_socket(socket, app));
+        // Subscribed now, while the request is judged: a drop that lands between the upgrade
+        // and the socket's loop still ends the socket.
+        let drops = app.websocket_drops.subscribe();
+        return upgrade.on_upgrade(move |socket| transport::serve_socket(socket, app, drops));
     }
     let callback = query.jsonp.unwrap_or_else(|| "jsonpcallback".to_owned());
     if callback.is_empty()

@@ -8,6 +8,7 @@ use std::time::Duration;
 use axum::extract::ws::{Message, WebSocket};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::bayeux::{self, ConnectPlan};
@@ -159,9 +160,15 @@ pub async fn wait(app: &Shared, held: &Held) -> Waited {
 }
 
 /// Serves one Bayeux WebSocket: each text frame is a batch; replies, pushes and the held connect's
-/// reply go back as frames. A fault-API drop closes it abruptly.
-pub async fn serve_socket(socket: WebSocket, app: Shared) {
-    let mut drops = app.websocket_drops.subscribe();
+/// reply go back as frames. A fault-API drop (`drops`, subscribed when the upgrade request came)
+/// closes it abruptly, and so does a frame that arrives while the server is offline: a server
+/// that is down answers nothing. (`select!` picks among ready branches at random, so a frame
+/// that came right after the offline switch could otherwise be answered before the drop was
+/// seen: a send "delivered" by a server that was down.)
+pub async fn serve_socket(socket: WebSocket, app: Shared, mut drops: watch::Receiver<u64>) {
+    if drops.has_changed().unwrap_or(true) || app.with_faults(|f| f.is_offline(now_ms())) {
+        return;
+    }
     let (mut sink, mut incoming) = socket.split();
     let mut held: Option<Held> = None;
     let mut client: Option<String> = None;
@@ -186,6 +193,7 @@ pub async fn serve_socket(socket: WebSocket, app: Shared) {
         }
         let deadline = held.as_ref().map(|h| h.deadline);
         tokio::select! {
+            biased;
             _ = drops.changed() => return,
             _ = async {
                 match (wake.as_mut(), changes.as_mut()) {
@@ -211,6 +219,9 @@ pub async fn serve_socket(socket: WebSocket, app: Shared) {
             }
             frame = incoming.next() => match frame {
                 Some(Ok(Message::Text(text))) => {
+                    if drops.has_changed().unwrap_or(true) || app.with_faults(|f| f.is_offline(now_ms())) {
+                        return;
+                    }
                     let Some(batch) = parse_batch(text.as_bytes()) else {
                         let bad = vec![bayeux::failure(&Value::Null, "400::Bad message")];
                         if send(&mut sink, bad).await.is_err() { return; }
