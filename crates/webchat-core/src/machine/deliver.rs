@@ -54,8 +54,8 @@ impl<M: TextMatcher> WebChat<M> {
         self.publish_messages(ready.messages, ready.raw, false);
     }
 
-    /// Held messages whose wait is over. While a restore runs they wait for it instead; with no
-    /// chat left they are dropped.
+    /// Held messages whose wait is over. While a start or a restore waits for its answer they
+    /// wait for it instead; with no chat left they are dropped.
     pub(super) fn release_held(&mut self) {
         match self.phase {
             Phase::Active | Phase::Ending => {

@@ -51,10 +51,11 @@ impl Reorder {
         self.release(highest, now, all)
     }
 
-    /// Takes a batch that came while a restore ran: nothing is released and no deadline runs
-    /// until [`Reorder::admit`] is called once the restore is over (what then follows the
-    /// restored transcript goes at once, the rest waits as any gap does). Bounded: past
-    /// [`MAX_HELD`] more are not kept (a server flooding a restore that does not end).
+    /// Takes a batch that came while a start or a restore waited for its answer: nothing is
+    /// released and no deadline runs until [`Reorder::admit`] is called once it is answered
+    /// (what then follows the transcript goes at once, the rest waits as any gap does).
+    /// Bounded: past [`MAX_HELD`] more are not kept (a server flooding a restore that does not
+    /// end).
     pub fn hold(&mut self, messages: Vec<Message>, raw: Vec<Json>) {
         self.held.extend(messages);
         self.raw.extend(raw);
