@@ -177,7 +177,11 @@ fn pushes_held_by_a_restore_that_failed_are_dropped_with_the_chat() {
     assert_eq!(events(&fx), vec!["restoreFailed"]);
     assert_eq!(h.chat.phase(), Phase::Idle);
     assert!(h.chat.reorder.is_empty());
-    // A new chat starts clean: nothing of the old one comes out.
+    a_new_chat_starts_clean(&mut h);
+}
+
+/// A new chat starts clean: nothing held for the one before comes out when it starts.
+pub(super) fn a_new_chat_starts_clean(h: &mut Harness) {
     h.user(Command::StartChat {
         data: json!({"nickname": "Jo"}),
         page: PageInfo::default(),

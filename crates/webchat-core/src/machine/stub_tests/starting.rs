@@ -4,7 +4,7 @@
 //! published exactly once, right after `started` and in index order, together with what the
 //! start's answer itself brings; none survives a start that failed.
 
-use super::restoring::{done, live, published, said};
+use super::restoring::{a_new_chat_starts_clean, done, live, published, said};
 use super::*;
 use crate::validate::Phase;
 
@@ -141,12 +141,6 @@ fn pushes_held_by_a_start_that_failed_are_dropped_and_publish_nothing() {
             .chat
             .handle(Input::Timeout, 100 + order::REORDER_WAIT_MS * 5);
         assert!(published(&fx).is_empty());
-        h.user(Command::StartChat {
-            data: json!({"nickname": "Jo"}),
-            page: PageInfo::default(),
-        });
-        let (op, _) = h.last_op();
-        let fx = h.report(vec![done(op)]);
-        assert!(published(&fx).is_empty());
+        a_new_chat_starts_clean(&mut h);
     }
 }
